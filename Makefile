@@ -1,0 +1,119 @@
+# rapport — build, test, install. See README.md ("make demo", "make test").
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/rapport
+MANDIR    = $(PREFIX)/share/man/man1
+
+CC       ?= cc
+VARIANT  ?= release
+BUILD    := build/$(VARIANT)
+PKGS     := ncursesw libpq libcjson uuid libcurl
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT      ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+CFLAGS   ?=
+CPPFLAGS += -Iinclude -Isrc -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
+            -DRAPPORT_DATADIR='"$(DATADIR)"'
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) $(CFLAGS)
+LIBS     := $(PKG_LIBS) -lstemmer -lm -lpthread
+
+ifeq ($(VARIANT),asan)
+  SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT := -O1 -g
+endif
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o $(BUILD)/gen/themes.o
+MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
+THEMES   := $(sort $(wildcard themes/*.theme))
+LIB      := $(BUILD)/librapport.a
+BIN      := $(BUILD)/rapport
+
+TEST_COMMON := $(sort $(wildcard tests/common/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c tests/db/test_*.c tests/e2e/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
+
+.PHONY: all deps test test-asan check-build bench fuzz demo screenshots install uninstall clean format tests
+all: rapport
+
+rapport: $(BIN)
+	@ln -sf $(BIN) rapport
+
+$(BIN): $(BUILD)/src/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# SQL migrations and theme files are compiled into the binary from the same text users read.
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) src/scripts/embed-files.sh
+	@mkdir -p $(dir $@)
+	sh src/scripts/embed-files.sh rapport_migrations $(MIGRATIONS) > $@
+$(BUILD)/gen/themes.c: $(THEMES) src/scripts/embed-files.sh
+	@mkdir -p $(dir $@)
+	sh src/scripts/embed-files.sh rapport_themes $(THEMES) > $@
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# Tests: every tests/{unit,db,e2e}/test_*.c is one cmocka program.
+$(BUILD)/tests/%: tests/%.c $(TEST_COMMON) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(TEST_COMMON) $(LIB) $(LIBS) -lcmocka -lvterm -lutil
+
+# Fuzz targets replay their committed corpus in `make test` through a plain driver.
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LIBS)
+
+tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
+
+deps:
+	@sh src/scripts/deps.sh
+
+test: tests
+	@BUILD=$(BUILD) sh tests/run.sh
+
+test-asan:
+	@$(MAKE) --no-print-directory VARIANT=asan test
+
+bench: all
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+fuzz:
+	@sh tests/fuzz/run.sh
+
+demo: all
+	@sh src/scripts/demo.sh
+
+screenshots: all tests
+	@BUILD=$(BUILD) sh tests/tools/screenshots.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/rapport
+	install -m 0644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
+	install -m 0644 docs/rapport.1 $(DESTDIR)$(MANDIR)/rapport.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rapport $(DESTDIR)$(MANDIR)/rapport.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+format:
+	clang-format -i $(SRC) $(shell find include tests -name '*.[ch]')
+
+clean:
+	rm -rf build rapport
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,42 @@
+#ifndef RAPPORT_EMBED_H
+#define RAPPORT_EMBED_H
+/* Embedding providers behind one interface (src/embed/):
+ *   hash     built-in, offline, deterministic lexical feature hashing (not a
+ *            neural model: similarity is lexical)
+ *   openai   any OpenAI-compatible /v1/embeddings endpoint (libcurl)
+ *   command  an external program: text on stdin, JSON array of floats on stdout
+ * Errors: functions return 0 on success, -1 with *err set to one malloc'd line. */
+#include <stddef.h>
+
+typedef struct embed_config {
+	const char *provider;    /* "hash" (default when NULL), "openai", "command" */
+	const char *model;       /* openai: model name */
+	const char *base_url;    /* openai: e.g. "https://api.openai.com/v1" */
+	const char *api_key_env; /* openai: name of the env variable holding the key */
+	const char *command;     /* command: program + args, run via /bin/sh -c */
+	int timeout_ms;          /* per request; 0 = 30000 */
+	int batch;               /* texts per request; 0 = 64 */
+} embed_config;
+
+typedef struct embedder embedder;
+
+/* dim must be the data_chunks.embedding column's dimension (from db_caps). */
+embedder *embed_new(const embed_config *c, int dim, char **err);
+void embed_free(embedder *e);
+int embed_dim(const embedder *e);
+/* Stable identifier recorded with every chunk, e.g. "hash-v1" or
+ * "openai:text-embedding-3-small". Static in e. */
+const char *embed_model_id(const embedder *e);
+/* Embeds n texts into out (n * dim floats, L2-normalized). */
+int embed_batch(embedder *e, const char *const *texts, size_t n, float *out, char **err);
+
+/* The hash embedder directly: deterministic, thread-safe, no allocation
+ * failure modes beyond malloc. out has dim floats; result L2-normalized
+ * (all zeros for text with no features). */
+void embed_hash(const char *text, size_t len, int dim, float *out);
+#define EMBED_HASH_MODEL_ID "hash-v1"
+
+/* pgvector text form "[0.1,0.2,...]" of v (malloc'd). */
+char *embed_vector_text(const float *v, int dim);
+
+#endif

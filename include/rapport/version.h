@@ -1,0 +1,4 @@
+#ifndef RAPPORT_VERSION_H
+#define RAPPORT_VERSION_H
+#define RAPPORT_VERSION "0.1.0"
+#endif

@@ -1,0 +1,65 @@
+/* cli_connect: one place that turns the global options into a connection,
+ * using (and preparing) the private cluster when nothing else is named. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rapport/cli.h"
+#include "rapport/local.h"
+#include "rapport/seed.h"
+#include "rapport/text.h"
+
+static void print_err(const char *what, const char *msg)
+{
+	char *safe = text_sanitize(msg ? msg : "unknown error", (size_t)-1);
+	fprintf(stderr, "rapport: %s: %s\n", what, safe ? safe : "(out of memory)");
+	free(safe);
+}
+
+/* The private cluster is ours: bring its schema up to date and, with --demo,
+ * fill it when it is empty. */
+static int prepare_private(db *d, const rapport_globals *g)
+{
+	int applied = 0, empty = 0;
+	if (db_migrate(d, &applied) != DB_OK) {
+		print_err("migrating the private cluster", db_errmsg(d));
+		return -1;
+	}
+	if (!g->demo)
+		return 0;
+	if (seed_is_empty(d, &empty) != DB_OK) {
+		print_err("checking demo data", db_errmsg(d));
+		return -1;
+	}
+	if (empty && seed_demo(d, 1, 0, stderr, NULL) != DB_OK) {
+		print_err("loading demo data", db_errmsg(d));
+		return -1;
+	}
+	return 0;
+}
+
+db *cli_connect(const rapport_globals *g)
+{
+	db_conn_opts o = g->conn;
+	char *conninfo = NULL, *err = NULL;
+	bool private_cluster = db_opts_use_private(&o);
+	if (private_cluster) {
+		if (local_ensure_running(&conninfo, &err) != 0) {
+			print_err("private cluster", err);
+			free(err);
+			return NULL;
+		}
+		o.dbname = conninfo;
+	}
+	db *d = db_connect(&o, &err);
+	free(conninfo);
+	if (!d) {
+		print_err("cannot connect", err);
+		free(err);
+		return NULL;
+	}
+	if (private_cluster && prepare_private(d, g) != 0) {
+		db_close(d);
+		return NULL;
+	}
+	return d;
+}

@@ -1,0 +1,39 @@
+#ifndef RAPPORT_DB_INTERNAL_H
+#define RAPPORT_DB_INTERNAL_H
+/* Private to src/db/: the async request engine every query goes through.
+ * Only files under src/db/ include this (and libpq-fe.h). */
+#include <libpq-fe.h>
+
+#include "rapport/db.h"
+
+/* Turns a finished PGresult (status already checked OK) into a rapport-owned
+ * value stored in *out. Returns DB_OK or a negative status (set the message
+ * with dbi_seterr). Must not PQclear(res). */
+typedef db_status (*dbi_parse_fn)(db *d, PGresult *res, void **out);
+
+/* Starts `sql` with text parameters (NULL entries are SQL NULL). Cancels and
+ * discards an unfinished previous request. `parse` runs when the result
+ * arrives; `ctx` is passed to nothing but kept for the parser in d->ctx. */
+db_status dbi_send(db *d, const char *sql, int nparams, const char *const *params,
+                   dbi_parse_fn parse);
+/* Takes the parsed result of the finished request; DB_PENDING if not ready. */
+db_status dbi_take(db *d, void **out);
+/* send + wait (poll loop on the socket) + take. */
+db_status dbi_run(db *d, const char *sql, int nparams, const char *const *params,
+                  dbi_parse_fn parse, void **out);
+/* Blocking statement with no rows wanted (DDL, SET, BEGIN/COMMIT...). */
+db_status dbi_exec(db *d, const char *sql, int nparams, const char *const *params);
+/* Blocking statement returning the PGresult for the caller to read and PQclear. */
+db_status dbi_query(db *d, const char *sql, int nparams, const char *const *params,
+                    PGresult **out);
+
+/* Maps a failed PGresult (SQLSTATE) or connection state to a db_status and
+ * sets the one-line message. */
+db_status dbi_status_from_result(db *d, const PGresult *res);
+void dbi_seterr(db *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+PGconn *dbi_pg(db *d);
+
+/* Copies a nullable field to a malloc'd string (NULL stays NULL). */
+char *dbi_strdup_field(const PGresult *res, int row, int col);
+
+#endif
