@@ -36,4 +36,17 @@ PGconn *dbi_pg(db *d);
 /* Copies a nullable field to a malloc'd string (NULL stays NULL). */
 char *dbi_strdup_field(const PGresult *res, int row, int col);
 
+/* Additions (H2): like dbi_send, with a destructor for a parsed value that is
+ * never taken (replaced by a newer request or dropped on close). */
+db_status dbi_send_ex(db *d, const char *sql, int nparams, const char *const *params,
+                      dbi_parse_fn parse, void (*dtor)(void *));
+/* Like dbi_take, but refuses (DB_INVALID) when the finished request was sent
+ * with another parser: a *_take() never misreads another request's value. */
+db_status dbi_take_as(db *d, dbi_parse_fn parse, void **out);
+/* Blocking statements in one transaction: BEGIN, then the caller's dbi_exec /
+ * dbi_query calls, then dbi_commit (or dbi_rollback on any error). */
+db_status dbi_begin(db *d);
+db_status dbi_commit(db *d);
+void dbi_rollback(db *d);
+
 #endif
