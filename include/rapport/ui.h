@@ -33,22 +33,23 @@
 #include <stddef.h>
 
 #include "rapport/db.h"
+#include "rapport/keys.h"
+#include "rapport/theme.h"
 
 typedef struct app app;
 typedef struct pane pane;
 
 /* ---- keys ------------------------------------------------------------------
- * A key is an int: a character is its Unicode code point (Ctrl-A = 1,
- * Tab = 9, Enter = 10 (CR is mapped to 10), Esc = 27, Backspace = 127);
- * a curses function key (KEY_DOWN, KEY_F(1), KEY_RESIZE, ...) is
- * UI_KEY(KEY_xxx), outside the Unicode range so the two never collide. */
-#define UI_KEY_BASE 0x200000
-#define UI_KEY(k) (UI_KEY_BASE + (k))
-#define UI_KEY_IS_FN(key) ((key) >= UI_KEY_BASE)
-#define UI_CTRL(c) ((c) & 0x1f)
-#define UI_ESC 27
-#define UI_ENTER 10
-#define UI_BACKSPACE 127
+ * Panes receive key codes of rapport/keys.h (H4): a character is its Unicode
+ * code point ('j', 0xE9), special keys are KEYS_UP, KEYS_ENTER, KEYS_ESC,
+ * KEYS_BACKSPACE, KEYS_F(n)..., Ctrl/Meta are KEYS_CTRL('s') / KEYS_META('x').
+ * KEY_RESIZE and mouse events never reach a pane. Use app_command() to turn a
+ * key into a named command of the focused pane's context (pane_ops.keys_ctx),
+ * so remapped keys work; read raw keys only for text entry. */
+#define UI_ESC KEYS_ESC
+#define UI_ENTER KEYS_ENTER
+#define UI_BACKSPACE KEYS_BACKSPACE
+#define UI_CTRL(c) KEYS_CTRL(c)
 
 /* ---- handler result flags ----------------------------------------------- */
 enum {
@@ -64,6 +65,7 @@ enum {
 /* ---- the vtable -------------------------------------------------------------- */
 typedef struct pane_ops {
 	const char *name; /* "hierarchy", "search", "form", ... (for tests/logs) */
+	keys_ctx keys_ctx; /* binding context used by app_command(): KEYS_LIST, ... */
 	/* Paints the whole pane into w (already sized; werase() it first). */
 	void (*draw)(pane *p, WINDOW *w);
 	/* One key; returns UI_* flags. */
@@ -158,12 +160,12 @@ bool app_goto(app *a, db_kind kind, const char *id);
 void app_changed(app *a, db_kind kind, const char *id);
 
 /* ---- theme and keys ------------------------------------------------------------ */
-/* Curses attributes (colour pair + bold/reverse/...) for a semantic role
- * (enum theme_role in rapport/theme.h). */
-attr_t app_attr(app *a, int role);
-/* The command bound to key in the current key map (enum in rapport/keys.h),
- * or -1 when unbound. */
-int app_command(app *a, int key);
+/* Curses attributes (colour pair + bold/reverse/...) for a semantic role of
+ * the current theme (NO_COLOR and small terminals already accounted for). */
+attr_t app_attr(app *a, theme_role role);
+/* The command bound to key in p's context (p->ops->keys_ctx, then global)
+ * in the user's key map; KEYS_CMD_NONE when unbound. */
+keys_cmd app_command(app *a, const pane *p, int key);
 
 /* ---- dialogs (overlays; answers arrive through callbacks) ----------------------- */
 /* One-line text prompt. done(owner, answer, ctx): answer is NULL when
