@@ -5,12 +5,21 @@ BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/rapport
 MANDIR    = $(PREFIX)/share/man/man1
 
-CC       ?= cc
-VARIANT  ?= release
+# Variants build into build/VARIANT: release (default), clang (CC=clang),
+# asan (ASan+UBSan). `make CC=clang` alone also selects build/clang.
+ifeq ($(origin VARIANT),undefined)
+  VARIANT := $(if $(findstring clang,$(CC)),clang,release)
+endif
+ifeq ($(VARIANT),clang)
+  ifneq ($(origin CC),command line)
+    CC := clang
+  endif
+endif
 BUILD    := build/$(VARIANT)
 PKGS     := ncursesw libpq libcjson uuid libcurl
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# ncursesw's .pc adds -D_XOPEN_SOURCE=600 -D_DEFAULT_SOURCE; CPPFLAGS sets them once.
+PKG_CFLAGS := $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT      ?= -O2 -g
@@ -82,8 +91,9 @@ tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
 deps:
 	@sh src/scripts/deps.sh
 
+# T=unit|db|e2e|fuzz|shell|NAME runs a subset (see tests/run.sh).
 test: tests
-	@BUILD=$(BUILD) sh tests/run.sh
+	@BUILD=$(BUILD) T='$(T)' sh tests/run.sh
 
 test-asan:
 	@$(MAKE) --no-print-directory VARIANT=asan test
@@ -94,8 +104,9 @@ bench: all
 fuzz:
 	@sh tests/fuzz/run.sh
 
-demo: all
-	@sh src/scripts/demo.sh
+# demo.sh installs missing packages first, then builds and runs $(BIN).
+demo:
+	@MAKE='$(MAKE)' VARIANT=$(VARIANT) BIN=$(BIN) DEMO_FLAGS='$(DEMO_FLAGS)' sh src/scripts/demo.sh
 
 screenshots: all tests
 	@BUILD=$(BUILD) sh tests/tools/screenshots.sh

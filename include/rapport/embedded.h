@@ -7,7 +7,7 @@ typedef struct rapport_file {
 	const char *text; /* whole file, NUL-terminated */
 } rapport_file;
 
-extern const rapport_file rapport_migrations[]; /* src/db/migrations/*.sql */
-extern const rapport_file rapport_themes[];     /* themes/*.theme */
+extern const rapport_file rapport_migrations[]; /* the .sql files of src/db/migrations/ */
+extern const rapport_file rapport_themes[];     /* the .theme files of themes/ */
 
 #endif
