@@ -5,6 +5,7 @@
  * width computed per character. Pure code, no I/O. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Returns a malloc'd, NUL-terminated, valid UTF-8 copy of s (len bytes, or up
  * to the NUL when len == (size_t)-1) in which C0/C1 controls, ESC, DEL and
@@ -21,5 +22,23 @@ int text_width(const char *s);
  * buf (always NUL-terminated, never splitting a character, bufsz >= 1).
  * Returns the columns used. */
 int text_fit(const char *s, int cols, char *buf, size_t bufsz);
+
+/* ---- helpers (additions by H4) ------------------------------------------ */
+
+/* Decodes one strict UTF-8 character (no overlongs, surrogates or code points
+ * above U+10FFFF) from s (len bytes available) into *cp. Returns its length
+ * 1-4, or 0 when the bytes at s are not a valid character (or len == 0). */
+int text_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp (<= U+10FFFF, not a surrogate) into out; returns 1-4, 0 if invalid. */
+int text_utf8_encode(uint32_t cp, char out[4]);
+/* True when s (len bytes) is entirely valid UTF-8. */
+bool text_utf8_valid(const char *s, size_t len);
+/* Display columns of one code point, independent of the locale: 2 for East
+ * Asian Wide/Fullwidth and emoji presentation, 0 for combining marks and
+ * zero-width format characters, -1 for C0/C1 controls and DEL, else 1. */
+int text_cp_width(uint32_t cp);
+/* True when the sanitizer escapes cp (controls, DEL, bidi controls, line and
+ * paragraph separators). */
+bool text_cp_escaped(uint32_t cp);
 
 #endif
