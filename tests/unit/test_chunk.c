@@ -1,0 +1,366 @@
+/* Unit tests for the transcript chunker (src/core/chunk.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rapport/chunk.h"
+
+/* Length of the valid UTF-8 sequence at p, 0 when invalid (reference). */
+static size_t ref_valid_len(const unsigned char *p, size_t avail)
+{
+	unsigned c = p[0];
+	size_t n;
+	unsigned cp, min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2, cp = c & 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3, cp = c & 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+/* Marks every position that does not fall inside a valid UTF-8 sequence. */
+static bool *boundaries(const char *t, size_t len)
+{
+	bool *b = calloc(len + 1, 1);
+	assert_non_null(b);
+	size_t i = 0;
+	while (i < len) {
+		b[i] = true;
+		size_t n = ref_valid_len((const unsigned char *)t + i, len - i);
+		i += n ? n : 1;
+	}
+	b[len] = true;
+	return b;
+}
+
+static bool ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static size_t nchars(const char *t, size_t a, size_t b)
+{
+	size_t n = 0;
+	for (size_t i = a; i < b; i++)
+		n += ((unsigned char)t[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Invariants every chunking must satisfy; returns the chunk count. */
+static size_t check_chunks(const char *t, size_t len, const chunk_opts *o, chunk_span **out)
+{
+	chunk_span *v = NULL;
+	size_t n = chunk_text(t, len, o, &v);
+	bool *bd = boundaries(t, len);
+	size_t target = o && o->target_chars ? o->target_chars : 1200;
+	size_t covered = 0; /* every non-space byte before this is in some chunk */
+	for (size_t k = 0; k < n; k++) {
+		assert_true(v[k].start < v[k].end);
+		assert_true(v[k].end <= len);
+		assert_false(ws(t[v[k].start]));
+		assert_false(ws(t[v[k].end - 1]));
+		assert_true(bd[v[k].start]);
+		assert_true(bd[v[k].end]);
+		assert_true(nchars(t, v[k].start, v[k].end) <= target);
+		if (k) {
+			assert_true(v[k].start > v[k - 1].start);
+			assert_true(v[k].end > v[k - 1].end);
+		}
+		for (size_t i = covered; i < v[k].start; i++)
+			assert_true(ws(t[i]));
+		if (v[k].end > covered)
+			covered = v[k].end;
+	}
+	for (size_t i = covered; i < len; i++)
+		assert_true(ws(t[i]));
+	free(bd);
+	if (out)
+		*out = v;
+	else
+		free(v);
+	return n;
+}
+
+/* Growable string for building test texts. */
+typedef struct sbuf {
+	char *s;
+	size_t n, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		assert_non_null(b->s);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static const char *const sentences[] = {
+    "I keep taking on work that my team could do.",
+    "What would it look like to hand that over?",
+    "Honestly, it scares me a little.",
+    "Let's talk about what you are afraid of losing.",
+    "The quarterly review went better than expected!",
+    "Can we come back to the feedback conversation with Priya?",
+};
+
+/* A transcript of `turns` turns alternating COACH / Dana, each with
+ * `per_turn` sentences. */
+static char *make_transcript(int turns, int per_turn, size_t *len)
+{
+	sbuf b = {0};
+	unsigned r = 7;
+	for (int i = 0; i < turns; i++) {
+		sb_puts(&b, i % 2 ? "Dana Smith: " : "COACH: ");
+		for (int k = 0; k < per_turn; k++) {
+			r = r * 1103515245 + 12345;
+			sb_puts(&b, sentences[(r >> 16) % 6]);
+			sb_puts(&b, k + 1 < per_turn ? " " : "\n");
+		}
+	}
+	*len = b.n;
+	return b.s;
+}
+
+static void test_empty_and_whitespace(void **state)
+{
+	(void)state;
+	chunk_span *v = (chunk_span *)1;
+	assert_int_equal(chunk_text("", 0, NULL, &v), 0);
+	assert_null(v);
+	v = (chunk_span *)1;
+	assert_int_equal(chunk_text(" \n\t\r\n  ", 7, NULL, &v), 0);
+	assert_null(v);
+	v = (chunk_span *)1;
+	assert_int_equal(chunk_text(NULL, 0, NULL, &v), 0);
+	assert_null(v);
+}
+
+static void test_small_text_one_chunk(void **state)
+{
+	(void)state;
+	const char *t = "  COACH: Hello there.\nDana: Hi!  \n";
+	chunk_span *v;
+	size_t n = check_chunks(t, strlen(t), NULL, &v);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].start, 2);
+	assert_int_equal(v[0].end, strlen(t) - 3);
+	assert_memory_equal(t + v[0].start, "COACH: Hello there.\nDana: Hi!", v[0].end - v[0].start);
+	free(v);
+}
+
+/* A chunk ends at a turn boundary when the text after it opens a turn. */
+static bool ends_at_turn(const char *t, size_t len, size_t end)
+{
+	size_t i = end;
+	while (i < len && ws(t[i]))
+		i++;
+	return !strncmp(t + i, "COACH: ", 7) || !strncmp(t + i, "Dana Smith: ", 12);
+}
+
+static void test_turn_boundaries_respected(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = make_transcript(60, 2, &len); /* turns of ~80-120 chars */
+	chunk_opts o = {.target_chars = 600, .overlap_chars = 150};
+	chunk_span *v;
+	size_t n = check_chunks(t, len, &o, &v);
+	assert_true(n > 5);
+	for (size_t k = 0; k + 1 < n; k++) {
+		assert_true(ends_at_turn(t, len, v[k].end));
+		/* windows use most of the target */
+		assert_true(nchars(t, v[k].start, v[k].end) >= 300);
+		/* and the next one starts at a turn too (overlap of whole turns) */
+		assert_true(!strncmp(t + v[k + 1].start, "COACH: ", 7) ||
+		            !strncmp(t + v[k + 1].start, "Dana Smith: ", 12));
+	}
+	free(v);
+	free(t);
+}
+
+static void test_overlap(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = make_transcript(4, 40, &len); /* long turns of short sentences */
+	chunk_opts o = {.target_chars = 500, .overlap_chars = 120};
+	chunk_span *v;
+	size_t n = check_chunks(t, len, &o, &v);
+	assert_true(n > 6);
+	for (size_t k = 0; k + 1 < n; k++) {
+		assert_true(v[k + 1].start < v[k].end); /* they overlap */
+		assert_true(nchars(t, v[k + 1].start, v[k].end) <= 120);
+		/* the overlap starts at a sentence or a turn */
+		char before = t[v[k + 1].start - 1];
+		assert_true(ws(before));
+		char prev = t[v[k + 1].start - 2];
+		assert_true(prev == '.' || prev == '?' || prev == '!' || prev == '\n');
+	}
+	free(v);
+	free(t);
+}
+
+static void test_offsets_round_trip(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = make_transcript(30, 5, &len);
+	chunk_span *v;
+	size_t n = check_chunks(t, len, NULL, &v);
+	assert_true(n >= 2);
+	/* the chunk texts, rejoined at their overlaps, reproduce the source */
+	sbuf b = {0};
+	size_t pos = v[0].start;
+	sb_add(&b, t, v[0].start);
+	for (size_t k = 0; k < n; k++) {
+		if (v[k].start > pos)
+			sb_add(&b, t + pos, v[k].start - pos);
+		size_t from = v[k].start > pos ? v[k].start : pos;
+		if (v[k].end > from)
+			sb_add(&b, t + from, v[k].end - from);
+		if (v[k].end > pos)
+			pos = v[k].end;
+	}
+	sb_add(&b, t + pos, len - pos);
+	assert_int_equal(b.n, len);
+	assert_memory_equal(b.s, t, len);
+	free(b.s);
+	free(v);
+	free(t);
+}
+
+static void test_cjk_and_emoji(void **state)
+{
+	(void)state;
+	sbuf b = {0};
+	for (int i = 0; i < 200; i++) {
+		sb_puts(&b, i % 3 == 0 ? "コーチ: " : "");
+		sb_puts(&b, "今日は委任について話しましょう。チームに任せるのは怖いです！");
+		sb_puts(&b, "😀🎉👩‍💻🇯🇵");
+		sb_puts(&b, i % 3 == 2 ? "\n" : "");
+	}
+	chunk_opts o = {.target_chars = 100, .overlap_chars = 20};
+	chunk_span *v;
+	size_t n = check_chunks(b.s, b.n, &o, &v);
+	assert_true(n > 50);
+	free(v);
+	/* one line of CJK with no terminators at all: character splits */
+	sbuf c = {0};
+	for (int i = 0; i < 500; i++)
+		sb_puts(&c, "委任");
+	n = check_chunks(c.s, c.n, &o, NULL);
+	assert_true(n >= 10);
+	free(b.s);
+	free(c.s);
+}
+
+static void test_huge_single_turn(void **state)
+{
+	(void)state;
+	size_t len = 10u << 20;
+	char *t = malloc(len + 1);
+	assert_non_null(t);
+	memcpy(t, "COACH: ", 7);
+	static const char words[] = "delegation trust feedback team priorities energy ";
+	for (size_t i = 7; i < len; i++)
+		t[i] = words[i % (sizeof words - 1)];
+	t[len] = '\0';
+	chunk_span *v;
+	size_t n = check_chunks(t, len, NULL, &v);
+	assert_true(n > (len / 1200));
+	free(v);
+	/* no whitespace at all: split at characters */
+	memset(t, 'x', len);
+	n = check_chunks(t, len, NULL, NULL);
+	assert_true(n > len / 1200);
+	free(t);
+}
+
+static void test_invalid_utf8(void **state)
+{
+	(void)state;
+	unsigned r = 12345;
+	for (int round = 0; round < 200; round++) {
+		size_t len = 1 + round * 37 % 3000;
+		char *t = malloc(len);
+		assert_non_null(t);
+		for (size_t i = 0; i < len; i++) {
+			r = r * 1103515245 + 12345;
+			unsigned x = (r >> 16) & 0xFF;
+			/* mix of ASCII, spaces, newlines, colons, lead and continuation bytes */
+			t[i] = (char)(x < 40 ? ' ' : x < 50 ? '\n' : x < 60 ? ':' : x < 70 ? '.' : x);
+		}
+		chunk_opts o = {.target_chars = 1 + round % 97, .overlap_chars = round % 13};
+		check_chunks(t, len, &o, NULL);
+		free(t);
+	}
+	/* a truncated 4-byte sequence at the very end, and lone continuation bytes */
+	const char bad[] = "COACH: abc \xF0\x9F\x98 def \x80\x80 ghi \xE3\x80";
+	check_chunks(bad, sizeof bad - 1, &(chunk_opts){.target_chars = 4, .overlap_chars = 1}, NULL);
+}
+
+static void test_options_defaults_and_clamp(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = make_transcript(40, 4, &len);
+	chunk_span *a, *b;
+	size_t na = chunk_text(t, len, NULL, &a);
+	size_t nb = chunk_text(t, len, &(chunk_opts){1200, 200}, &b);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na * sizeof *a);
+	free(a);
+	free(b);
+	/* overlap >= target is clamped and still makes progress */
+	size_t n = check_chunks(t, len, &(chunk_opts){.target_chars = 100, .overlap_chars = 500}, NULL);
+	assert_true(n > len / 100);
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_empty_and_whitespace),
+	    cmocka_unit_test(test_small_text_one_chunk),
+	    cmocka_unit_test(test_turn_boundaries_respected),
+	    cmocka_unit_test(test_overlap),
+	    cmocka_unit_test(test_offsets_round_trip),
+	    cmocka_unit_test(test_cjk_and_emoji),
+	    cmocka_unit_test(test_huge_single_turn),
+	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_options_defaults_and_clamp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
