@@ -159,6 +159,28 @@ db_status dbi_send_ex(db *d, const char *sql, int nparams, const char *const *pa
 	return DB_OK;
 }
 
+db_status dbi_script(db *d, const char *sql)
+{
+	if (!d)
+		return DB_INVALID;
+	dbi_reset(d);
+	if (PQstatus(d->pg) != CONNECTION_OK)
+		return conn_lost(d);
+	d->parse = NULL;
+	d->dtor = NULL;
+	d->canceling = false;
+	d->errmsg[0] = '\0';
+	if (!PQsendQuery(d->pg, sql)) {
+		if (PQstatus(d->pg) != CONNECTION_OK)
+			return conn_lost(d);
+		dbi_seterr(d, "could not send the script: %s", PQerrorMessage(d->pg));
+		return DB_ERROR;
+	}
+	d->state = DBI_RUNNING;
+	wait_done(d, false);
+	return dbi_take(d, NULL);
+}
+
 db_status dbi_send(db *d, const char *sql, int nparams, const char *const *params,
                    dbi_parse_fn parse)
 {

@@ -49,4 +49,8 @@ db_status dbi_begin(db *d);
 db_status dbi_commit(db *d);
 void dbi_rollback(db *d);
 
+/* Blocking multi-statement script (simple protocol, no parameters): only for
+ * rapport's own compiled-in SQL (migrations) and test setup. */
+db_status dbi_script(db *d, const char *sql);
+
 #endif
