@@ -34,6 +34,15 @@ ifeq ($(VARIANT),asan)
   SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT := -O1 -g
 endif
+# libFuzzer builds (tests/fuzz/run.sh): the library instrumented for coverage.
+ifeq ($(VARIANT),fuzz)
+  ifneq ($(origin CC),command line)
+    CC := clang
+  endif
+  SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+         -fno-sanitize-recover=undefined
+  OPT := -O1 -g
+endif
 
 SRC      := $(shell find src -name '*.c' | sort)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
@@ -49,7 +58,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
 
-.PHONY: all deps test test-asan check-build bench fuzz demo screenshots install uninstall clean format tests
+.PHONY: fuzzers all deps test test-asan check-build bench fuzz demo screenshots install uninstall clean format tests
 all: rapport
 
 rapport: $(BIN)
@@ -85,6 +94,13 @@ $(BUILD)/tests/%: tests/%.c $(TEST_COMMON) $(LIB)
 $(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LIBS)
+
+# libFuzzer binaries (VARIANT=fuzz).
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
+fuzzers: $(FUZZ_BIN)
 
 tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
 

@@ -12,7 +12,8 @@ BUILD=${BUILD:-build/release}
 T=${T:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 root=$(pwd)
-bin="$root/$BUILD/rapport"
+case "$BUILD" in /*) ;; *) BUILD="$root/$BUILD" ;; esac
+bin="$BUILD/rapport"
 
 passed=0 failed=0 skipped=0 cluster=
 
@@ -25,7 +26,13 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM HUP
+cur=
+interrupted() {
+  [ -z "$cur" ] || kill -TERM "$cur" 2>/dev/null
+  echo "run.sh: interrupted" >&2
+  exit 130
+}
+trap interrupted INT TERM HUP
 
 # Stops a private cluster that a `rapport` run under XDG_DATA_HOME=$1 started.
 stop_private() {
@@ -49,8 +56,12 @@ count_lines() {
 run_program() {
   name=$1; shift
   out="$tmp/out.$$"
-  timeout -k 10 "$TEST_TIMEOUT" "$@" >"$out" 2>&1 </dev/null
+  # In the background so that a signal to this script is handled at once.
+  timeout -k 10 "$TEST_TIMEOUT" "$@" >"$out" 2>&1 </dev/null &
+  cur=$!
+  wait "$cur"
   rc=$?
+  cur=
   p=$(count_lines PASSED "$out")
   f=$(count_lines FAILED "$out")
   note=
@@ -144,7 +155,7 @@ if selected shell shell; then
     # make demo in a pseudo-terminal (the browser needs one), private cluster in a temp dir.
     check "make demo (DEMO_FLAGS=--exit-after-paint) paints and exits 0" env -u PGHOST -u PGPORT \
       -u PGUSER -u PGDATABASE XDG_DATA_HOME="$demo_data" TERM=xterm-256color LINES=24 COLUMNS=80 \
-      timeout -k 5 300 script -qefc "make --no-print-directory demo VARIANT=${BUILD#build/} DEMO_FLAGS=--exit-after-paint" /dev/null
+      timeout -k 5 300 script -qefc "make --no-print-directory demo VARIANT=${BUILD##*/} DEMO_FLAGS=--exit-after-paint" /dev/null
   else
     skip "make demo" "the browser (src/ui/app.c) or demo data (src/db/seed.c) does not exist yet"
   fi
