@@ -111,8 +111,13 @@ deps:
 test: tests
 	@BUILD=$(BUILD) T='$(T)' sh tests/run.sh
 
+# Leak checking on; UBSan stops at the first report; third-party leaks that
+# are not ours go in tests/tools/lsan.supp (with a reason).
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1 \
+            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/tools/lsan.supp:print_suppressions=0 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan:
-	@$(MAKE) --no-print-directory VARIANT=asan test
+	@$(ASAN_ENV) $(MAKE) --no-print-directory VARIANT=asan test
 
 bench: all
 	@BUILD=$(BUILD) sh tests/bench/run.sh
