@@ -58,7 +58,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
 
-.PHONY: fuzzers all deps test test-asan check-build bench fuzz demo screenshots install uninstall clean format tests
+.PHONY: FORCE fuzzers all deps test test-asan check-build bench fuzz demo screenshots install uninstall clean format tests
 all: rapport
 
 rapport: $(BIN)
@@ -71,7 +71,14 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c
+# RAPPORT_DATADIR is compiled in: objects rebuild when PREFIX changes.
+DATADIR_STAMP := $(BUILD)/datadir.stamp
+$(DATADIR_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(DATADIR_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -135,7 +142,7 @@ screenshots: all tests
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(MANDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/rapport
-	install -m 0644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
+	$(if $(THEMES),install -m 0644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/)
 	install -m 0644 docs/rapport.1 $(DESTDIR)$(MANDIR)/rapport.1
 
 uninstall:
