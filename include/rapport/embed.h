@@ -16,6 +16,8 @@ typedef struct embed_config {
 	const char *command;     /* command: program + args, run via /bin/sh -c */
 	int timeout_ms;          /* per request; 0 = 30000 */
 	int batch;               /* texts per request; 0 = 64 */
+	int retries;             /* openai: extra attempts on 429/5xx/timeouts;
+	                            0 = 3, negative = none */
 } embed_config;
 
 typedef struct embedder embedder;
@@ -29,6 +31,8 @@ int embed_dim(const embedder *e);
 const char *embed_model_id(const embedder *e);
 /* Embeds n texts into out (n * dim floats, L2-normalized). */
 int embed_batch(embedder *e, const char *const *texts, size_t n, float *out, char **err);
+/* Texts per provider request (the batch size the caller should feed). */
+int embed_batch_size(const embedder *e);
 
 /* The hash embedder directly: deterministic, thread-safe, no allocation
  * failure modes beyond malloc. out has dim floats; result L2-normalized
