@@ -27,6 +27,9 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CFLAGS   ?=
 CPPFLAGS += -Iinclude -Isrc -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
             -DRAPPORT_DATADIR='"$(DATADIR)"'
+# `make V=1` shows full compiler command lines.
+Q        := $(if $(V),,@)
+say       = $(if $(V),,@printf '  %-6s %s\n' $(1) $(2))
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) $(CFLAGS)
 LIBS     := $(PKG_LIBS) -lstemmer -lm -lpthread
 
@@ -65,11 +68,13 @@ rapport: $(BIN)
 	@ln -sf $(BIN) rapport
 
 $(BIN): $(BUILD)/src/main.o $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 
 # RAPPORT_DATADIR is compiled in: objects rebuild when PREFIX changes.
 DATADIR_STAMP := $(BUILD)/datadir.stamp
@@ -80,33 +85,40 @@ FORCE:
 
 $(BUILD)/%.o: %.c $(DATADIR_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # SQL migrations and theme files are compiled into the binary from the same text users read.
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) src/scripts/embed-files.sh
 	@mkdir -p $(dir $@)
-	sh src/scripts/embed-files.sh rapport_migrations $(MIGRATIONS) > $@
+	$(call say,GEN,$@)
+	$(Q)sh src/scripts/embed-files.sh rapport_migrations $(MIGRATIONS) > $@
 $(BUILD)/gen/themes.c: $(THEMES) src/scripts/embed-files.sh
 	@mkdir -p $(dir $@)
-	sh src/scripts/embed-files.sh rapport_themes $(THEMES) > $@
+	$(call say,GEN,$@)
+	$(Q)sh src/scripts/embed-files.sh rapport_themes $(THEMES) > $@
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # Tests: every tests/{unit,db,e2e}/test_*.c is one cmocka program.
 $(BUILD)/tests/%: tests/%.c $(TEST_COMMON) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(TEST_COMMON) $(LIB) $(LIBS) -lcmocka -lvterm -lutil
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< $(TEST_COMMON) $(LIB) $(LIBS) -lcmocka -lvterm -lutil
 
 # Fuzz targets replay their committed corpus in `make test` through a plain driver.
 $(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay_main.c $(LIB) $(LIBS)
 
 # libFuzzer binaries (VARIANT=fuzz).
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LIBS)
 fuzzers: $(FUZZ_BIN)
 
 tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
