@@ -141,4 +141,21 @@ ms_report *metaschema_validate(const metaschema *s, const cJSON *doc, const ms_o
 const ms_issue *ms_report_first_error(const ms_report *r);
 void ms_report_free(ms_report *r);
 
+/* ---- at the edge (src/db/meta.c: database and file system, not pure) ---- */
+
+#include "rapport/db.h"
+
+/* The override schema text for a table, or *json_out = NULL when there is
+ * none (or the database predates migration 040). Caller frees. */
+db_status meta_schema_override_get(db *d, const char *table, char **json_out);
+/* Stores (json non-NULL) or removes (NULL) a table's override. */
+db_status meta_schema_override_set(db *d, const char *table, const char *json);
+/* The schema in force for kind k: built-in, replaced by or merged with the
+ * database's override. DB_ERROR with *err (malloc'd) when the override does
+ * not parse as a schema. *out is freed with metaschema_free(). */
+db_status meta_schema_load(db *d, db_kind k, metaschema **out, char **err);
+/* ms_zone_fn that checks /usr/share/zoneinfo/ZONE is a TZif file (falls back
+ * to the compiled list when the system has no zoneinfo). */
+bool meta_zone_exists(const char *zone, void *ctx);
+
 #endif
