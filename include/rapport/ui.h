@@ -85,7 +85,7 @@ typedef struct pane_ops {
 	const char *(*copy_value)(pane *p);
 	/* Called after :theme changed colours or the connection came back;
 	 * NULL: just redrawn. Returns UI_* flags. */
-	int (*refresh)(pane *p);
+	int (*reload)(pane *p);
 	/* The terminal is going away (SIGHUP/SIGTERM) or the user quits: write
 	 * anything unsaved to a recovery file now. No drawing, no db calls. */
 	void (*on_hangup)(pane *p);

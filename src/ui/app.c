@@ -1,0 +1,1210 @@
+/* The browser's main loop: one poll() over the tty, the libpq socket and a
+ * signal self-pipe; panes return flags, the loop draws once per turn. */
+#include "rapport/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rapport/config.h"
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
+#define APP_MIN_ROWS 10
+#define APP_MIN_COLS 40
+#define APP_STACK_MAX 16
+#define APP_PENDING_MAX 32
+
+typedef struct app_req {
+	pane *p;
+	int tag;
+} app_req;
+
+struct app {
+	const rapport_globals *g;
+	db *d;
+	config *cfg;
+	theme *th;
+	attr_t attrs[THEME_ROLE_COUNT];
+	bool no_color;
+	int colors;
+	/* terminal */
+	SCREEN *scr;
+	FILE *tty_in, *tty_out;
+	int tty_fd;
+	int rows, cols;
+	bool too_small;
+	WINDOW *status_win;
+	/* panes: [0] hierarchy, [1] detail, then overlays */
+	pane *hier, *detail;
+	int focus; /* 0 hierarchy, 1 detail */
+	bool detail_visible;
+	pane *stack[APP_STACK_MAX];
+	int nstack;
+	/* status line */
+	char msg[512];
+	ui_msg msg_level;
+	bool msg_sticky;
+	/* requests: one in flight, the rest pending (deduplicated) */
+	app_req pending[APP_PENDING_MAX];
+	int npending;
+	app_req inflight;
+	bool busy, stale, user_cancel;
+	long long inflight_start;
+	/* connection */
+	bool conn_lost;
+	long long reconnect_at;
+	int backoff_ms;
+	/* loop state */
+	bool dirty, relayout, full_redraw, quit;
+	bool pop_all; /* close every overlay once the current handler returns */
+	bool painted_ready;
+	int exit_code;
+	const char *copy_pending;
+};
+
+static void app_apply_pop_all(app *a);
+static app *g_app; /* for signal-time restore and app_fatal */
+static int g_sigpipe[2] = {-1, -1};
+static struct termios g_saved_tios;
+static bool g_tios_saved;
+static int g_tty_out_fd = -1;
+
+/* Monotonic milliseconds. */
+static long long app_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- terminal restore (also from signal handlers) ---------------------------- */
+
+/* Puts the terminal back with async-signal-safe calls only. */
+static void app_restore_raw(void)
+{
+	static const char seq[] = "\033[0m\033[?25h\033[?1049l\033[?1l\033>";
+	if (g_tty_out_fd >= 0) {
+		ssize_t r = write(g_tty_out_fd, seq, sizeof seq - 1);
+		(void)r;
+		if (g_tios_saved)
+			tcsetattr(g_tty_out_fd, TCSAFLUSH, &g_saved_tios);
+	}
+}
+
+/* SIGSEGV/SIGABRT/SIGBUS/SIGFPE: restore the terminal, then die as intended. */
+static void app_crash_handler(int sig)
+{
+	app_restore_raw();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Everything else goes through the self-pipe. */
+static void app_sig_handler(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+	if (g_sigpipe[1] >= 0) {
+		ssize_t r = write(g_sigpipe[1], &c, 1);
+		(void)r;
+	}
+	errno = saved;
+}
+
+/* Installs the handlers; SA_RESTART off so poll() wakes up. */
+static void app_signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = app_sig_handler;
+	int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGQUIT};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = app_crash_handler;
+	sa.sa_flags = SA_RESETHAND;
+	int crash[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+	for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
+		sigaction(crash[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+_Noreturn void app_fatal(const char *msg)
+{
+	if (g_app && g_app->scr)
+		endwin();
+	app_restore_raw();
+	fprintf(stderr, "rapport: %s\n", msg);
+	exit(EXIT_FAIL);
+}
+
+/* ---- theme ---------------------------------------------------------------------- */
+
+/* Turns a resolved style into curses attributes, allocating pair i+1. */
+static attr_t app_style_attr(app *a, int i, theme_style s)
+{
+	attr_t at = A_NORMAL;
+	if (s.attrs & THEME_BOLD)
+		at |= A_BOLD;
+	if (s.attrs & THEME_UNDERLINE)
+		at |= A_UNDERLINE;
+	if (s.attrs & THEME_REVERSE)
+		at |= A_REVERSE;
+	if (s.attrs & THEME_DIM)
+		at |= A_DIM;
+	if (s.attrs & THEME_ITALIC)
+		at |= A_ITALIC;
+	if (!a->no_color && a->colors >= 8 && i + 1 < COLOR_PAIRS &&
+	    (s.fg != THEME_COLOR_DEFAULT || s.bg != THEME_COLOR_DEFAULT)) {
+		init_pair((short)(i + 1), s.fg, s.bg);
+		at |= COLOR_PAIR(i + 1);
+	}
+	return at;
+}
+
+/* Resolves every role of the current theme for this terminal. */
+static void app_theme_apply(app *a)
+{
+	theme_style st[THEME_ROLE_COUNT];
+	theme_resolve_all(a->th, a->colors, a->no_color, st);
+	for (int i = 0; i < THEME_ROLE_COUNT; i++)
+		a->attrs[i] = app_style_attr(a, i, st[i]);
+	if (a->status_win)
+		wbkgdset(a->status_win, ' ' | a->attrs[THEME_STATUS]);
+}
+
+attr_t app_attr(app *a, theme_role role)
+{
+	if ((int)role < 0 || role >= THEME_ROLE_COUNT)
+		return A_NORMAL;
+	return a->attrs[role];
+}
+
+bool app_set_theme(app *a, const char *name)
+{
+	char *errors = NULL;
+	theme *t = theme_load(name, &errors);
+	if (!t) {
+		app_status(a, UI_ERROR, "%s", errors ? strtok(errors, "\n") : "no such theme");
+		free(errors);
+		return false;
+	}
+	theme_free(a->th);
+	a->th = t;
+	app_theme_apply(a);
+	if (errors)
+		app_status(a, UI_ERROR, "%s", strtok(errors, "\n"));
+	else
+		app_status(a, UI_INFO, "theme %s", name);
+	free(errors);
+	a->full_redraw = true;
+	return true;
+}
+
+struct config *app_config(app *a)
+{
+	return a->cfg;
+}
+
+keys_cmd app_command(app *a, const pane *p, int key)
+{
+	keys_ctx ctx = p && p->ops ? p->ops->keys_ctx : KEYS_GLOBAL;
+	return keys_lookup(a->cfg->keys, ctx, key);
+}
+
+/* ---- status line ------------------------------------------------------------------ */
+
+void app_status(app *a, ui_msg level, const char *fmt, ...)
+{
+	char raw[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	char *safe = text_sanitize(raw, (size_t)-1);
+	snprintf(a->msg, sizeof a->msg, "%s", safe ? safe : "");
+	free(safe);
+	a->msg_level = level;
+	a->dirty = true;
+}
+
+/* Draws the bottom line: message or hints on the left, connection on the right. */
+static void app_draw_status(app *a)
+{
+	WINDOW *w = a->status_win;
+	attr_t base = a->attrs[THEME_STATUS];
+	werase(w);
+	ui_fill(w, 0, 0, a->cols, base);
+	char right[400];
+	const char *desc = a->d ? db_describe(a->d) : "";
+	snprintf(right, sizeof right, "%s%s%s ", a->busy || a->npending ? "loading… " : "",
+	         a->conn_lost ? "DISCONNECTED " : "",
+	         a->d && db_read_only(a->d) ? "[read-only] " : "");
+	char *sdesc = text_sanitize(desc, (size_t)-1);
+	size_t rl = strlen(right);
+	snprintf(right + rl, sizeof right - rl, "%s ", sdesc ? sdesc : "");
+	free(sdesc);
+	int rw = text_width(right);
+	if (rw > a->cols / 2) {
+		right[0] = '\0';
+		rw = 0;
+		if (a->busy)
+			snprintf(right, sizeof right, "loading… "), rw = text_width(right);
+	}
+	const char *left = a->msg[0] ? a->msg : "?:help  q:quit  /:filter  s:search  e:edit  ::command";
+	attr_t la = a->msg[0] && a->msg_level == UI_ERROR ? a->attrs[THEME_STATUS_ERROR] : base;
+	ui_put_safe(w, 0, 1, a->cols - rw - 2, left, la);
+	if (rw)
+		ui_put_safe(w, 0, a->cols - rw, rw, right, base);
+	wnoutrefresh(w);
+}
+
+/* ---- pane stack and layout ---------------------------------------------------------- */
+
+pane *pane_new(app *a, const pane_ops *ops, void *priv)
+{
+	pane *p = ui_xcalloc(1, sizeof *p);
+	p->ops = ops;
+	p->app = a;
+	p->priv = priv;
+	p->place = UI_FULL;
+	return p;
+}
+
+/* Frees a pane and forgets its requests. */
+static void app_pane_free(app *a, pane *p)
+{
+	app_request_drop(a, p);
+	if (p->ops->free)
+		p->ops->free(p);
+	if (p->win)
+		delwin(p->win);
+	free(p);
+}
+
+/* Gives pane p the rectangle (y, x, h, w), creating its window. */
+static void app_place(pane *p, int y, int x, int h, int w)
+{
+	if (p->win)
+		delwin(p->win);
+	p->win = NULL;
+	if (h < 1 || w < 1)
+		return;
+	p->win = newwin(h, w, y, x);
+	if (!p->win)
+		return;
+	keypad(p->win, TRUE);
+	if (p->ops->resize)
+		p->ops->resize(p, h, w);
+}
+
+/* Places an overlay according to its placement. */
+static void app_place_overlay(app *a, pane *p)
+{
+	int H = a->rows - 1, W = a->cols;
+	int h = H, w = W, y = 0, x = 0;
+	if (p->place == UI_CENTER) {
+		h = p->want_h > 0 && p->want_h < H ? p->want_h : H;
+		w = p->want_w > 0 && p->want_w < W ? p->want_w : W;
+		y = (H - h) / 2;
+		x = (W - w) / 2;
+	} else if (p->place == UI_BOTTOM) {
+		h = p->want_h > 0 && p->want_h < H ? p->want_h : 1;
+		y = H - h;
+	}
+	app_place(p, y, x, h, w);
+}
+
+/* Computes every window from the current terminal size. */
+static void app_layout(app *a)
+{
+	getmaxyx(stdscr, a->rows, a->cols);
+	a->too_small = a->rows < APP_MIN_ROWS || a->cols < APP_MIN_COLS;
+	if (a->status_win)
+		delwin(a->status_win);
+	a->status_win = NULL;
+	if (a->too_small)
+		return;
+	a->status_win = newwin(1, a->cols, a->rows - 1, 0);
+	wbkgdset(a->status_win, ' ' | a->attrs[THEME_STATUS]);
+	int H = a->rows - 1;
+	a->detail_visible = a->cols >= 70;
+	if (a->detail_visible) {
+		int hw = a->cols * 3 / 5;
+		app_place(a->hier, 0, 0, H, hw);
+		app_place(a->detail, 0, hw, H, a->cols - hw);
+	} else {
+		app_place(a->hier, 0, 0, H, a->cols);
+		app_place(a->detail, 0, 0, H, a->cols);
+	}
+	for (int i = 0; i < a->nstack; i++)
+		app_place_overlay(a, a->stack[i]);
+	a->full_redraw = true;
+}
+
+void app_push(app *a, pane *p)
+{
+	if (!p)
+		return;
+	if (a->nstack >= APP_STACK_MAX) {
+		app_status(a, UI_ERROR, "too many windows open");
+		app_pane_free(a, p);
+		return;
+	}
+	p->app = a;
+	a->stack[a->nstack++] = p;
+	if (!a->too_small)
+		app_place_overlay(a, p);
+	a->dirty = true;
+}
+
+/* Removes pane p from the stack and frees it. */
+static void app_close(app *a, pane *p)
+{
+	for (int i = 0; i < a->nstack; i++)
+		if (a->stack[i] == p) {
+			memmove(a->stack + i, a->stack + i + 1,
+			        (size_t)(a->nstack - i - 1) * sizeof *a->stack);
+			a->nstack--;
+			app_pane_free(a, p);
+			a->full_redraw = true;
+			return;
+		}
+}
+
+void app_pop(app *a)
+{
+	if (a->nstack > 0)
+		app_close(a, a->stack[a->nstack - 1]);
+}
+
+/* The pane that gets keys. */
+static pane *app_focused(app *a)
+{
+	if (a->nstack)
+		return a->stack[a->nstack - 1];
+	return a->focus == 1 ? a->detail : a->hier;
+}
+
+void app_screen_size(app *a, int *h, int *w)
+{
+	*h = a->rows - 1;
+	*w = a->cols;
+}
+
+void app_redraw_all(app *a)
+{
+	a->full_redraw = true;
+}
+
+void app_quit(app *a)
+{
+	a->quit = true;
+}
+
+/* ---- requests ------------------------------------------------------------------------- */
+
+void app_request(app *a, pane *p, int tag)
+{
+	if (a->busy && a->inflight.p == p && a->inflight.tag == tag)
+		a->stale = true;
+	for (int i = 0; i < a->npending; i++)
+		if (a->pending[i].p == p && a->pending[i].tag == tag)
+			return; /* already wanted: it will be built from the newest state */
+	if (a->npending >= APP_PENDING_MAX)
+		app_fatal("request queue overflow");
+	a->pending[a->npending++] = (app_req){p, tag};
+	a->dirty = true;
+}
+
+void app_request_drop(app *a, pane *p)
+{
+	int j = 0;
+	for (int i = 0; i < a->npending; i++)
+		if (a->pending[i].p != p)
+			a->pending[j++] = a->pending[i];
+	a->npending = j;
+	if (a->busy && a->inflight.p == p) {
+		a->stale = true;
+		a->inflight.p = NULL;
+	}
+}
+
+bool app_loading(const app *a, const pane *p, int tag)
+{
+	if (a->busy && a->inflight.p == p && (tag < 0 || a->inflight.tag == tag))
+		return true;
+	for (int i = 0; i < a->npending; i++)
+		if (a->pending[i].p == p && (tag < 0 || a->pending[i].tag == tag))
+			return true;
+	return false;
+}
+
+db *app_db(app *a)
+{
+	return a->d;
+}
+
+/* Marks the connection lost and schedules a reconnect with backoff. */
+static void app_conn_lost(app *a)
+{
+	if (!a->conn_lost) {
+		a->conn_lost = true;
+		a->backoff_ms = 250;
+	} else if (a->backoff_ms < 8000) {
+		a->backoff_ms *= 2;
+	}
+	a->reconnect_at = app_now_ms() + a->backoff_ms;
+	app_status(a, UI_ERROR, "connection lost: %s (reconnecting)", db_errmsg(a->d));
+}
+
+/* Hands a finished request to its pane (or drops a stale one). */
+static void app_deliver(app *a, db_status st)
+{
+	app_req r = a->inflight;
+	bool stale = a->stale;
+	a->busy = false;
+	a->stale = false;
+	if (st == DB_CONNLOST) {
+		if (r.p && !stale)
+			app_request(a, r.p, r.tag); /* re-sent after reconnecting */
+		app_conn_lost(a);
+		return;
+	}
+	if (!r.p || (stale && !a->user_cancel))
+		return; /* the next *_send() discards the untaken result */
+	if (st == DB_CANCELED && !a->user_cancel)
+		return;
+	a->user_cancel = false;
+	int fl = r.p->ops->on_result ? r.p->ops->on_result(r.p, a->d, r.tag, st) : UI_REDRAW;
+	if (fl & UI_CLOSE)
+		app_close(a, r.p);
+	if (fl & UI_QUIT)
+		a->quit = true;
+	app_apply_pop_all(a);
+	a->dirty = true;
+}
+
+/* Sends the oldest pending request if the connection is free. */
+static void app_dispatch(app *a)
+{
+	while (!a->busy && !a->conn_lost && a->npending > 0) {
+		app_req r = a->pending[0];
+		memmove(a->pending, a->pending + 1, (size_t)(a->npending - 1) * sizeof *a->pending);
+		a->npending--;
+		if (!r.p->ops->send)
+			continue;
+		db_status st = r.p->ops->send(r.p, a->d, r.tag);
+		a->inflight = r;
+		a->stale = false;
+		a->inflight_start = app_now_ms();
+		if (st == DB_OK || st == DB_PENDING) {
+			a->busy = true;
+		} else {
+			a->busy = true; /* deliver the failure through the normal path */
+			app_deliver(a, st);
+		}
+	}
+}
+
+/* Reads what the server sent for the in-flight request. */
+static void app_db_readable(app *a)
+{
+	if (!a->busy)
+		return;
+	db_status st = db_poll(a->d);
+	if (st == DB_PENDING)
+		return;
+	app_deliver(a, st);
+}
+
+/* A superseded request that runs long is cancelled rather than waited for. */
+static void app_cancel_stale(app *a)
+{
+	if (a->busy && a->stale && app_now_ms() - a->inflight_start > 150) {
+		db_cancel(a->d);
+		a->busy = false;
+		a->stale = false;
+	}
+}
+
+/* Esc / Ctrl-C while something runs: cancel it on the server. */
+static bool app_user_cancel(app *a)
+{
+	if (!a->busy)
+		return false;
+	pane *p = a->inflight.p;
+	int tag = a->inflight.tag;
+	db_cancel(a->d);
+	a->busy = false;
+	a->npending = 0;
+	app_status(a, UI_INFO, "canceled");
+	if (p && p->ops->on_result) {
+		int fl = p->ops->on_result(p, a->d, tag, DB_CANCELED);
+		if (fl & UI_QUIT)
+			a->quit = true;
+	}
+	return true;
+}
+
+db *app_db_sync(app *a)
+{
+	if (a->conn_lost)
+		return NULL;
+	if (a->busy) {
+		if (a->inflight.p && !a->stale)
+			app_request(a, a->inflight.p, a->inflight.tag);
+		db_cancel(a->d);
+		a->busy = false;
+	}
+	return a->d;
+}
+
+/* Tries to reconnect when the backoff has passed; re-issues what was lost. */
+static void app_try_reconnect(app *a)
+{
+	if (!a->conn_lost || app_now_ms() < a->reconnect_at)
+		return;
+	if (db_reconnect(a->d) != DB_OK) {
+		app_conn_lost(a);
+		return;
+	}
+	a->conn_lost = false;
+	app_status(a, UI_INFO, "reconnected");
+	pane *all[APP_STACK_MAX + 2] = {a->hier, a->detail};
+	int n = 2;
+	for (int i = 0; i < a->nstack; i++)
+		all[n++] = a->stack[i];
+	for (int i = 0; i < n; i++)
+		if (all[i]->ops->reload)
+			all[i]->ops->reload(all[i]);
+}
+
+/* ---- selection -------------------------------------------------------------------------- */
+
+ui_sel app_selection(app *a)
+{
+	return pane_hierarchy_selection(a->hier);
+}
+
+size_t app_selection_path(app *a, ui_sel *out, size_t max)
+{
+	return pane_hierarchy_path(a->hier, out, max);
+}
+
+void app_selection_changed(app *a)
+{
+	ui_sel s = pane_hierarchy_selection(a->hier);
+	pane_detail_show(a->detail, &s);
+	a->dirty = true;
+}
+
+bool app_goto(app *a, db_kind kind, const char *id)
+{
+	a->pop_all = true;
+	a->focus = 0;
+	return pane_hierarchy_goto(a->hier, kind, id);
+}
+
+bool app_goto_view(app *a, const char *view)
+{
+	if (!pane_hierarchy_set_view(a->hier, view))
+		return false;
+	a->pop_all = true;
+	a->focus = 0;
+	return true;
+}
+
+void app_save_below(app *a)
+{
+	pane *p = a->nstack >= 2 ? a->stack[a->nstack - 2] : NULL;
+	int key = 0;
+	if (!p || p->ops->keys_ctx != KEYS_FORM ||
+	    keys_for_command(a->cfg->keys, KEYS_FORM, KEYS_CMD_SAVE, &key, 1) == 0) {
+		app_status(a, UI_INFO, "nothing to save here");
+		return;
+	}
+	int fl = p->ops->key ? p->ops->key(p, key) : 0;
+	if (fl & UI_CLOSE)
+		app_close(a, p);
+	if (fl & UI_QUIT)
+		a->quit = true;
+}
+
+/* Applies a deferred "close every overlay". */
+static void app_apply_pop_all(app *a)
+{
+	if (!a->pop_all)
+		return;
+	a->pop_all = false;
+	while (a->nstack)
+		app_pop(a);
+}
+
+void app_changed(app *a, db_kind kind, const char *id)
+{
+	(void)kind;
+	(void)id;
+	if (a->hier->ops->reload)
+		a->hier->ops->reload(a->hier);
+	if (a->detail->ops->reload)
+		a->detail->ops->reload(a->detail);
+	a->dirty = true;
+}
+
+/* ---- dialogs and pager (implemented by their panes) ---------------------------------------- */
+
+void app_prompt(app *a, pane *owner, const char *question, const char *initial,
+                ui_prompt_done done, void *ctx)
+{
+	app_push(a, dialog_prompt_open(a, owner, question, initial, done, ctx));
+}
+
+void app_confirm(app *a, pane *owner, const char *question, ui_choice_done done, void *ctx)
+{
+	static const char *const yn[] = {"no", "yes"};
+	app_push(a, dialog_choose_open(a, owner, question, yn, 2, done, ctx));
+}
+
+void app_choose(app *a, pane *owner, const char *title, const char *const *choices, size_t n,
+                ui_choice_done done, void *ctx)
+{
+	app_push(a, dialog_choose_open(a, owner, title, choices, n, done, ctx));
+}
+
+void app_pager(app *a, const char *title, const char *text, size_t len, const ui_pager_opts *o)
+{
+	app_push(a, pane_pager_open(a, title, text, len, o));
+}
+
+/* ---- clipboard -------------------------------------------------------------------------- */
+
+/* Base64 of n bytes into a malloc'd string. */
+static char *app_base64(const char *s, size_t n)
+{
+	static const char b64tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = ui_xmalloc((n + 2) / 3 * 4 + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		out[o++] = b64tab[(v >> 18) & 63];
+		out[o++] = b64tab[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64tab[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? b64tab[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Sends value to the terminal's clipboard with OSC 52 (and through tmux). */
+static void app_copy(app *a, const char *value)
+{
+	size_t n = strlen(value);
+	if (n > 74000)
+		n = 74000; /* terminals cap OSC 52 around 100 kB of base64 */
+	char *b64 = app_base64(value, n);
+	fprintf(a->tty_out, "\033]52;c;%s\a", b64);
+	if (getenv("TMUX"))
+		fprintf(a->tty_out, "\033Ptmux;\033\033]52;c;%s\a\033\\", b64);
+	fflush(a->tty_out);
+	free(b64);
+	char *safe = text_sanitize(value, n);
+	char shown[64];
+	text_fit(safe ? safe : "", 40, shown, sizeof shown);
+	app_status(a, UI_INFO, "copied %s", shown);
+	free(safe);
+}
+
+/* ---- keys ---------------------------------------------------------------------------------- */
+
+/* Curses function key → rapport key code (KEYS_NONE: ignore). */
+static int app_map_fkey(int k)
+{
+	switch (k) {
+	case KEY_UP: return KEYS_UP;
+	case KEY_DOWN: return KEYS_DOWN;
+	case KEY_LEFT: return KEYS_LEFT;
+	case KEY_RIGHT: return KEYS_RIGHT;
+	case KEY_HOME: return KEYS_HOME;
+	case KEY_END: return KEYS_END;
+	case KEY_PPAGE: return KEYS_PGUP;
+	case KEY_NPAGE: return KEYS_PGDN;
+	case KEY_IC: return KEYS_INSERT;
+	case KEY_DC: return KEYS_DELETE;
+	case KEY_BACKSPACE: return KEYS_BACKSPACE;
+	case KEY_ENTER: return KEYS_ENTER;
+	case KEY_BTAB: return KEYS_MOD_SHIFT | KEYS_TAB;
+	default: break;
+	}
+	if (k >= KEY_F(1) && k <= KEY_F(12))
+		return KEYS_F(k - KEY_F0);
+	return KEYS_NONE;
+}
+
+/* Opens H6's search pane if it is part of this build. */
+static void app_open_search(app *a, bool scoped)
+{
+	ui_sel s = app_selection(a);
+	(void)s;
+	(void)scoped;
+	app_status(a, UI_ERROR, "search is not available in this build");
+}
+
+/* Opens H8's form pane for the selection if it is part of this build. */
+static void app_open_form(app *a)
+{
+	app_status(a, UI_ERROR, "editing is not available in this build");
+}
+
+/* Global keys the focused pane did not take. */
+static void app_global_key(app *a, pane *p, int key)
+{
+	switch (app_command(a, p, key)) {
+	case KEYS_CMD_QUIT: a->quit = true; break;
+	case KEYS_CMD_HELP: app_push(a, pane_help_open_ctx(a, p->ops->keys_ctx)); break;
+	case KEYS_CMD_COMMAND: app_push(a, cmdline_open(a)); break;
+	case KEYS_CMD_REDRAW: a->full_redraw = true; break;
+	case KEYS_CMD_SUSPEND: raise(SIGTSTP); break;
+	case KEYS_CMD_CANCEL:
+		if (!app_user_cancel(a))
+			app_status(a, UI_INFO, "nothing to cancel (q quits)");
+		break;
+	case KEYS_CMD_NEXT_PANE:
+	case KEYS_CMD_PREV_PANE:
+		if (!a->nstack) {
+			a->focus = !a->focus;
+			a->full_redraw = true;
+		}
+		break;
+	case KEYS_CMD_SEARCH_ALL: app_open_search(a, false); break;
+	case KEYS_CMD_SEARCH_SCOPED: app_open_search(a, true); break;
+	case KEYS_CMD_EDIT: app_open_form(a); break;
+	case KEYS_CMD_COPY: {
+		const char *v = p->ops->copy_value ? p->ops->copy_value(p) : NULL;
+		if (v && *v)
+			app_copy(a, v);
+		else
+			app_status(a, UI_INFO, "nothing to copy here");
+		break;
+	}
+	case KEYS_CMD_BACK:
+		if (key == KEYS_ESC && app_user_cancel(a))
+			break;
+		if (a->focus == 1 && !a->nstack) {
+			a->focus = 0;
+			a->full_redraw = true;
+		}
+		break;
+	default: break;
+	}
+}
+
+/* One key for the focused pane, then the global table. */
+static void app_key(app *a, int key)
+{
+	pane *p = app_focused(a);
+	a->msg[0] = '\0';
+	if (key == KEYS_ESC && a->busy && app_user_cancel(a))
+		return;
+	int fl = p->ops->key ? p->ops->key(p, key) : UI_UNHANDLED;
+	if (fl & UI_UNHANDLED)
+		app_global_key(a, p, key);
+	if (fl & UI_CLOSE)
+		app_close(a, p);
+	if (fl & UI_QUIT)
+		a->quit = true;
+	if (fl & UI_RELAYOUT)
+		a->relayout = true;
+	app_apply_pop_all(a);
+	a->dirty = true;
+}
+
+/* Reads every key waiting on the tty. */
+static void app_read_keys(app *a)
+{
+	wint_t wc;
+	int r;
+	while (!a->quit && (r = wget_wch(stdscr, &wc)) != ERR) {
+		int key;
+		if (r == KEY_CODE_YES) {
+			if (wc == KEY_RESIZE) {
+				a->relayout = true;
+				continue;
+			}
+			key = app_map_fkey((int)wc);
+		} else {
+			key = keys_from_char((uint32_t)wc);
+		}
+		if (key == KEYS_NONE)
+			continue;
+		if (a->too_small) {
+			if (key == 'q' || key == KEYS_CTRL('c'))
+				a->quit = true;
+			continue;
+		}
+		app_key(a, key);
+	}
+}
+
+/* ---- signals -------------------------------------------------------------------------------- */
+
+/* Ctrl-Z: hand the terminal back, stop, take it again. */
+static void app_suspend(app *a)
+{
+	endwin();
+	signal(SIGTSTP, SIG_DFL);
+	kill(0, SIGTSTP);
+	/* resumed */
+	app_signals_install();
+	doupdate();
+	a->relayout = true;
+}
+
+/* Handles the signals that arrived through the self-pipe. */
+static void app_read_signals(app *a)
+{
+	unsigned char buf[256];
+	ssize_t n;
+	bool winch = false;
+	while ((n = read(g_sigpipe[0], buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			int sig = buf[i];
+			if (sig == SIGWINCH || sig == SIGCONT)
+				winch = true;
+			else if (sig == SIGTSTP)
+				app_suspend(a);
+			else if (sig == SIGHUP || sig == SIGTERM || sig == SIGINT || sig == SIGQUIT) {
+				a->quit = true;
+				a->exit_code = sig == SIGINT ? 130 : 128 + sig;
+			}
+		}
+	if (winch)
+		a->relayout = true;
+}
+
+/* Reads the real window size and tells curses (coalesces resize bursts). */
+static void app_resize(app *a)
+{
+	struct winsize ws;
+	if (ioctl(a->tty_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	app_layout(a);
+}
+
+/* ---- painting -------------------------------------------------------------------------------- */
+
+/* Draws pane p if it has a window. */
+static void app_draw_pane(app *a, pane *p, bool focused)
+{
+	if (!p->win)
+		return;
+	p->focused = focused;
+	if (p->ops->draw)
+		p->ops->draw(p, p->win);
+	(void)a;
+	wnoutrefresh(p->win);
+}
+
+/* The notice shown instead of a layout on a tiny terminal. */
+static void app_draw_too_small(app *a)
+{
+	werase(stdscr);
+	char msg[80];
+	snprintf(msg, sizeof msg, "terminal too small (%dx%d): need %dx%d", a->cols, a->rows,
+	         APP_MIN_COLS, APP_MIN_ROWS);
+	ui_put_safe(stdscr, 0, 0, a->cols, msg, A_BOLD);
+	wnoutrefresh(stdscr);
+}
+
+/* One paint: every visible window, then one doupdate. */
+static void app_paint(app *a)
+{
+	if (a->full_redraw) {
+		clearok(curscr, TRUE);
+		a->full_redraw = false;
+	}
+	if (a->too_small) {
+		app_draw_too_small(a);
+		doupdate();
+		return;
+	}
+	bool overlay_full = a->nstack && a->stack[a->nstack - 1]->place == UI_FULL;
+	if (!overlay_full) {
+		if (a->detail_visible) {
+			app_draw_pane(a, a->hier, !a->nstack && a->focus == 0);
+			app_draw_pane(a, a->detail, !a->nstack && a->focus == 1);
+		} else {
+			pane *p = a->focus == 1 ? a->detail : a->hier;
+			app_draw_pane(a, p, !a->nstack);
+		}
+	}
+	int first = 0;
+	for (int i = 0; i < a->nstack; i++)
+		if (a->stack[i]->place == UI_FULL)
+			first = i;
+	for (int i = first; i < a->nstack; i++)
+		app_draw_pane(a, a->stack[i], i == a->nstack - 1);
+	app_draw_status(a);
+	/* the cursor shows only where a pane placed it for text entry */
+	pane *top = app_focused(a);
+	bool caret = top->win && (top->place == UI_BOTTOM || strcmp(top->ops->name, "prompt") == 0);
+	curs_set(caret ? 1 : 0);
+	if (caret)
+		wnoutrefresh(top->win);
+	doupdate();
+}
+
+/* ---- setup and teardown ------------------------------------------------------------------------ */
+
+/* Checks that TERM names a terminal that can address the cursor. */
+static int app_check_term(int fd)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+	if (!term || !*term) {
+		fprintf(stderr, "rapport: TERM is not set; set it (e.g. TERM=xterm-256color) "
+		                "or use the subcommands (rapport --help)\n");
+		return EXIT_USAGE;
+	}
+	if (setupterm(term, fd, &err) != OK) {
+		char *s = text_sanitize(term, (size_t)-1);
+		fprintf(stderr, "rapport: unknown terminal type '%s'; set TERM to one terminfo "
+		                "knows (e.g. xterm-256color)\n", s ? s : "?");
+		free(s);
+		return EXIT_USAGE;
+	}
+	const char *cup = tigetstr("cup");
+	bool ok = cup && cup != (char *)-1;
+	del_curterm(cur_term);
+	if (!ok) {
+		char *s = text_sanitize(term, (size_t)-1);
+		fprintf(stderr, "rapport: terminal '%s' cannot move the cursor, so the browser "
+		                "cannot run; use a full terminal or the subcommands "
+		                "(rapport search, rapport meta)\n", s ? s : "?");
+		free(s);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Makes sure multibyte text is handled even under LANG=C. */
+static void app_locale(void)
+{
+	setlocale(LC_ALL, "");
+	const char *cs = nl_langinfo(CODESET);
+	if (!cs || strcmp(cs, "UTF-8") != 0) {
+		if (!setlocale(LC_CTYPE, "C.UTF-8"))
+			setlocale(LC_CTYPE, "en_US.UTF-8");
+	}
+}
+
+/* Opens the terminal (stdin/stdout, or /dev/tty when they are not one). */
+static int app_open_tty(app *a)
+{
+	int in_fd = 0;
+	if (!isatty(0) || !isatty(1)) {
+		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "rapport: the browser needs a terminal (stdin/stdout are not "
+			                "one and there is no /dev/tty); use the subcommands instead\n");
+			return EXIT_USAGE;
+		}
+		in_fd = fd;
+		a->tty_in = fdopen(fd, "r");
+		a->tty_out = fdopen(dup(fd), "w");
+	} else {
+		a->tty_in = stdin;
+		a->tty_out = stdout;
+	}
+	a->tty_fd = in_fd;
+	g_tty_out_fd = fileno(a->tty_out);
+	if (tcgetattr(a->tty_fd, &g_saved_tios) == 0)
+		g_tios_saved = true;
+	return app_check_term(fileno(a->tty_out));
+}
+
+/* Starts curses and colours. */
+static int app_curses(app *a)
+{
+	a->scr = newterm(NULL, a->tty_out, a->tty_in);
+	if (!a->scr) {
+		fprintf(stderr, "rapport: cannot initialise the terminal\n");
+		return EXIT_USAGE;
+	}
+	set_term(a->scr);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	a->no_color = theme_no_color_env();
+	a->colors = 0;
+	if (!a->no_color && has_colors()) {
+		start_color();
+		use_default_colors();
+		a->colors = COLORS;
+	}
+	return EXIT_OK;
+}
+
+/* Loads config and theme; messages go to the status line. */
+static void app_load_config(app *a)
+{
+	a->cfg = config_new();
+	if (!a->cfg)
+		app_fatal("out of memory");
+	char *errors = NULL;
+	int bad = config_load(a->cfg, a->g->config_path, &errors);
+	config_apply_globals(a->cfg, a->g);
+	if (bad != 0 && errors)
+		app_status(a, UI_ERROR, "%s", strtok(errors, "\n"));
+	free(errors);
+	errors = NULL;
+	const char *name = a->cfg->theme ? a->cfg->theme : THEME_DEFAULT_NAME;
+	a->th = theme_load(name, &errors);
+	if (!a->th) {
+		app_status(a, UI_ERROR, "%s; using the default theme", errors ? strtok(errors, "\n") : name);
+		a->th = NULL; /* theme_resolve(NULL) is the compiled-in default */
+	} else if (errors) {
+		app_status(a, UI_ERROR, "%s", strtok(errors, "\n"));
+	}
+	free(errors);
+}
+
+/* Frees everything and restores the terminal. */
+static void app_teardown(app *a)
+{
+	pane *all[APP_STACK_MAX + 2];
+	int n = 0;
+	for (int i = 0; i < a->nstack; i++)
+		all[n++] = a->stack[i];
+	if (a->hier)
+		all[n++] = a->hier;
+	if (a->detail)
+		all[n++] = a->detail;
+	for (int i = 0; i < n; i++)
+		if (all[i]->ops->on_hangup)
+			all[i]->ops->on_hangup(all[i]);
+	while (a->nstack)
+		app_pop(a);
+	if (a->hier)
+		app_pane_free(a, a->hier);
+	if (a->detail)
+		app_pane_free(a, a->detail);
+	if (a->status_win)
+		delwin(a->status_win);
+	if (a->scr) {
+		endwin();
+		delscreen(a->scr);
+	}
+	fflush(a->tty_out);
+	if (g_tios_saved)
+		tcsetattr(a->tty_fd, TCSAFLUSH, &g_saved_tios);
+	theme_free(a->th);
+	config_free(a->cfg);
+	db_close(a->d);
+}
+
+/* The poll timeout: reconnect backoff or a stale request's cancel deadline. */
+static int app_poll_timeout(app *a)
+{
+	if (a->conn_lost) {
+		long long left = a->reconnect_at - app_now_ms();
+		return left < 0 ? 0 : (int)left;
+	}
+	if (a->busy && a->stale)
+		return 50;
+	return -1;
+}
+
+/* One turn: wait, read, dispatch, paint. */
+static void app_turn(app *a)
+{
+	struct pollfd fds[3] = {{.fd = a->tty_fd, .events = POLLIN},
+	                        {.fd = g_sigpipe[0], .events = POLLIN},
+	                        {.fd = -1, .events = POLLIN}};
+	if (a->busy && !a->conn_lost)
+		fds[2].fd = db_socket(a->d);
+	int r = poll(fds, 3, app_poll_timeout(a));
+	if (r < 0 && errno != EINTR)
+		app_fatal("poll failed");
+	if (r > 0 && (fds[1].revents & POLLIN))
+		app_read_signals(a);
+	if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		a->quit = true; /* the terminal went away */
+		a->exit_code = 129;
+	} else if (r > 0 && (fds[0].revents & POLLIN)) {
+		app_read_keys(a);
+	}
+	if (r > 0 && fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
+		app_db_readable(a);
+	app_cancel_stale(a);
+	app_try_reconnect(a);
+	app_dispatch(a);
+	for (char *n; !a->conn_lost && (n = db_notice_pop(a->d)) != NULL; free(n))
+		app_status(a, UI_INFO, "server: %s", n);
+}
+
+int app_run(const rapport_globals *g, db *d)
+{
+	static app the_app;
+	app *a = &the_app;
+	memset(a, 0, sizeof *a);
+	a->g = g;
+	a->d = d;
+	a->exit_code = EXIT_OK;
+	g_app = a;
+	app_locale();
+	int rc = app_open_tty(a);
+	if (rc != EXIT_OK) {
+		db_close(d);
+		return rc;
+	}
+	if (pipe(g_sigpipe) != 0)
+		app_fatal("pipe failed");
+	fcntl(g_sigpipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(g_sigpipe[1], F_SETFL, O_NONBLOCK);
+	app_signals_install();
+	app_load_config(a);
+	if ((rc = app_curses(a)) != EXIT_OK) {
+		db_close(d);
+		return rc;
+	}
+	app_theme_apply(a);
+	a->hier = pane_hierarchy_open(a, g->view);
+	a->detail = pane_detail_open(a);
+	app_resize(a);
+	app_dispatch(a);
+	while (!a->quit) {
+		if (a->relayout) {
+			a->relayout = false;
+			app_resize(a);
+		}
+		app_paint(a);
+		if (g->exit_after_paint && !a->busy && !a->npending && pane_hierarchy_ready(a->hier))
+			break;
+		app_turn(a);
+	}
+	app_teardown(a);
+	g_app = NULL;
+	return a->exit_code;
+}

@@ -1,0 +1,164 @@
+/* Small modal dialogs: a one-line prompt and a pick-one list (yes/no is a
+ * two-choice list). Answers go back through the caller's callback. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
+typedef struct dialog {
+	app *a;
+	pane *owner;
+	char question[256];
+	ui_line line;
+	ui_prompt_done pdone;
+	ui_choice_done cdone;
+	void *ctx;
+	char **choices;
+	size_t n, cur;
+} dialog;
+
+/* Runs the owner's callback, returning the owner's flags as ours. */
+static int dialog_finish_prompt(dialog *d, const char *answer)
+{
+	int fl = d->pdone ? d->pdone(d->owner, answer, d->ctx) : 0;
+	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
+}
+
+static void prompt_draw(pane *p, WINDOW *w)
+{
+	dialog *d = p->priv;
+	int rows, cols;
+	getmaxyx(w, rows, cols);
+	(void)rows;
+	attr_t at = app_attr(d->a, THEME_DIALOG);
+	wbkgdset(w, ' ' | at);
+	werase(w);
+	ui_frame(w, app_attr(d->a, THEME_BORDER), d->question);
+	ui_line_draw(&d->line, w, 1, 2, cols - 4, "> ", at);
+}
+
+static int prompt_key(pane *p, int key)
+{
+	dialog *d = p->priv;
+	int r = ui_line_key(&d->line, key);
+	if (r & UI_LINE_CANCEL)
+		return dialog_finish_prompt(d, NULL);
+	if (r & UI_LINE_ENTER)
+		return dialog_finish_prompt(d, d->line.buf);
+	return UI_REDRAW;
+}
+
+static void dialog_free(pane *p)
+{
+	dialog *d = p->priv;
+	for (size_t i = 0; i < d->n; i++)
+		free(d->choices[i]);
+	free(d->choices);
+	free(d);
+}
+
+static const pane_ops prompt_ops = {
+    .name = "prompt",
+    .keys_ctx = KEYS_GLOBAL,
+    .draw = prompt_draw,
+    .key = prompt_key,
+    .free = dialog_free,
+};
+
+pane *dialog_prompt_open(app *a, pane *owner, const char *question, const char *initial,
+                         ui_prompt_done done, void *ctx)
+{
+	dialog *d = ui_xcalloc(1, sizeof *d);
+	d->a = a;
+	d->owner = owner;
+	d->pdone = done;
+	d->ctx = ctx;
+	char *s = text_sanitize(question ? question : "", (size_t)-1);
+	snprintf(d->question, sizeof d->question, "%s", s ? s : "");
+	free(s);
+	ui_line_set(&d->line, initial ? initial : "");
+	pane *p = pane_new(a, &prompt_ops, d);
+	p->place = UI_CENTER;
+	p->want_h = 3;
+	p->want_w = 64;
+	return p;
+}
+
+static void choose_draw(pane *p, WINDOW *w)
+{
+	dialog *d = p->priv;
+	int rows, cols;
+	getmaxyx(w, rows, cols);
+	attr_t at = app_attr(d->a, THEME_DIALOG);
+	wbkgdset(w, ' ' | at);
+	werase(w);
+	ui_frame(w, app_attr(d->a, THEME_BORDER), NULL);
+	ui_put_safe(w, 1, 2, cols - 4, d->question, at | A_BOLD);
+	for (size_t i = 0; i < d->n && (int)i + 3 < rows - 1; i++) {
+		attr_t ca = i == d->cur ? app_attr(d->a, THEME_SELECTION_FOCUSED) : at;
+		ui_fill(w, (int)i + 3, 2, cols - 4, ca);
+		char line[300];
+		snprintf(line, sizeof line, "[%c] %s", d->choices[i][0], d->choices[i]);
+		ui_put_safe(w, (int)i + 3, 3, cols - 6, line, ca);
+	}
+}
+
+/* Answers with choice i (-1: cancelled). */
+static int dialog_finish_choice(dialog *d, int i)
+{
+	int fl = d->cdone ? d->cdone(d->owner, i, d->ctx) : 0;
+	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
+}
+
+static int choose_key(pane *p, int key)
+{
+	dialog *d = p->priv;
+	if (key == KEYS_ESC || key == KEYS_CTRL('c'))
+		return dialog_finish_choice(d, -1);
+	if (key == KEYS_ENTER)
+		return dialog_finish_choice(d, (int)d->cur);
+	if ((key == 'j' || key == KEYS_DOWN) && d->cur + 1 < d->n)
+		d->cur++;
+	else if ((key == 'k' || key == KEYS_UP) && d->cur > 0)
+		d->cur--;
+	else
+		for (size_t i = 0; i < d->n; i++)
+			if (key == (unsigned char)d->choices[i][0])
+				return dialog_finish_choice(d, (int)i);
+	return UI_REDRAW;
+}
+
+static const pane_ops choose_ops = {
+    .name = "choose",
+    .keys_ctx = KEYS_GLOBAL,
+    .draw = choose_draw,
+    .key = choose_key,
+    .free = dialog_free,
+};
+
+pane *dialog_choose_open(app *a, pane *owner, const char *title, const char *const *choices,
+                         size_t n, ui_choice_done done, void *ctx)
+{
+	dialog *d = ui_xcalloc(1, sizeof *d);
+	d->a = a;
+	d->owner = owner;
+	d->cdone = done;
+	d->ctx = ctx;
+	char *s = text_sanitize(title ? title : "", (size_t)-1);
+	snprintf(d->question, sizeof d->question, "%s", s ? s : "");
+	free(s);
+	d->choices = ui_xcalloc(n, sizeof *d->choices);
+	for (size_t i = 0; i < n; i++) {
+		char *c = text_sanitize(choices[i] ? choices[i] : "?", (size_t)-1);
+		d->choices[i] = ui_xstrdup(c && *c ? c : "?");
+		free(c);
+	}
+	d->n = n;
+	pane *p = pane_new(a, &choose_ops, d);
+	p->place = UI_CENTER;
+	p->want_h = (int)n + 5;
+	p->want_w = 60;
+	return p;
+}

@@ -1,0 +1,548 @@
+/* Miller columns: companies → coaches → clients (or orgs → clients, or
+ * models → coaches), each column a keyset list widget, breadcrumb on top. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rapport/config.h"
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
+#define HIER_MAXCOLS 3
+
+typedef struct hier {
+	app *a;
+	char view[16];
+	db_kind kinds[HIER_MAXCOLS];
+	int ncols;
+	ui_list col[HIER_MAXCOLS];
+	int fc;              /* focused column */
+	bool filtering;      /* typing a filter in column fc */
+	ui_line filter_line;
+	int h, w;
+	char copy[512];
+	char err[256];
+} hier;
+
+/* Page size from the config. */
+static int hier_page(hier *h)
+{
+	config *c = app_config(h->a);
+	return c && c->page_size > 0 ? c->page_size : 100;
+}
+
+/* Sets up the columns of a view. */
+static void hier_setup(hier *h, const char *view)
+{
+	for (int i = 0; i < h->ncols; i++)
+		ui_list_free(&h->col[i]);
+	if (!view || strcmp(view, "companies") == 0)
+		view = "companies";
+	snprintf(h->view, sizeof h->view, "%s", view);
+	if (strcmp(view, "orgs") == 0) {
+		h->kinds[0] = DB_ORG, h->kinds[1] = DB_CLIENT, h->ncols = 2;
+	} else if (strcmp(view, "models") == 0) {
+		h->kinds[0] = DB_MODEL, h->kinds[1] = DB_COACH, h->ncols = 2;
+	} else {
+		h->kinds[0] = DB_COMPANY, h->kinds[1] = DB_COACH, h->kinds[2] = DB_CLIENT;
+		h->ncols = 3;
+	}
+	int page = hier_page(h);
+	ui_list_init(&h->col[0], h->kinds[0], DB_NONE, NULL, page);
+	for (int i = 1; i < h->ncols; i++) {
+		ui_list_init(&h->col[i], h->kinds[i], h->kinds[i - 1], NULL, page);
+		h->col[i].want = false;
+		h->col[i].loaded = true; /* nothing to load until a parent is selected */
+	}
+	h->fc = 0;
+	h->filtering = false;
+}
+
+/* Asks the app for the fetches the columns want. */
+static void hier_request(pane *p)
+{
+	hier *h = p->priv;
+	for (int i = 0; i < h->ncols; i++)
+		if (h->col[i].want)
+			app_request(h->a, p, i);
+}
+
+/* Column i's selection changed: children follow it (only if the parent differs). */
+static void hier_follow(pane *p, int i)
+{
+	hier *h = p->priv;
+	for (int c = i + 1; c < h->ncols; c++) {
+		const db_row *sel = ui_list_sel(&h->col[c - 1]);
+		ui_list *l = &h->col[c];
+		const char *pid = sel ? sel->id : "";
+		if (strcmp(l->req.parent_id, pid) == 0 && (l->loaded || l->want))
+			continue;
+		bool seeking = l->seek_name != NULL && strcmp(l->req.parent_id, pid) == 0;
+		if (seeking)
+			continue;
+		ui_list_free(l);
+		snprintf(l->req.parent_id, sizeof l->req.parent_id, "%s", pid);
+		l->filter[0] = '\0';
+		ui_list_reset(l);
+		if (!sel) {
+			l->want = false;
+			l->loaded = true;
+		}
+	}
+	hier_request(p);
+	app_selection_changed(h->a);
+}
+
+/* db send for column `tag`. */
+static db_status hier_send(pane *p, db *d, int tag)
+{
+	hier *h = p->priv;
+	if (tag < 0 || tag >= h->ncols)
+		return DB_INVALID;
+	return ui_list_send(&h->col[tag], d);
+}
+
+/* A page arrived for column `tag`. */
+static int hier_on_result(pane *p, db *d, int tag, db_status st)
+{
+	hier *h = p->priv;
+	if (tag < 0 || tag >= h->ncols)
+		return UI_NONE;
+	ui_list *l = &h->col[tag];
+	if (st != DB_OK) {
+		l->want = false;
+		l->loaded = true;
+		if (st != DB_CANCELED)
+			app_status(h->a, UI_ERROR, "%s", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	const db_row *before = ui_list_sel(l);
+	char before_id[DB_UUID_LEN];
+	snprintf(before_id, sizeof before_id, "%s", before ? before->id : "");
+	ui_list_take(l, d);
+	const db_row *after = ui_list_sel(l);
+	if (l->want)
+		app_request(h->a, p, tag);
+	if (!after || strcmp(before_id, after->id) != 0 || tag + 1 < h->ncols)
+		hier_follow(p, tag);
+	return UI_REDRAW;
+}
+
+/* Count label for column i ("12", "100+", ""). */
+static void hier_count(hier *h, int i, char *buf, size_t n)
+{
+	ui_list *l = &h->col[i];
+	buf[0] = '\0';
+	if (!l->loaded)
+		return;
+	if (l->filter[0] == '\0' && i > 0) {
+		const db_row *ps = ui_list_sel(&h->col[i - 1]);
+		if (ps && ps->count >= 0) {
+			snprintf(buf, n, "%lld", ps->count);
+			return;
+		}
+	}
+	if (l->at_start && l->at_end)
+		snprintf(buf, n, "%zu", l->n);
+	else
+		snprintf(buf, n, "%zu+", l->n);
+}
+
+/* Plural column title. */
+static const char *hier_title(db_kind k)
+{
+	switch (k) {
+	case DB_COMPANY: return "Companies";
+	case DB_COACH: return "Coaches";
+	case DB_CLIENT: return "Clients";
+	case DB_ORG: return "Organizations";
+	case DB_MODEL: return "Models";
+	default: return "";
+	}
+}
+
+/* The breadcrumb: selected names of the columns up to the focused one. */
+static void hier_draw_crumb(hier *h, WINDOW *w)
+{
+	attr_t at = app_attr(h->a, THEME_BREADCRUMB);
+	ui_fill(w, 0, 0, h->w, at);
+	int x = ui_put_safe(w, 0, 0, h->w, " ", at);
+	for (int i = 0; i <= h->fc && x < h->w; i++) {
+		const db_row *s = ui_list_sel(&h->col[i]);
+		if (!s)
+			break;
+		if (i > 0)
+			x += ui_put_safe(w, 0, x, h->w - x, " › ", at);
+		x += ui_put(w, 0, x, h->w - x, s->name ? s->name : "", at);
+	}
+	if (x <= 1)
+		ui_put_safe(w, 0, 1, h->w - 1, h->view, at);
+}
+
+/* Header of column i: title and count, or the filter being typed. */
+static void hier_draw_header(hier *h, WINDOW *w, int i, int x, int cw)
+{
+	ui_list *l = &h->col[i];
+	attr_t at = app_attr(h->a, THEME_HEADER);
+	ui_fill(w, 1, x, cw, at);
+	if (h->filtering && i == h->fc) {
+		ui_line_draw(&h->filter_line, w, 1, x, cw, "/", at);
+		return;
+	}
+	char cnt[32], title[160];
+	hier_count(h, i, cnt, sizeof cnt);
+	if (l->filter[0])
+		snprintf(title, sizeof title, "%s /%s", hier_title(h->kinds[i]), l->filter);
+	else
+		snprintf(title, sizeof title, "%s", hier_title(h->kinds[i]));
+	int cntw = (int)strlen(cnt);
+	int used = ui_put(w, 1, x + 1, cw - cntw - 2, title, at | (i == h->fc ? A_BOLD : 0));
+	(void)used;
+	if (cntw && cw > cntw + 4)
+		ui_put_safe(w, 1, x + cw - cntw - 1, cntw, cnt, app_attr(h->a, THEME_COUNT));
+}
+
+/* Paints breadcrumb, headers and columns. */
+static void hier_draw(pane *p, WINDOW *w)
+{
+	hier *h = p->priv;
+	werase(w);
+	getmaxyx(w, h->h, h->w);
+	hier_draw_crumb(h, w);
+	int cw = (h->w - (h->ncols - 1)) / h->ncols;
+	attr_t border = app_attr(h->a, THEME_BORDER);
+	for (int i = 0; i < h->ncols; i++) {
+		int x = i * (cw + 1);
+		int width = i == h->ncols - 1 ? h->w - x : cw;
+		hier_draw_header(h, w, i, x, width);
+		ui_list_draw(&h->col[i], h->a, w, 2, x, h->h - 2, width,
+		             p->focused && i == h->fc);
+		if (i > 0) {
+			wattrset(w, border);
+			mvwvline(w, 1, x - 1, ACS_VLINE, h->h - 1);
+			wattrset(w, A_NORMAL);
+		}
+	}
+	if (h->filtering) {
+		int x = h->fc * (cw + 1);
+		int width = h->fc == h->ncols - 1 ? h->w - x : cw;
+		ui_line_draw(&h->filter_line, w, 1, x, width, "/", app_attr(h->a, THEME_HEADER));
+	}
+}
+
+/* The filter changed: refetch the focused column from its first page. */
+static void hier_apply_filter(pane *p, const char *text)
+{
+	hier *h = p->priv;
+	ui_list *l = &h->col[h->fc];
+	snprintf(l->filter, sizeof l->filter, "%s", text);
+	ui_list_reset(l);
+	hier_request(p);
+}
+
+/* Keys while typing a filter. */
+static int hier_filter_key(pane *p, int key)
+{
+	hier *h = p->priv;
+	if (key == KEYS_DOWN || key == KEYS_UP) {
+		ui_list_move(&h->col[h->fc], key == KEYS_DOWN ? 1 : -1);
+		hier_follow(p, h->fc);
+		return UI_REDRAW;
+	}
+	int r = ui_line_key(&h->filter_line, key);
+	if (r & UI_LINE_CANCEL) {
+		h->filtering = false;
+		hier_apply_filter(p, "");
+	} else if (r & UI_LINE_ENTER) {
+		h->filtering = false;
+	} else if (r & UI_LINE_EDITED) {
+		hier_apply_filter(p, h->filter_line.buf);
+	}
+	return UI_REDRAW;
+}
+
+/* Moves the focused column's cursor and lets the children follow. */
+static int hier_move(pane *p, int delta)
+{
+	hier *h = p->priv;
+	ui_list *l = &h->col[h->fc];
+	if (ui_list_move(l, delta))
+		hier_follow(p, h->fc);
+	if (l->want)
+		app_request(h->a, p, h->fc);
+	return UI_REDRAW;
+}
+
+/* Rows per page of the visible list. */
+static int hier_pagerows(hier *h)
+{
+	int n = h->col[h->fc].height;
+	return n > 1 ? n - 1 : 1;
+}
+
+/* First/last row, possibly through a fresh page. */
+static int hier_jump(pane *p, bool last)
+{
+	hier *h = p->priv;
+	ui_list *l = &h->col[h->fc];
+	if (last)
+		ui_list_last(l);
+	else
+		ui_list_first(l);
+	if (l->want)
+		app_request(h->a, p, h->fc);
+	else
+		hier_follow(p, h->fc);
+	return UI_REDRAW;
+}
+
+/* Open: into the next column, or hand over to the detail pane. */
+static int hier_open(pane *p)
+{
+	hier *h = p->priv;
+	if (!ui_list_sel(&h->col[h->fc]))
+		return UI_HANDLED;
+	if (h->fc + 1 < h->ncols) {
+		h->fc++;
+		app_selection_changed(h->a);
+		return UI_REDRAW;
+	}
+	return UI_UNHANDLED | UI_REDRAW; /* the app's Tab logic focuses the detail */
+}
+
+static int hier_key(pane *p, int key)
+{
+	hier *h = p->priv;
+	if (h->filtering)
+		return hier_filter_key(p, key);
+	switch (app_command(h->a, p, key)) {
+	case KEYS_CMD_DOWN: return hier_move(p, 1);
+	case KEYS_CMD_UP: return hier_move(p, -1);
+	case KEYS_CMD_PAGE_DOWN: return hier_move(p, hier_pagerows(h));
+	case KEYS_CMD_PAGE_UP: return hier_move(p, -hier_pagerows(h));
+	case KEYS_CMD_FIRST: return hier_jump(p, false);
+	case KEYS_CMD_LAST: return hier_jump(p, true);
+	case KEYS_CMD_OPEN:
+		if (h->fc + 1 >= h->ncols)
+			return UI_UNHANDLED;
+		return hier_open(p);
+	case KEYS_CMD_BACK:
+		if (key == KEYS_ESC && h->col[h->fc].filter[0]) {
+			hier_apply_filter(p, "");
+			return UI_REDRAW;
+		}
+		if (h->fc == 0)
+			return UI_UNHANDLED;
+		h->fc--;
+		app_selection_changed(h->a);
+		return UI_REDRAW;
+	case KEYS_CMD_FILTER:
+		h->filtering = true;
+		ui_line_set(&h->filter_line, h->col[h->fc].filter);
+		return UI_REDRAW;
+	default: return UI_UNHANDLED;
+	}
+}
+
+static void hier_free(pane *p)
+{
+	hier *h = p->priv;
+	for (int i = 0; i < h->ncols; i++)
+		ui_list_free(&h->col[i]);
+	free(h);
+}
+
+/* y copies the selection's email/slug, else its id. */
+static const char *hier_copy(pane *p)
+{
+	hier *h = p->priv;
+	const db_row *s = ui_list_sel(&h->col[h->fc]);
+	if (!s)
+		return NULL;
+	snprintf(h->copy, sizeof h->copy, "%s", s->detail && *s->detail ? s->detail : s->id);
+	return h->copy;
+}
+
+/* Reloads every column, keeping each selection. */
+static int hier_refresh(pane *p)
+{
+	hier *h = p->priv;
+	for (int i = 0; i < h->ncols; i++) {
+		ui_list *l = &h->col[i];
+		if (i > 0 && !l->req.parent_id[0])
+			continue;
+		const db_row *s = ui_list_sel(l);
+		if (s && s->name)
+			ui_list_seek(l, s->name, s->id);
+		else
+			ui_list_reset(l);
+	}
+	hier_request(p);
+	return UI_REDRAW;
+}
+
+static const pane_ops hier_ops = {
+    .name = "hierarchy",
+    .keys_ctx = KEYS_LIST,
+    .draw = hier_draw,
+    .key = hier_key,
+    .free = hier_free,
+    .send = hier_send,
+    .on_result = hier_on_result,
+    .copy_value = hier_copy,
+    .reload = hier_refresh,
+};
+
+pane *pane_hierarchy_open(app *a, const char *view)
+{
+	hier *h = ui_xcalloc(1, sizeof *h);
+	h->a = a;
+	pane *p = pane_new(a, &hier_ops, h);
+	hier_setup(h, view);
+	hier_request(p);
+	return p;
+}
+
+bool pane_hierarchy_set_view(pane *p, const char *view)
+{
+	if (strcmp(view, "companies") && strcmp(view, "orgs") && strcmp(view, "models"))
+		return false;
+	hier *h = p->priv;
+	app_request_drop(h->a, p);
+	hier_setup(h, view);
+	hier_request(p);
+	app_selection_changed(h->a);
+	return true;
+}
+
+ui_sel pane_hierarchy_selection(pane *p)
+{
+	hier *h = p->priv;
+	ui_sel s = {.kind = DB_NONE};
+	const db_row *r = ui_list_sel(&h->col[h->fc]);
+	if (r) {
+		s.kind = h->kinds[h->fc];
+		snprintf(s.id, sizeof s.id, "%s", r->id);
+		snprintf(s.name, sizeof s.name, "%s", r->name ? r->name : "");
+	}
+	return s;
+}
+
+size_t pane_hierarchy_path(pane *p, ui_sel *out, size_t max)
+{
+	hier *h = p->priv;
+	size_t n = 0;
+	for (int i = 0; i <= h->fc && n < max; i++) {
+		const db_row *r = ui_list_sel(&h->col[i]);
+		if (!r)
+			break;
+		out[n].kind = h->kinds[i];
+		snprintf(out[n].id, sizeof out[n].id, "%s", r->id);
+		snprintf(out[n].name, sizeof out[n].name, "%s", r->name ? r->name : "");
+		n++;
+	}
+	return n;
+}
+
+bool pane_hierarchy_ready(pane *p)
+{
+	hier *h = p->priv;
+	for (int i = 0; i < h->ncols; i++)
+		if (!h->col[i].loaded || h->col[i].want)
+			return false;
+	return true;
+}
+
+/* Name of a record for seeking (its "name" column). */
+static bool hier_record_name(db *d, db_kind k, const char *id, char *name, size_t n, db_record **out)
+{
+	db_record *r = NULL;
+	if (db_record_get(d, k, id, &r) != DB_OK)
+		return false;
+	const char *nm = db_record_field(r, "name");
+	snprintf(name, n, "%s", nm ? nm : "");
+	*out = r;
+	return true;
+}
+
+/* Points column i at parent pid and seeks it to (name, id). */
+static void hier_seek(hier *h, int i, const char *pid, const char *name, const char *id)
+{
+	ui_list *l = &h->col[i];
+	snprintf(l->req.parent_id, sizeof l->req.parent_id, "%s", pid ? pid : "");
+	ui_list_seek(l, name, id);
+}
+
+bool pane_hierarchy_goto(pane *p, db_kind kind, const char *id)
+{
+	hier *h = p->priv;
+	db *d = app_db_sync(h->a);
+	if (!d)
+		return false;
+	/* the chain of (kind, id, name, parent) from the root down */
+	db_kind ks[3];
+	char ids[3][DB_UUID_LEN], names[3][256];
+	int n = 0;
+	db_record *r = NULL;
+	char name[256];
+	if (!hier_record_name(d, kind, id, name, sizeof name, &r)) {
+		app_status(h->a, UI_ERROR, "%s", db_errmsg(d));
+		return false;
+	}
+	const char *view = "companies";
+	const char *up = NULL;
+	db_kind upk = DB_NONE;
+	if (kind == DB_CLIENT) {
+		up = db_record_field(r, "primary_coach_id");
+		upk = DB_COACH;
+		if (!up) {
+			up = db_record_field(r, "client_organization_id");
+			upk = DB_ORG;
+			view = "orgs";
+		}
+	} else if (kind == DB_COACH) {
+		up = db_record_field(r, "coaching_company_id");
+		upk = DB_COMPANY;
+	} else if (kind == DB_ORG) {
+		view = "orgs";
+	} else if (kind == DB_MODEL) {
+		view = "models";
+	} else if (kind != DB_COMPANY) {
+		db_record_free(r);
+		app_status(h->a, UI_ERROR, "cannot show a %s in the hierarchy", db_kind_label(kind));
+		return false;
+	}
+	ks[n] = kind;
+	snprintf(ids[n], DB_UUID_LEN, "%s", id);
+	snprintf(names[n], 256, "%s", name);
+	n++;
+	char upid[DB_UUID_LEN] = "";
+	if (up)
+		snprintf(upid, sizeof upid, "%s", up);
+	db_record_free(r);
+	while (upid[0] && n < 3) {
+		if (!hier_record_name(d, upk, upid, name, sizeof name, &r))
+			break;
+		ks[n] = upk;
+		snprintf(ids[n], DB_UUID_LEN, "%s", upid);
+		snprintf(names[n], 256, "%s", name);
+		n++;
+		const char *next = upk == DB_COACH ? db_record_field(r, "coaching_company_id") : NULL;
+		upid[0] = '\0';
+		if (next)
+			snprintf(upid, sizeof upid, "%s", next);
+		upk = DB_COMPANY;
+		db_record_free(r);
+	}
+	app_request_drop(h->a, p);
+	hier_setup(h, view);
+	for (int i = 0; i < n; i++) {
+		int col = n - 1 - i; /* ks[n-1] is the root */
+		hier_seek(h, col, col ? ids[n - col] : NULL, names[n - 1 - col], ids[n - 1 - col]);
+	}
+	(void)ks;
+	h->fc = n - 1;
+	hier_request(p);
+	app_selection_changed(h->a);
+	return true;
+}
