@@ -448,6 +448,10 @@ db_status dbi_status_from_result(db *d, const PGresult *res)
 		dbi_seterr(d, "permission denied for %s: %s", db_user(d), primary ? primary : "");
 		return DB_DENIED;
 	}
+	if (strncmp(state, "22", 2) == 0) {
+		plain_error(d, res);
+		return DB_INVALID;
+	}
 	if (strcmp(state, "53100") == 0) {
 		dbi_seterr(d, "the server's disk is full; nothing was written");
 		return DB_ERROR;
@@ -478,4 +482,22 @@ void dbi_rollback(db *d)
 	if (PQstatus(d->pg) == CONNECTION_OK && PQtransactionStatus(d->pg) != PQTRANS_IDLE)
 		dbi_exec(d, "ROLLBACK", 0, NULL);
 	memcpy(d->errmsg, keep, sizeof keep);
+}
+
+void dbi_set_ctx(db *d, long a, long b)
+{
+	d->ctx[0] = a;
+	d->ctx[1] = b;
+}
+
+long dbi_ctx(const db *d, int i)
+{
+	return i >= 0 && i < 2 ? d->ctx[i] : 0;
+}
+
+db_status dbi_wait(db *d)
+{
+	if (!d || d->state == DBI_IDLE)
+		return DB_INVALID;
+	return wait_done(d, false);
 }

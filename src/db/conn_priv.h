@@ -26,6 +26,7 @@ struct db {
 	PGresult *res;     /* first error result, or the last good one */
 	db_status done;    /* status once DBI_DONE */
 	void *value;       /* parsed value once DBI_DONE */
+	long ctx[2];       /* dbi_set_ctx */
 	bool canceling;    /* a 57014 now means "canceled", not "timeout" */
 	/* server notices, oldest first (ring) */
 	char *notices[DBI_NOTICE_MAX];

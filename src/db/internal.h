@@ -49,6 +49,14 @@ db_status dbi_begin(db *d);
 db_status dbi_commit(db *d);
 void dbi_rollback(db *d);
 
+/* Blocks until the request started by a *_send is finished (then *_take). */
+db_status dbi_wait(db *d);
+/* Two integers a parser may read back (e.g. a page's limit and direction):
+ * set right after the *_send, read inside the parse function. */
+void dbi_set_ctx(db *d, long a, long b);
+long dbi_ctx(const db *d, int i);
+/* Data exceptions (SQLSTATE class 22, e.g. bad JSON) map to DB_INVALID. */
+
 /* Blocking multi-statement script (simple protocol, no parameters): only for
  * rapport's own compiled-in SQL (migrations) and test setup. */
 db_status dbi_script(db *d, const char *sql);
