@@ -148,6 +148,14 @@ if selected shell shell; then
   check "unknown option exits 2 with usage on stderr" sh -c \
     '"$1" --no-such-flag >/dev/null 2>"$2"; [ $? = 2 ] && grep -q "Usage:" "$2"' _ "$bin" "$tmp/err"
   check "unknown command exits 2" sh -c '"$1" no-such-command >/dev/null 2>&1; [ $? = 2 ]' _ "$bin"
+  check "local status exits 3 when no private cluster exists" sh -c \
+    'env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE XDG_DATA_HOME="$2" "$1" local status; [ $? = 3 ]' _ "$bin" "$tmp/none"
+  check "local destroy without --yes exits 2" sh -c \
+    'env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE XDG_DATA_HOME="$2" "$1" local destroy; [ $? = 2 ]' _ "$bin" "$tmp/none"
+  check "make install DESTDIR=... installs binary and man page" sh -c \
+    'make --no-print-directory -s install VARIANT="$1" DESTDIR="$2" >/dev/null &&
+     [ -x "$2/usr/local/bin/rapport" ] && [ -f "$2/usr/local/share/man/man1/rapport.1" ] &&
+     "$2/usr/local/bin/rapport" --version' _ "${BUILD##*/}" "$tmp/inst"
   if [ -f src/ui/app.c ] && [ -f src/db/seed.c ]; then
     demo_data="$tmp/demo"
     mkdir -p "$demo_data"
