@@ -1,0 +1,316 @@
+/* `rapport meta TABLE REF [--set KEY=JSON]... [--unset KEY]...`: prints a
+ * record's metadata, or changes keys of it through the same schema
+ * validation and optimistic concurrency check as the form pane. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rapport/cli.h"
+#include "rapport/form.h"
+#include "rapport/metaschema.h"
+#include "rapport/text.h"
+
+#define META_MAX_RETRIES 20
+
+static const char meta_usage[] =
+    "Usage: rapport meta TABLE REF [--set KEY=JSON]... [--unset KEY]... [--compact]\n"
+    "Print a record's metadata as JSON, or change keys of it.\n"
+    "\n"
+    "  TABLE            companies, coaches, orgs, clients, models or items\n"
+    "                   (table names and singular forms work too)\n"
+    "  REF              the record's uuid, slug or email\n"
+    "  --set KEY=JSON   set KEY to a JSON value, e.g. --set experience_years=12,\n"
+    "                   --set 'goals=[\"focus\"]', --set 'department=\"Product\"'\n"
+    "  --unset KEY      remove KEY\n"
+    "  --compact        print the JSON on one line\n"
+    "  --help           this help\n"
+    "\n"
+    "Changes are validated against the table's metadata schema (built in, or the\n"
+    "database's override in rapport_metadata_schemas) and written with one UPDATE\n"
+    "that checks nobody saved in between (retried on a fresh read when they did).\n"
+    "Invalid input: exit 1 with one line naming the key and the rule; nothing is\n"
+    "written. Exit status: 0 ok, 1 failure, 2 usage or connection error.\n";
+
+typedef struct meta_edit {
+	char *key;         /* owned */
+	form_json *value;  /* owned; NULL for --unset */
+} meta_edit;
+
+typedef struct meta_args {
+	db_kind kind;
+	const char *ref;
+	meta_edit *edits;
+	size_t nedits;
+	bool compact;
+} meta_args;
+
+/* Prints "rapport: meta: <msg>" with the message sanitized. */
+static void meta_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void meta_err(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	char *safe = text_sanitize(line, (size_t)-1);
+	fprintf(stderr, "rapport: meta: %s\n", safe ? safe : line);
+	free(safe);
+}
+
+static void meta_args_free(meta_args *a)
+{
+	for (size_t i = 0; i < a->nedits; i++) {
+		free(a->edits[i].key);
+		form_json_free(a->edits[i].value);
+	}
+	free(a->edits);
+}
+
+/* Adds one --set (value parsed) or --unset; 1 on a user error (printed). */
+static int meta_add_edit(meta_args *a, const char *arg, bool set)
+{
+	const char *eq = set ? strchr(arg, '=') : NULL;
+	if (set && (!eq || eq == arg)) {
+		meta_err("--set takes KEY=JSON, got '%.200s'", arg);
+		return 2;
+	}
+	size_t klen = set ? (size_t)(eq - arg) : strlen(arg);
+	if (!klen) {
+		meta_err("--unset takes a key name");
+		return 2;
+	}
+	meta_edit e = {.key = strndup(arg, klen)};
+	if (set) {
+		form_perr pe;
+		e.value = form_json_parse(eq + 1, strlen(eq + 1), &pe);
+		if (!e.value) {
+			char hint[160] = "";
+			if (!strchr("[{\"-0123456789tfn", eq[1]) || !eq[1])
+				snprintf(hint, sizeof hint, " (strings need quotes: %.60s='\"text\"')", e.key);
+			meta_err("%s: invalid JSON at line %d, column %d: %s%s", e.key, pe.line, pe.col,
+			         pe.msg, hint);
+			free(e.key);
+			return 1;
+		}
+	}
+	a->edits = realloc(a->edits, (a->nedits + 1) * sizeof *a->edits);
+	if (!a->edits)
+		abort();
+	a->edits[a->nedits++] = e;
+	return 0;
+}
+
+/* Value of option `name` at argv[*i] ("--set X" or "--set=X"), or NULL when
+ * argv[*i] is not that option; *missing when the value is absent. */
+static const char *meta_opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Parses the subcommand's arguments (own loop: getopt's state is the
+ * caller's); returns -1 to go on, else an exit code. */
+static int meta_parse_args(int argc, char **argv, meta_args *a)
+{
+	const char *pos[2];
+	int npos = 0, rc;
+	bool opts_done = false;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		bool missing = false;
+		if (opts_done || argv[i][0] != '-' || argv[i][1] == '\0') {
+			if (npos == 2) {
+				fputs(meta_usage, stderr);
+				return EXIT_USAGE;
+			}
+			pos[npos++] = argv[i];
+		} else if (strcmp(argv[i], "--") == 0) {
+			opts_done = true;
+		} else if ((v = meta_opt_value(argc, argv, &i, "--set", &missing))) {
+			if ((rc = meta_add_edit(a, v, true)) != 0)
+				return rc;
+		} else if ((v = meta_opt_value(argc, argv, &i, "--unset", &missing))) {
+			if ((rc = meta_add_edit(a, v, false)) != 0)
+				return rc;
+		} else if (missing) {
+			meta_err("%s needs a value (see rapport meta --help)", argv[i]);
+			return EXIT_USAGE;
+		} else if (strcmp(argv[i], "--compact") == 0) {
+			a->compact = true;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			fputs(meta_usage, stdout);
+			return EXIT_OK;
+		} else {
+			meta_err("unknown option '%.100s' (see rapport meta --help)", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (npos != 2) {
+		fputs(meta_usage, stderr);
+		return EXIT_USAGE;
+	}
+	a->kind = db_kind_parse(pos[0]);
+	a->ref = pos[1];
+	if (a->kind == DB_NONE) {
+		meta_err("unknown table '%.100s' (companies, coaches, orgs, clients, models, items)",
+		         pos[0]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* True when the issue's top-level key is one the user is changing. */
+static bool meta_touches(const meta_args *a, const ms_issue *is)
+{
+	size_t n = strcspn(is->path, ".[");
+	for (size_t i = 0; i < a->nedits; i++)
+		if (strlen(a->edits[i].key) == n && strncmp(a->edits[i].key, is->path, n) == 0)
+			return true;
+	return false;
+}
+
+/* Applies the edits to f; 1 with a message on a user error. */
+static int meta_apply(form *f, const meta_args *a)
+{
+	for (size_t i = 0; i < a->nedits; i++) {
+		const meta_edit *e = &a->edits[i];
+		long k = form_find(f, e->key);
+		bool present = k >= 0 && form_value(f, (size_t)k);
+		int rc;
+		if (!e->value)
+			rc = present ? form_unset(f, (size_t)k) : 0;
+		else if (present)
+			rc = form_set_value(f, (size_t)k, e->value);
+		else {
+			char *txt = form_json_print(e->value, 0);
+			rc = form_add_key(f, e->key, txt, NULL) < 0 ? -1 : 0;
+			free(txt);
+		}
+		if (rc != 0) {
+			meta_err("%s", form_error(f));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Validates the keys being changed; 1 with the first error printed. */
+static int meta_check(const form *f, const meta_args *a)
+{
+	ms_opts o = {.zone_check = meta_zone_exists};
+	ms_report *r = form_validate(f, &o);
+	int rc = 0;
+	for (size_t i = 0; i < r->n && !rc; i++)
+		if (r->v[i].severity == MS_ERROR && meta_touches(a, &r->v[i])) {
+			meta_err("%s", r->v[i].text);
+			rc = 1;
+		}
+	ms_report_free(r);
+	return rc;
+}
+
+/* Prints the document: pretty or compact, sanitized for a terminal. */
+static void meta_print(const form_json *doc, bool compact)
+{
+	char *t = form_json_print(doc, compact ? 0 : 2);
+	if (isatty(STDOUT_FILENO)) {
+		char *safe = text_sanitize_multiline(t, (size_t)-1);
+		fputs(safe ? safe : "", stdout);
+		free(safe);
+	} else {
+		fputs(t, stdout);
+	}
+	fputc('\n', stdout);
+	free(t);
+}
+
+/* One read-modify-write attempt. DB_CONFLICT means: read again and retry. */
+static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, int *code)
+{
+	db_record *rec = NULL;
+	db_status st = db_record_find(d, a->kind, a->ref, &rec);
+	if (st == DB_NOTFOUND) {
+		meta_err("no %s matches '%.200s' (uuid, slug or email)", db_kind_label(a->kind), a->ref);
+		*code = EXIT_FAIL;
+		return st;
+	}
+	if (st != DB_OK) {
+		meta_err("%s", db_errmsg(d));
+		*code = EXIT_FAIL;
+		return st;
+	}
+	form_perr pe;
+	form *f = form_new(s, rec->metadata, strlen(rec->metadata), &pe);
+	if (!f) {
+		meta_err("stored metadata does not parse (line %d, column %d: %s)", pe.line, pe.col,
+		         pe.msg);
+		*code = EXIT_FAIL;
+		db_record_free(rec);
+		return DB_ERROR;
+	}
+	*code = meta_apply(f, a);
+	if (!*code)
+		*code = meta_check(f, a);
+	if (!*code && form_dirty(f)) {
+		char *json = form_to_json(f, false);
+		st = db_update_metadata(d, a->kind, rec->id, rec->updated_at, json, NULL);
+		free(json);
+		if (st != DB_OK && st != DB_CONFLICT) {
+			meta_err("%s", db_errmsg(d));
+			*code = EXIT_FAIL;
+		}
+	}
+	if (!*code && st == DB_OK)
+		meta_print(form_doc(f), a->compact);
+	form_free(f);
+	db_record_free(rec);
+	return *code ? DB_ERROR : st;
+}
+
+int cli_meta(const rapport_globals *g, int argc, char **argv)
+{
+	meta_args a = {0};
+	int code = meta_parse_args(argc, argv, &a);
+	if (code >= 0) {
+		meta_args_free(&a);
+		return code;
+	}
+	db *d = cli_connect(g);
+	if (!d) {
+		meta_args_free(&a);
+		return EXIT_USAGE;
+	}
+	metaschema *s = NULL;
+	char *err = NULL;
+	if (meta_schema_load(d, a.kind, &s, &err) != DB_OK) {
+		meta_err("%s", err ? err : db_errmsg(d));
+		code = EXIT_FAIL;
+	} else {
+		db_status st = DB_CONFLICT;
+		for (int i = 0; i < META_MAX_RETRIES && st == DB_CONFLICT; i++)
+			st = meta_attempt(d, &a, s, &code);
+		if (st == DB_CONFLICT) {
+			meta_err("the record kept changing under us (%d attempts); nothing written",
+			         META_MAX_RETRIES);
+			code = EXIT_FAIL;
+		}
+	}
+	free(err);
+	metaschema_free(s);
+	db_close(d);
+	meta_args_free(&a);
+	return code;
+}
