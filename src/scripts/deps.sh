@@ -60,7 +60,10 @@ extdir="$($PG_CONFIG --sharedir)/extension"
 # install under DIR instead of the system, whatever is installed already.
 staged=${DEPS_PGVECTOR_DESTDIR:-}
 if [ -z "$staged" ]; then
-  [ -f "$extdir/vector.control" ] && exit 0
+  if [ -f "$extdir/vector.control" ]; then
+    [ -n "$updated" ] || say "all present (PostgreSQL $NN with pgvector)"
+    exit 0
+  fi
   [ -n "$updated" ] || { say "apt-get update"; $SUDO apt-get update -q >&2; updated=1; }
   if apt-cache show "postgresql-$NN-pgvector" >/dev/null 2>&1; then
     apt_install "postgresql-$NN-pgvector"
