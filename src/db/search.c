@@ -569,11 +569,60 @@ typedef struct req_nums {
 	char cand[16], limit[16], offset[16], ef[16];
 } req_nums;
 
-/* Validates r against the cache and fills the 19 parameters. *vec receives
- * a malloc'd vector text (caller frees). */
-static db_status build(db *d, search_cache *c, const search_req *r, const char **p,
-                       req_nums *nums, char **vec)
+/* True when q uses websearch syntax: a "phrase", a -exclusion or "or". */
+static bool has_operators(const char *q)
 {
+	if (strchr(q, '"'))
+		return true;
+	for (const char *p = q; *p; p++) {
+		bool start = p == q || isspace((unsigned char)p[-1]);
+		if (start && *p == '-')
+			return true;
+		if (start && (p[0] == 'o' || p[0] == 'O') && (p[1] == 'r' || p[1] == 'R') &&
+		    (!p[2] || isspace((unsigned char)p[2])))
+			return true;
+	}
+	return false;
+}
+
+/* The words of q joined by " or " (malloc'd): in hybrid and semantic modes a
+ * chunk matching any of the words takes part in the text ranking and shows
+ * highlights (ts_rank_cd still prefers chunks matching more of them). A query
+ * written with operators is kept as typed. */
+static char *relaxed_query(const char *q)
+{
+	size_t n = strlen(q);
+	char *out = malloc(n * 4 + 1), *o = out;
+	if (!out)
+		abort();
+	if (has_operators(q)) {
+		memcpy(out, q, n + 1);
+		return out;
+	}
+	for (const char *p = q; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		size_t w = 0;
+		while (p[w] && !isspace((unsigned char)p[w]))
+			w++;
+		if (!w)
+			break;
+		if (o > out)
+			o += sprintf(o, " or ");
+		memcpy(o, p, w);
+		o += w;
+		p += w;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Validates r against the cache and fills the 19 parameters. own[0] and
+ * own[1] receive the malloc'd vector text and text query (caller frees). */
+static db_status build(db *d, search_cache *c, const search_req *r, const char **p,
+                       req_nums *nums, char **own)
+{
+	char **vec = &own[0];
 	const char *model = NULL;
 	bool like = opt(r->like_chunk_id) != NULL;
 	search_mode mode = like ? SEARCH_SEMANTIC : r->mode;
@@ -608,6 +657,10 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 		         c->caps.pgvector_version);
 	}
 	ef = ef > 1000 ? 1000 : ef;
+	if (opt(r->query))
+		own[1] = mode == SEARCH_TEXT ? strdup(r->query) : relaxed_query(r->query);
+	if (opt(r->query) && !own[1])
+		abort();
 	snprintf(nums->cand, sizeof nums->cand, "%d", cand);
 	snprintf(nums->limit, sizeof nums->limit, "%d", limit);
 	snprintf(nums->offset, sizeof nums->offset, "%d", r->offset);
@@ -615,7 +668,7 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 	const char *v[19] = {
 	    *vec,          opt(r->like_chunk_id), model,       opt(r->company_id), opt(r->coach_id),
 	    opt(r->client_id), opt(r->org_id),    opt(r->data_type), opt(r->date_from), opt(r->date_to),
-	    opt(r->visibility), nums->cand,       opt(r->query), search_mode_name(mode), nums->limit,
+	    opt(r->visibility), nums->cand,       own[1],      search_mode_name(mode), nums->limit,
 	    nums->offset,  nums->ef,              c->caps.iterative_scan ? "true" : "false", knn_sql};
 	memcpy(p, v, sizeof v);
 	c->mode = mode;
@@ -636,11 +689,12 @@ db_status search_send(db *d, const search_req *r)
 		return st;
 	const char *p[19];
 	req_nums nums;
-	char *vec = NULL;
-	st = build(d, c, r, p, &nums, &vec);
+	char *own[2] = {NULL, NULL};
+	st = build(d, c, r, p, &nums, own);
 	if (st == DB_OK)
 		st = dbi_send_ex(d, search_sql, 19, p, parse_result, result_dtor);
-	free(vec);
+	free(own[0]);
+	free(own[1]);
 	return st;
 }
 
