@@ -328,7 +328,7 @@ static void print_person(FILE *out, const char *label, const char *name, const c
 	if (!name && !email)
 		return;
 	char *n = clean(name, false), *e = clean(email, false);
-	fprintf(out, "  %s %s <%s>", label, n, e);
+	fprintf(out, "%s %s <%s>  ", label, n, e);
 	free(n);
 	free(e);
 }
@@ -345,7 +345,7 @@ static void print_human(FILE *out, const search_result *res, int offset, bool tt
 		print_person(out, "client", h->client_name, h->client_email);
 		print_person(out, "coach", h->coach_name, h->coach_email);
 		if (h->org_name)
-			fprintf(out, "  org %s", org);
+			fprintf(out, "org %s", org);
 		fprintf(out, "\n    ");
 		print_snippet(out, h->snippet, tty);
 		fprintf(out, "\n    chunk %s #%d", h->chunk_id, h->chunk_index);
