@@ -173,6 +173,9 @@ const form_json *form_original(const form *f);
 char *form_to_json(const form *f, bool pretty);
 /* After a successful save: the current document becomes the original. */
 void form_mark_saved(form *f);
+/* Replaces both documents (copies): `orig` becomes what the form compares
+ * against, `doc` the current value (conflict resolution, undo, recovery). */
+void form_rebase(form *f, const form_json *orig, const form_json *doc);
 /* Validates the current document with the form's schema. */
 ms_report *form_validate(const form *f, const ms_opts *opts);
 

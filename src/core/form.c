@@ -1365,6 +1365,17 @@ void form_mark_saved(form *f)
 	f->orig = form_json_dup(f->doc);
 }
 
+void form_rebase(form *f, const form_json *orig, const form_json *doc)
+{
+	form_json *o = form_json_dup(orig), *d = form_json_dup(doc);
+	form_json_free(f->orig);
+	form_json_free(f->doc);
+	f->orig = o;
+	f->doc = d;
+	f->err[0] = '\0';
+	fields_build(f);
+}
+
 ms_report *form_validate(const form *f, const ms_opts *opts)
 {
 	cJSON *c = form_json_to_cjson(f->doc);

@@ -528,6 +528,15 @@ static void test_replace_json(void **state)
 	d = form_diff_new(form_original(f), form_doc(f));
 	assert_int_equal(d->n, 0);
 	form_diff_free(d);
+	/* rebase: new original and document, fields rebuilt */
+	form_json *o = form_json_parse("{\"q\":1}", 7, &e), *c = form_json_parse("{\"q\":2}", 7, &e);
+	form_rebase(f, o, c);
+	expect_json(f, "{\"q\":2}");
+	assert_true(form_dirty(f));
+	assert_true(form_find(f, "q") >= 0);
+	assert_int_equal(form_find(f, "y"), -1);
+	form_json_free(o);
+	form_json_free(c);
 	form_free(f);
 	metaschema_free(s);
 }
