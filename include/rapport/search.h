@@ -115,6 +115,9 @@ db_status search_run(db *d, const search_req *r, search_result **out);
 db_status search_send(db *d, const search_req *r);
 db_status search_take(db *d, search_result **out);
 void search_result_free(search_result *res);
+/* Frees the strings of n hits and the array itself (for callers that took
+ * the hits out of a result to keep them). */
+void search_hits_free(search_hit *hits, size_t n);
 
 /* Learns (and caches for this connection, 60 s) pgvector's capabilities and
  * the embedding models of the corpus visible to this role. Called by

@@ -349,13 +349,18 @@ static void hit_free(search_hit *h)
 	free(h->snippet);
 }
 
+void search_hits_free(search_hit *hits, size_t n)
+{
+	for (size_t i = 0; hits && i < n; i++)
+		hit_free(&hits[i]);
+	free(hits);
+}
+
 void search_result_free(search_result *res)
 {
 	if (!res)
 		return;
-	for (size_t i = 0; i < res->n; i++)
-		hit_free(&res->hits[i]);
-	free(res->hits);
+	search_hits_free(res->hits, res->n);
 	free(res->note);
 	free(res);
 }
