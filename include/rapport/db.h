@@ -311,4 +311,12 @@ typedef struct db_audit_entry {
 db_status db_history(db *d, db_kind k, const char *id, db_audit_entry **out, size_t *n);
 void db_history_free(db_audit_entry *v, size_t n);
 
+/* Creates (or refreshes) the login role of the coach with this email: the
+ * role is named exactly as the email, member of rapport_coach (migration
+ * 004's row-level security applies to it), with CONNECT on this database.
+ * password (may be NULL: no password) is hashed client-side (SCRAM) before
+ * it is sent. *created: true when the role is new. DB_NOTFOUND when no coach
+ * has that email; DB_DENIED without CREATEROLE. */
+db_status db_grant_coach(db *d, const char *email, const char *password, bool *created);
+
 #endif

@@ -148,3 +148,31 @@ db_status db_exec_value(db *d, const char *sql, char **out)
 	PQclear(res);
 	return DB_OK;
 }
+
+db_status db_grant_coach(db *d, const char *email, const char *password, bool *created)
+{
+	char *hash = NULL;
+	PGresult *res = NULL;
+	if (created)
+		*created = false;
+	if (!email || !*email || !strchr(email, '@')) {
+		dbi_seterr(d, "'%.80s' is not an email", email ? email : "");
+		return DB_INVALID;
+	}
+	if (password && !(hash = PQencryptPasswordConn(dbi_pg(d), password, email, NULL))) {
+		dbi_seterr(d, "cannot hash the password: %s", PQerrorMessage(dbi_pg(d)));
+		return DB_ERROR;
+	}
+	const char *p[2] = {email, hash};
+	db_status st = dbi_query(d, "SELECT rapport_grant_coach($1, $2)", 2, p, &res);
+	if (hash)
+		PQfreemem(hash);
+	if (st == DB_OK && created)
+		*created = strcmp(PQgetvalue(res, 0, 0), "created") == 0;
+	PQclear(res);
+	if (st == DB_ERROR && strstr(db_errmsg(d), "no coach has the email"))
+		return DB_NOTFOUND;
+	if (st == DB_ERROR && strstr(db_errmsg(d), "function rapport_grant_coach"))
+		dbi_seterr(d, "the schema is too old for coach roles: run `rapport db migrate`");
+	return st;
+}
