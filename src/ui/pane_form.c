@@ -1,0 +1,1409 @@
+/* The metadata form pane (`e` on a record): one widget per schema type over
+ * the form model (rapport/form.h), raw JSON mode, $VISUAL/$EDITOR hand-off,
+ * save with a diff preview and optimistic concurrency, the conflict dialog
+ * (keep mine / take theirs / merge key by key), undo of the last save, and a
+ * recovery file for unsaved edits when the terminal goes away. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rapport/form.h"
+#include "rapport/metaschema.h"
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
+typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT } pf_mode;
+typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY } pf_edit;
+
+typedef struct pf_row {
+	size_t field;
+	long item; /* -1: the field itself; >= 0: a list item */
+} pf_row;
+
+typedef struct pf {
+	app *a;
+	pane *self;
+	bool recovery_checked;
+	db_kind kind;
+	char id[DB_UUID_LEN];
+	char token[DB_TS_LEN]; /* updated_at the edit is based on */
+	char *name;            /* record name (raw) */
+	metaschema *schema;
+	form *f;
+	ms_report *rep; /* validation of the current document */
+	pf_mode mode;
+	/* field list */
+	pf_row *rows;
+	size_t nrows, cur;
+	int top, height, width;
+	/* inline editor */
+	ui_line line;
+	pf_edit edit;
+	char *new_key;
+	/* raw JSON mode: the text exactly as typed */
+	char *raw;
+	size_t raw_len, raw_cap, raw_cur;
+	int raw_top;
+	bool raw_failed; /* the last apply failed on this text */
+	/* save preview and conflict */
+	form_diff *diff;
+	form_merge *merge;
+	form_json *theirs;
+	char theirs_token[DB_TS_LEN];
+	size_t mcur;
+	bool per_key;
+	/* undo of the last save */
+	char *undo_json;
+	char undo_token[DB_TS_LEN];
+} pf;
+
+static void pf_rows_build(pf *s);
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static attr_t pf_attr(pf *s, theme_role r)
+{
+	return app_attr(s->a, r);
+}
+
+/* Revalidates after an edit and rebuilds the rows. */
+static void pf_changed(pf *s)
+{
+	ms_opts o = {.zone_check = meta_zone_exists};
+	ms_report_free(s->rep);
+	s->rep = form_validate(s->f, &o);
+	pf_rows_build(s);
+}
+
+/* The first validation error about field key, or NULL. */
+static const ms_issue *pf_issue(const pf *s, const char *key)
+{
+	size_t n = strlen(key);
+	for (size_t i = 0; s->rep && i < s->rep->n; i++) {
+		const ms_issue *is = &s->rep->v[i];
+		if (is->severity == MS_ERROR && strncmp(is->path, key, n) == 0 &&
+		    (is->path[n] == '\0' || is->path[n] == '.' || is->path[n] == '['))
+			return is;
+	}
+	return NULL;
+}
+
+static void pf_rows_build(pf *s)
+{
+	size_t n = 0, nf = form_nfields(s->f);
+	for (size_t i = 0; i < nf; i++)
+		n += 1 + (form_field_at(s->f, i)->widget == FORM_LIST ? form_list_len(s->f, i) : 0);
+	free(s->rows);
+	s->rows = ui_xcalloc(n ? n : 1, sizeof *s->rows);
+	s->nrows = 0;
+	for (size_t i = 0; i < nf; i++) {
+		s->rows[s->nrows++] = (pf_row){i, -1};
+		if (form_field_at(s->f, i)->widget == FORM_LIST)
+			for (size_t j = 0; j < form_list_len(s->f, i); j++)
+				s->rows[s->nrows++] = (pf_row){i, (long)j};
+	}
+	if (s->cur >= s->nrows)
+		s->cur = s->nrows ? s->nrows - 1 : 0;
+}
+
+/* Moves the cursor to field i (item j, or -1). */
+static void pf_goto(pf *s, size_t i, long j)
+{
+	for (size_t r = 0; r < s->nrows; r++)
+		if (s->rows[r].field == i && s->rows[r].item == j) {
+			s->cur = r;
+			return;
+		}
+}
+
+static const pf_row *pf_row_cur(const pf *s)
+{
+	return s->nrows ? &s->rows[s->cur] : NULL;
+}
+
+/* ---- recovery file ------------------------------------------------------- */
+
+/* $XDG_STATE_HOME/rapport (created 0700), or ~/.local/state/rapport. */
+static int pf_state_dir(char *buf, size_t n)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (x && *x)
+		snprintf(buf, n, "%s/rapport", x);
+	else if (home && *home)
+		snprintf(buf, n, "%s/.local/state/rapport", home);
+	else
+		return -1;
+	char parent[4096];
+	snprintf(parent, sizeof parent, "%s", buf);
+	char *sl = strrchr(parent, '/');
+	if (sl && sl != parent) {
+		*sl = '\0';
+		mkdir(parent, 0700);
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int pf_recovery_path(const pf *s, char *buf, size_t n)
+{
+	char dir[4000];
+	if (pf_state_dir(dir, sizeof dir) != 0)
+		return -1;
+	snprintf(buf, n, "%s/recovery-%s-%s.json", dir, db_kind_table(s->kind), s->id);
+	return 0;
+}
+
+/* The unsaved text of the form: raw text in raw mode, else the JSON. */
+static char *pf_unsaved_text(pf *s)
+{
+	if (s->mode == PF_RAW && s->raw)
+		return ui_xstrdup(s->raw);
+	return form_to_json(s->f, true);
+}
+
+static bool pf_unsaved(const pf *s)
+{
+	return form_dirty(s->f) || (s->mode == PF_RAW && s->raw);
+}
+
+/* Writes the recovery file (0600) when there is something unsaved. */
+static void pf_recovery_write(pf *s)
+{
+	char path[4096];
+	if (!pf_unsaved(s) || pf_recovery_path(s, path, sizeof path) != 0)
+		return;
+	form_json *o = form_json_new(FJ_OBJECT);
+	char *text = pf_unsaved_text(s);
+	form_json_set(o, "table", form_json_string(db_kind_table(s->kind)));
+	form_json_set(o, "id", form_json_string(s->id));
+	form_json_set(o, "updated_at", form_json_string(s->token));
+	form_json_set(o, "metadata_text", form_json_string(text));
+	char *out = form_json_print(o, 2);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0) {
+		size_t len = strlen(out), off = 0;
+		while (off < len) {
+			ssize_t w = write(fd, out + off, len - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		fsync(fd);
+		close(fd);
+	}
+	free(out);
+	free(text);
+	form_json_free(o);
+}
+
+static void pf_recovery_remove(pf *s)
+{
+	char path[4096];
+	if (pf_recovery_path(s, path, sizeof path) == 0)
+		unlink(path);
+}
+
+/* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
+static char *pf_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *b = ui_xmalloc(cap);
+	size_t got;
+	while ((got = fread(b + n, 1, cap - n - 1, fp)) > 0) {
+		n += got;
+		if (n + 1 == cap) {
+			b = realloc(b, cap *= 2);
+			if (!b)
+				app_fatal("out of memory");
+		}
+		if (n > FORM_MAX_INPUT)
+			break;
+	}
+	fclose(fp);
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
+/* ---- raw JSON buffer ----------------------------------------------------- */
+
+static void raw_set(pf *s, const char *text)
+{
+	free(s->raw);
+	s->raw_len = strlen(text);
+	s->raw_cap = s->raw_len + 64;
+	s->raw = ui_xmalloc(s->raw_cap);
+	memcpy(s->raw, text, s->raw_len + 1);
+	s->raw_cur = 0;
+	s->raw_top = 0;
+	s->raw_failed = false;
+}
+
+static void raw_insert(pf *s, const char *bytes, size_t n)
+{
+	if (s->raw_len + n + 1 > s->raw_cap) {
+		s->raw_cap = (s->raw_len + n + 1) * 2;
+		s->raw = realloc(s->raw, s->raw_cap);
+		if (!s->raw)
+			app_fatal("out of memory");
+	}
+	memmove(s->raw + s->raw_cur + n, s->raw + s->raw_cur, s->raw_len - s->raw_cur + 1);
+	memcpy(s->raw + s->raw_cur, bytes, n);
+	s->raw_len += n;
+	s->raw_cur += n;
+	s->raw_failed = false;
+}
+
+/* Byte offset of the start of the line containing offset i. */
+static size_t raw_bol(const pf *s, size_t i)
+{
+	while (i > 0 && s->raw[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+static size_t raw_eol(const pf *s, size_t i)
+{
+	while (i < s->raw_len && s->raw[i] != '\n')
+		i++;
+	return i;
+}
+
+static size_t raw_prev_char(const pf *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s->raw[--i] & 0xC0) == 0x80)
+		;
+	return i;
+}
+
+static size_t raw_next_char(const pf *s, size_t i)
+{
+	if (i < s->raw_len)
+		i++;
+	while (i < s->raw_len && ((unsigned char)s->raw[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+/* Characters between a and b (same line). */
+static size_t raw_chars(const pf *s, size_t a, size_t b)
+{
+	size_t n = 0;
+	for (size_t i = a; i < b; i++)
+		n += ((unsigned char)s->raw[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Offset of character column col in the line starting at bol. */
+static size_t raw_at_col(const pf *s, size_t bol, size_t col)
+{
+	size_t i = bol, eol = raw_eol(s, bol);
+	while (col-- > 0 && i < eol)
+		i = raw_next_char(s, i);
+	return i;
+}
+
+/* Up/down by one line keeping the column. */
+static void raw_vertical(pf *s, int dir)
+{
+	size_t bol = raw_bol(s, s->raw_cur), col = raw_chars(s, bol, s->raw_cur);
+	if (dir < 0) {
+		if (bol == 0)
+			return;
+		s->raw_cur = raw_at_col(s, raw_bol(s, bol - 1), col);
+	} else {
+		size_t eol = raw_eol(s, s->raw_cur);
+		if (eol >= s->raw_len)
+			return;
+		s->raw_cur = raw_at_col(s, eol + 1, col);
+	}
+}
+
+static void raw_backspace(pf *s)
+{
+	if (!s->raw_cur)
+		return;
+	size_t p = raw_prev_char(s, s->raw_cur);
+	memmove(s->raw + p, s->raw + s->raw_cur, s->raw_len - s->raw_cur + 1);
+	s->raw_len -= s->raw_cur - p;
+	s->raw_cur = p;
+	s->raw_failed = false;
+}
+
+static void raw_delete(pf *s)
+{
+	if (s->raw_cur >= s->raw_len)
+		return;
+	s->raw_cur = raw_next_char(s, s->raw_cur);
+	raw_backspace(s);
+}
+
+/* Encodes code point cp as UTF-8 into out; returns the length. */
+static size_t utf8_encode(int cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Enters raw mode on the current document. */
+static void pf_raw_begin(pf *s)
+{
+	char *t = form_to_json(s->f, true);
+	raw_set(s, t);
+	free(t);
+	s->mode = PF_RAW;
+}
+
+/* Parses the raw text into the form. On error keeps the text, moves the
+ * cursor to the error and says where; returns -1. */
+static int pf_raw_apply(pf *s)
+{
+	form_perr e;
+	if (form_replace_json(s->f, s->raw, s->raw_len, &e) != 0) {
+		s->raw_cur = e.offset <= s->raw_len ? e.offset : s->raw_len;
+		s->raw_failed = true;
+		app_status(s->a, UI_ERROR, "line %d, column %d: %s (text kept; fix it or Esc twice to drop it)",
+		           e.line, e.col, e.msg);
+		return -1;
+	}
+	free(s->raw);
+	s->raw = NULL;
+	s->mode = PF_FORM;
+	pf_changed(s);
+	return 0;
+}
+
+/* ---- drawing ----------------------------------------------------------------- */
+
+/* The value column text for row r (malloc'd). */
+static char *pf_value_text(pf *s, const pf_row *r)
+{
+	const form_field *fl = form_field_at(s->f, r->field);
+	if (r->item >= 0)
+		return ui_xstrdup(form_list_item(s->f, r->field, (size_t)r->item));
+	const form_json *v = form_value(s->f, r->field);
+	char buf[160];
+	if (!v) {
+		const cJSON *def = form_default(s->f, r->field);
+		if (fl->widget == FORM_TOGGLE && def)
+			return ui_xstrdup(cJSON_IsTrue(def) ? "[x] (default: true)" : "[ ] (default: false)");
+		return ui_xstrdup(fl->widget == FORM_TOGGLE ? "[ ]" : "");
+	}
+	switch (fl->widget) {
+	case FORM_TOGGLE: return ui_xstrdup(v->b ? "[x] true" : "[ ] false");
+	case FORM_LIST:
+		snprintf(buf, sizeof buf, "%zu item%s", v->n, v->n == 1 ? "" : "s");
+		return ui_xstrdup(buf);
+	case FORM_ENUM: {
+		char *d = form_display(s->f, r->field);
+		snprintf(buf, sizeof buf, "< %.140s >", d);
+		free(d);
+		return ui_xstrdup(buf);
+	}
+	default: return form_display(s->f, r->field);
+	}
+}
+
+static void pf_draw_row(pf *s, WINDOW *w, int y, const pf_row *r, bool sel, int labw)
+{
+	const form_field *fl = form_field_at(s->f, r->field);
+	int cols = getmaxx(w);
+	attr_t base = sel ? pf_attr(s, THEME_SELECTION_FOCUSED) : pf_attr(s, THEME_NORMAL);
+	ui_fill(w, y, 0, cols, base);
+	const ms_issue *is = r->item < 0 ? pf_issue(s, fl->key) : NULL;
+	if (r->item < 0) {
+		attr_t la = sel ? base : pf_attr(s, is ? THEME_FORM_INVALID : THEME_FORM_LABEL);
+		int x = ui_put(w, y, 1, labw, fl->key, la);
+		if (form_field_dirty(s->f, r->field))
+			ui_put_safe(w, y, 1 + x, 1, "*", la);
+	} else {
+		ui_put_safe(w, y, labw - 1, 3, "\u2022", base);
+	}
+	int vx = labw + 3, vw = cols - vx - 1;
+	if (s->mode == PF_EDIT && sel) {
+		ui_line_draw(&s->line, w, y, vx, vw, "", pf_attr(s, THEME_NORMAL));
+		return;
+	}
+	char *v = pf_value_text(s, r);
+	int used = ui_put(w, y, vx, vw, v, base);
+	free(v);
+	char hint[200] = "";
+	if (is)
+		snprintf(hint, sizeof hint, "  %s", is->rule);
+	else if (r->item < 0 && !fl->schema)
+		snprintf(hint, sizeof hint, "  (unknown key: raw JSON)");
+	else if (r->item < 0 && sel) {
+		char h[160];
+		form_hint(s->f, r->field, h, sizeof h);
+		if (*h)
+			snprintf(hint, sizeof hint, "  (%s)", h);
+	}
+	if (*hint && vw - used > 4)
+		ui_put_safe(w, y, vx + used, vw - used,
+		            hint, sel ? base : pf_attr(s, is ? THEME_FORM_INVALID : THEME_MUTED));
+}
+
+static void pf_draw_title(pf *s, WINDOW *w, const char *what)
+{
+	char t[400];
+	snprintf(t, sizeof t, "Edit %s \u00b7 %s \u00b7 %s%s", db_kind_label(s->kind),
+	         s->name ? s->name : s->id, what, pf_unsaved(s) ? " (modified)" : "");
+	ui_fill(w, 0, 0, getmaxx(w), pf_attr(s, THEME_TITLE));
+	ui_put(w, 0, 1, getmaxx(w) - 2, t, pf_attr(s, THEME_TITLE));
+}
+
+static void pf_draw_help(pf *s, WINDOW *w, const char *help)
+{
+	int h = getmaxy(w);
+	ui_fill(w, h - 1, 0, getmaxx(w), pf_attr(s, THEME_MUTED));
+	ui_put_safe(w, h - 1, 1, getmaxx(w) - 2, help, pf_attr(s, THEME_MUTED));
+}
+
+static void pf_draw_form(pf *s, WINDOW *w)
+{
+	int labw = 8;
+	for (size_t i = 0; i < form_nfields(s->f); i++) {
+		int lw = text_width(form_field_at(s->f, i)->key) + 2;
+		if (lw > labw)
+			labw = lw;
+	}
+	if (labw > getmaxx(w) / 3)
+		labw = getmaxx(w) / 3;
+	int h = getmaxy(w) - 2;
+	if ((int)s->cur < s->top)
+		s->top = (int)s->cur;
+	if ((int)s->cur >= s->top + h)
+		s->top = (int)s->cur - h + 1;
+	for (int y = 0; y < h && (size_t)(s->top + y) < s->nrows; y++)
+		pf_draw_row(s, w, y + 1, &s->rows[s->top + y], (size_t)(s->top + y) == s->cur, labw);
+	if (!s->nrows)
+		ui_put_safe(w, 2, 2, getmaxx(w) - 4, "(no keys: a adds one)", pf_attr(s, THEME_MUTED));
+	pf_draw_help(s, w, s->mode == PF_EDIT
+	                       ? "Enter apply  Esc cancel"
+	                       : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw JSON  "
+	                         "E $EDITOR  C-s save  u undo save  Esc close");
+}
+
+static void pf_draw_raw(pf *s, WINDOW *w)
+{
+	int h = getmaxy(w) - 2, cols = getmaxx(w);
+	size_t cur_bol = raw_bol(s, s->raw_cur);
+	int cur_line = 0;
+	for (size_t i = 0; i < cur_bol; i++)
+		cur_line += s->raw[i] == '\n';
+	if (cur_line < s->raw_top)
+		s->raw_top = cur_line;
+	if (cur_line >= s->raw_top + h)
+		s->raw_top = cur_line - h + 1;
+	size_t off = 0;
+	for (int l = 0; l < s->raw_top && off < s->raw_len; l++)
+		off = raw_eol(s, off) + 1;
+	int cy = -1, cx = 0;
+	for (int y = 0; y < h && off <= s->raw_len; y++) {
+		size_t eol = raw_eol(s, off);
+		char *line = text_sanitize(s->raw + off, eol - off);
+		ui_put_safe(w, y + 1, 1, cols - 2, line ? line : "", pf_attr(s, THEME_NORMAL));
+		if (off == cur_bol) {
+			char *pre = text_sanitize(s->raw + off, s->raw_cur - off);
+			cy = y + 1;
+			cx = 1 + (pre ? text_width(pre) : 0);
+			free(pre);
+		}
+		free(line);
+		if (eol >= s->raw_len)
+			break;
+		off = eol + 1;
+	}
+	pf_draw_help(s, w, "raw JSON: type freely  Esc apply and return  C-s save  E $EDITOR");
+	if (cy >= 0 && cx < cols) {
+		wmove(w, cy, cx);
+		curs_set(1);
+	}
+}
+
+static const char *const change_mark[] = {"+", "-", "~"};
+
+static void pf_draw_diff(pf *s, WINDOW *w)
+{
+	int y = 1, cols = getmaxx(w), h = getmaxy(w) - 2;
+	ui_put_safe(w, y++, 1, cols - 2, "Save these changes?", pf_attr(s, THEME_HEADER));
+	for (size_t i = 0; i < s->diff->n && y <= h; i++) {
+		const form_diff_entry *e = &s->diff->v[i];
+		char line[1024];
+		if (e->change == FORM_CHANGED)
+			snprintf(line, sizeof line, "%s %s: %.400s \u2192 %.400s", change_mark[e->change],
+			         e->key, e->before, e->after);
+		else
+			snprintf(line, sizeof line, "%s %s: %.800s", change_mark[e->change], e->key,
+			         e->after ? e->after : e->before);
+		theme_role r = e->change == FORM_ADDED     ? THEME_DIFF_ADD
+		               : e->change == FORM_REMOVED ? THEME_DIFF_DEL
+		                                           : THEME_NORMAL;
+		ui_put(w, y++, 2, cols - 3, line, pf_attr(s, r));
+	}
+	pf_draw_help(s, w, "y/Enter save  n/Esc back to the form");
+}
+
+static const char *const state_words[] = {"same", "mine", "theirs", "both same", "CONFLICT"};
+
+static void pf_draw_conflict(pf *s, WINDOW *w)
+{
+	int y = 1, cols = getmaxx(w), h = getmaxy(w) - 2;
+	char head[300];
+	snprintf(head, sizeof head,
+	         "Someone else saved this %s meanwhile (%zu conflicting key%s). Theirs beside yours:",
+	         db_kind_label(s->kind), s->merge->nconflicts, s->merge->nconflicts == 1 ? "" : "s");
+	ui_put_safe(w, y++, 1, cols - 2, head, pf_attr(s, THEME_STATUS_WARN));
+	int kw = cols / 5, colw = (cols - kw - 16) / 2;
+	char hdr[300];
+	snprintf(hdr, sizeof hdr, "%-*s %-*s %-*s %s", kw, "key", colw, "mine", colw, "theirs", "use");
+	ui_put_safe(w, y++, 1, cols - 2, hdr, pf_attr(s, THEME_HEADER));
+	for (size_t i = 0; i < s->merge->n && y <= h; i++) {
+		const form_merge_key *k = &s->merge->v[i];
+		if (k->state == FORM_M_SAME)
+			continue;
+		bool sel = s->per_key && i == s->mcur;
+		attr_t a = sel ? pf_attr(s, THEME_SELECTION_FOCUSED)
+		               : pf_attr(s, k->state == FORM_M_CONFLICT ? THEME_FORM_INVALID : THEME_NORMAL);
+		ui_fill(w, y, 0, cols, a);
+		ui_put(w, y, 1, kw, k->key, a);
+		ui_put(w, y, 2 + kw, colw, k->mine ? k->mine : "(absent)", a);
+		ui_put(w, y, 3 + kw + colw, colw, k->theirs ? k->theirs : "(absent)", a);
+		char use[40];
+		snprintf(use, sizeof use, "%s (%s)", k->pick == FORM_PICK_MINE ? "mine" : "theirs",
+		         state_words[k->state]);
+		ui_put_safe(w, y, 4 + kw + 2 * colw, cols - 5 - kw - 2 * colw, use, a);
+		y++;
+	}
+	pf_draw_help(s, w, s->per_key ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
+	                              : "m keep mine  t take theirs  k merge key by key  Esc back "
+	                                "(your edit is kept)");
+}
+
+static void pf_draw(pane *p, WINDOW *w)
+{
+	pf *s = p->priv;
+	werase(w);
+	curs_set(0);
+	static const char *const what[] = {"metadata", "metadata", "raw JSON", "save?", "conflict"};
+	pf_draw_title(s, w, what[s->mode]);
+	switch (s->mode) {
+	case PF_RAW: pf_draw_raw(s, w); break;
+	case PF_DIFF: pf_draw_diff(s, w); break;
+	case PF_CONFLICT: pf_draw_conflict(s, w); break;
+	default: pf_draw_form(s, w); break;
+	}
+}
+
+/* ---- editing a field ----------------------------------------------------------- */
+
+/* Starts the inline editor on the current row with text. */
+static int pf_edit_begin(pf *s, pf_edit what, const char *text)
+{
+	if (strlen(text) >= sizeof s->line.buf - 1) {
+		app_status(s->a, UI_ERROR, "value too long to edit on one line: use R (raw JSON) or E");
+		return UI_REDRAW;
+	}
+	ui_line_set(&s->line, text);
+	s->edit = what;
+	s->mode = PF_EDIT;
+	return UI_REDRAW;
+}
+
+/* Enter on a row: toggle, pick, or edit the value in place. */
+static int pf_open_row(pf *s);
+
+static int pf_enum_done(pane *owner, int choice, void *ctx)
+{
+	pf *s = owner->priv;
+	size_t field = (size_t)(uintptr_t)ctx;
+	if (choice >= 0 && form_set_enum(s->f, field, (size_t)choice) != 0)
+		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+	pf_changed(s);
+	return UI_REDRAW;
+}
+
+static int pf_pick_enum(pf *s, size_t field)
+{
+	const cJSON *ev = form_field_at(s->f, field)->schema->enum_values;
+	size_t n = (size_t)cJSON_GetArraySize(ev), k = 0;
+	const char **labels = ui_xcalloc(n ? n : 1, sizeof *labels);
+	char **owned = ui_xcalloc(n ? n : 1, sizeof *owned);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, ev)
+	{
+		owned[k] = cJSON_IsString(e) ? ui_xstrdup(e->valuestring) : cJSON_PrintUnformatted(e);
+		labels[k] = owned[k];
+		k++;
+	}
+	app_choose(s->a, s->self, form_field_at(s->f, field)->key, labels, n, pf_enum_done,
+	           (void *)(uintptr_t)field);
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
+	free(labels);
+	return UI_REDRAW;
+}
+
+static int pf_open_row(pf *s)
+{
+	const pf_row *r = pf_row_cur(s);
+	if (!r)
+		return UI_HANDLED;
+	const form_field *fl = form_field_at(s->f, r->field);
+	if (r->item >= 0)
+		return pf_edit_begin(s, PE_ITEM, form_list_item(s->f, r->field, (size_t)r->item));
+	switch (fl->widget) {
+	case FORM_TOGGLE:
+		form_toggle(s->f, r->field);
+		pf_changed(s);
+		return UI_REDRAW;
+	case FORM_ENUM: return pf_pick_enum(s, r->field);
+	case FORM_LIST: return pf_edit_begin(s, PE_NEW_ITEM, "");
+	case FORM_NUMBER:
+	case FORM_TEXT:
+	case FORM_DATE: {
+		char *t = form_display(s->f, r->field);
+		int fl_ = pf_edit_begin(s, PE_VALUE, t);
+		free(t);
+		return fl_;
+	}
+	default: {
+		const form_json *v = form_value(s->f, r->field);
+		char *t = v ? form_json_print(v, 0) : ui_xstrdup("");
+		int fl_ = pf_edit_begin(s, PE_VALUE, t);
+		free(t);
+		return fl_;
+	}
+	}
+}
+
+/* Applies the inline editor's text; stays in the editor on error. */
+static int pf_edit_apply(pf *s)
+{
+	const pf_row *r = pf_row_cur(s);
+	const char *t = s->line.buf;
+	int rc = 0;
+	size_t field = r ? r->field : 0;
+	if (s->edit == PE_NEW_KEY) {
+		long i = form_add_key(s->f, s->new_key, t, NULL);
+		rc = i < 0 ? -1 : 0;
+		if (i >= 0)
+			field = (size_t)i;
+	} else if (!r) {
+		rc = -1;
+	} else if (s->edit == PE_ITEM) {
+		rc = form_list_set(s->f, field, (size_t)r->item, t);
+	} else if (s->edit == PE_NEW_ITEM) {
+		size_t at = r->item >= 0 ? (size_t)r->item + 1 : form_list_len(s->f, field);
+		rc = form_list_insert(s->f, field, at, t);
+		if (!rc) {
+			pf_changed(s);
+			pf_goto(s, field, (long)at);
+		}
+	} else {
+		form_widget wd = form_field_at(s->f, field)->widget;
+		if (!*t && wd != FORM_RAW && wd != FORM_OBJECT)
+			rc = form_value(s->f, field) ? form_unset(s->f, field) : 0;
+		else if (wd == FORM_NUMBER)
+			rc = form_set_number(s->f, field, t);
+		else if (wd == FORM_TEXT || wd == FORM_DATE)
+			rc = form_set_text(s->f, field, t);
+		else
+			rc = form_set_raw(s->f, field, t, NULL);
+	}
+	if (rc != 0) {
+		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+		return UI_REDRAW; /* the text stays as typed */
+	}
+	s->mode = PF_FORM;
+	pf_changed(s);
+	if (s->edit == PE_NEW_KEY)
+		pf_goto(s, field, -1);
+	return UI_REDRAW;
+}
+
+static int pf_key_edit(pf *s, int key)
+{
+	int r = ui_line_key(&s->line, key);
+	if (r & UI_LINE_ENTER)
+		return pf_edit_apply(s);
+	if (r & UI_LINE_CANCEL) {
+		s->mode = PF_FORM;
+		return UI_REDRAW;
+	}
+	return UI_REDRAW;
+}
+
+static int pf_new_key_done(pane *owner, const char *answer, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	if (!answer || !*answer)
+		return UI_REDRAW;
+	if (!ms_is_snake_case(answer)) {
+		app_status(s->a, UI_ERROR, "%s: key must be snake_case (lowercase letters, digits, _)",
+		           answer);
+		return UI_REDRAW;
+	}
+	long i = form_find(s->f, answer);
+	if (i >= 0 && form_value(s->f, (size_t)i)) {
+		app_status(s->a, UI_ERROR, "%s: key already exists", answer);
+		return UI_REDRAW;
+	}
+	free(s->new_key);
+	s->new_key = ui_xstrdup(answer);
+	const metaschema *ps = metaschema_prop(s->schema, answer);
+	return pf_edit_begin(s, PE_NEW_KEY, ps && ps->type == MS_STRING ? "\"\"" : "");
+}
+
+static int pf_add(pf *s)
+{
+	const pf_row *r = pf_row_cur(s);
+	if (r && form_field_at(s->f, r->field)->widget == FORM_LIST)
+		return pf_edit_begin(s, PE_NEW_ITEM, "");
+	app_prompt(s->a, s->self, "New key (snake_case):", "", pf_new_key_done, NULL);
+	return UI_REDRAW;
+}
+
+static int pf_remove(pf *s)
+{
+	const pf_row *r = pf_row_cur(s);
+	if (!r)
+		return UI_HANDLED;
+	int rc = r->item >= 0 ? form_list_delete(s->f, r->field, (size_t)r->item)
+	                      : form_unset(s->f, r->field);
+	if (rc)
+		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+	pf_changed(s);
+	return UI_REDRAW;
+}
+
+static int pf_move_item(pf *s, int delta)
+{
+	const pf_row *r = pf_row_cur(s);
+	if (!r || r->item < 0)
+		return UI_HANDLED;
+	size_t field = r->field;
+	long item = r->item;
+	if (form_list_move(s->f, field, (size_t)item, delta) != 0) {
+		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+		return UI_REDRAW;
+	}
+	pf_changed(s);
+	pf_goto(s, field, item + delta);
+	return UI_REDRAW;
+}
+
+/* ---- $VISUAL / $EDITOR ------------------------------------------------------- */
+
+/* Runs the user's editor on path with the terminal handed over. */
+static int pf_run_editor(const char *path)
+{
+	const char *ed = getenv("VISUAL");
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s \"$1\"", ed);
+	def_prog_mode();
+	endwin();
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	int status = -1;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	reset_prog_mode();
+	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int pf_external(pf *s)
+{
+	char path[] = "/tmp/rapport-edit-XXXXXX.json";
+	int fd = mkstemps(path, 5);
+	if (fd < 0) {
+		app_status(s->a, UI_ERROR, "cannot create a temporary file: %s", strerror(errno));
+		return UI_REDRAW;
+	}
+	char *text = s->mode == PF_RAW ? ui_xstrdup(s->raw) : form_to_json(s->f, true);
+	size_t len = strlen(text), off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (len && text[len - 1] != '\n' && write(fd, "\n", 1) != 1)
+		off = 0;
+	close(fd);
+	free(text);
+	int rc = pf_run_editor(path);
+	app_redraw_all(s->a);
+	size_t n = 0;
+	char *back = pf_slurp(path, &n);
+	unlink(path);
+	if (rc != 0 || !back) {
+		app_status(s->a, UI_ERROR, "the editor failed (exit %d); nothing changed", rc);
+		free(back);
+		return UI_REDRAW;
+	}
+	raw_set(s, back);
+	free(back);
+	s->mode = PF_RAW;
+	if (pf_raw_apply(s) == 0)
+		app_status(s->a, UI_INFO, "edited in $EDITOR: %zu change%s not saved yet (C-s saves)",
+		           form_dirty(s->f) ? (size_t)1 : (size_t)0, "");
+	return UI_REDRAW;
+}
+
+/* ---- saving, conflicts, undo ------------------------------------------------------- */
+
+/* Copies a token returned by the database. */
+static void pf_set_token(char *dst, const char *src)
+{
+	snprintf(dst, DB_TS_LEN, "%s", src ? src : "");
+}
+
+static int pf_conflict_begin(pf *s, db *d);
+
+/* Writes json with the current token; handles every outcome. */
+static int pf_write(pf *s, const char *json, bool is_undo)
+{
+	db *d = app_db_sync(s->a);
+	if (!d) {
+		app_status(s->a, UI_ERROR, "not connected: nothing saved, your edit is kept");
+		return UI_REDRAW;
+	}
+	char newtok[DB_TS_LEN] = "";
+	db_status st = db_update_metadata(d, s->kind, s->id, s->token, json, newtok);
+	if (st == DB_OK) {
+		if (!is_undo) {
+			free(s->undo_json);
+			s->undo_json = form_json_print(form_original(s->f), 0);
+		} else {
+			free(s->undo_json);
+			s->undo_json = NULL;
+		}
+		pf_set_token(s->token, newtok);
+		pf_set_token(s->undo_token, newtok);
+		form_mark_saved(s->f);
+		pf_recovery_remove(s);
+		s->mode = PF_FORM;
+		pf_changed(s);
+		app_changed(s->a, s->kind, s->id);
+		app_status(s->a, UI_INFO, is_undo ? "last save undone" : "saved (u undoes)");
+		return UI_REDRAW;
+	}
+	if (st == DB_CONFLICT && !is_undo)
+		return pf_conflict_begin(s, d);
+	s->mode = PF_FORM;
+	if (st == DB_CONFLICT)
+		app_status(s->a, UI_ERROR, "changed by someone else since your save: not undone");
+	else if (st == DB_NOTFOUND)
+		app_status(s->a, UI_ERROR, "this %s was deleted meanwhile: nothing saved, your edit is kept",
+		           db_kind_label(s->kind));
+	else
+		app_status(s->a, UI_ERROR, "not saved (%s): your edit is kept, C-s retries",
+		           db_errmsg(d));
+	return UI_REDRAW;
+}
+
+/* Ctrl-S / :w: validate, then show the diff. */
+static int pf_save_start(pf *s)
+{
+	if (s->mode == PF_EDIT && pf_edit_apply(s) && s->mode == PF_EDIT)
+		return UI_REDRAW;
+	if (s->mode == PF_RAW && pf_raw_apply(s) != 0)
+		return UI_REDRAW;
+	pf_changed(s);
+	const ms_issue *e = ms_report_first_error(s->rep);
+	if (e) {
+		app_status(s->a, UI_ERROR, "not saved: %s%s", e->text,
+		           s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
+		for (size_t r = 0; r < s->nrows; r++)
+			if (pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)) {
+				s->cur = r;
+				break;
+			}
+		return UI_REDRAW;
+	}
+	if (!form_dirty(s->f)) {
+		app_status(s->a, UI_INFO, "nothing to save");
+		return UI_REDRAW;
+	}
+	form_diff_free(s->diff);
+	s->diff = form_diff_new(form_original(s->f), form_doc(s->f));
+	s->mode = PF_DIFF;
+	return UI_REDRAW;
+}
+
+static int pf_save_commit(pf *s)
+{
+	char *json = form_to_json(s->f, false);
+	int fl = pf_write(s, json, false);
+	free(json);
+	return fl;
+}
+
+/* Someone saved first: read theirs and open the conflict view. */
+static int pf_conflict_begin(pf *s, db *d)
+{
+	db_record *rec = NULL;
+	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
+		s->mode = PF_FORM;
+		app_status(s->a, UI_ERROR, "someone saved first and their version cannot be read (%s); "
+		                           "your edit is kept", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	form_perr e;
+	form_json_free(s->theirs);
+	s->theirs = form_json_parse(rec->metadata, strlen(rec->metadata), &e);
+	pf_set_token(s->theirs_token, rec->updated_at);
+	db_record_free(rec);
+	if (!s->theirs || s->theirs->type != FJ_OBJECT) {
+		form_json_free(s->theirs);
+		s->theirs = form_json_new(FJ_OBJECT);
+	}
+	if (form_json_equal(s->theirs, form_doc(s->f))) {
+		/* e.g. our own save whose answer was lost with the connection */
+		pf_set_token(s->token, s->theirs_token);
+		form_mark_saved(s->f);
+		s->mode = PF_FORM;
+		app_status(s->a, UI_INFO, "the database already holds exactly your version: saved");
+		return UI_REDRAW;
+	}
+	form_merge_free(s->merge);
+	s->merge = form_merge_new(form_original(s->f), form_doc(s->f), s->theirs);
+	s->per_key = false;
+	s->mcur = 0;
+	s->mode = PF_CONFLICT;
+	return UI_REDRAW;
+}
+
+/* Resolution chosen: the form now holds the merged document over theirs. */
+static int pf_conflict_resolve(pf *s, bool save)
+{
+	form_json *res = form_merge_result(s->merge, form_doc(s->f), s->theirs);
+	form_rebase(s->f, s->theirs, res);
+	form_json_free(res);
+	pf_set_token(s->token, s->theirs_token);
+	form_merge_free(s->merge);
+	s->merge = NULL;
+	s->mode = PF_FORM;
+	pf_changed(s);
+	if (!form_dirty(s->f)) {
+		app_status(s->a, UI_INFO, "took their version (nothing of yours left to save)");
+		return UI_REDRAW;
+	}
+	return save ? pf_save_start(s) : UI_REDRAW;
+}
+
+/* Moves the per-key cursor to the next key that is not SAME. */
+static void pf_mcur_move(pf *s, int dir)
+{
+	size_t i = s->mcur;
+	for (;;) {
+		if ((dir < 0 && i == 0) || (dir > 0 && i + 1 >= s->merge->n))
+			return;
+		i = dir < 0 ? i - 1 : i + 1;
+		if (s->merge->v[i].state != FORM_M_SAME) {
+			s->mcur = i;
+			return;
+		}
+	}
+}
+
+static int pf_key_conflict(pf *s, pane *p, int key)
+{
+	keys_cmd c = app_command(s->a, p, key);
+	if (!s->per_key) {
+		if (key == 'm') {
+			form_merge_pick_all(s->merge, FORM_PICK_MINE);
+			return pf_conflict_resolve(s, true);
+		}
+		if (key == 't') {
+			form_merge_pick_all(s->merge, FORM_PICK_THEIRS);
+			return pf_conflict_resolve(s, false);
+		}
+		if (key == 'k') {
+			s->per_key = true;
+			s->mcur = 0;
+			if (s->merge->n && s->merge->v[0].state == FORM_M_SAME)
+				pf_mcur_move(s, 1);
+			return UI_REDRAW;
+		}
+	} else {
+		if (c == KEYS_CMD_DOWN || c == KEYS_CMD_UP) {
+			pf_mcur_move(s, c == KEYS_CMD_DOWN ? 1 : -1);
+			return UI_REDRAW;
+		}
+		if (key == ' ' && s->mcur < s->merge->n) {
+			form_merge_key *k = &s->merge->v[s->mcur];
+			k->pick = k->pick == FORM_PICK_MINE ? FORM_PICK_THEIRS : FORM_PICK_MINE;
+			return UI_REDRAW;
+		}
+		if (key == KEYS_ENTER)
+			return pf_conflict_resolve(s, true);
+	}
+	if (key == KEYS_ESC || c == KEYS_CMD_BACK) {
+		s->mode = PF_FORM;
+		app_status(s->a, UI_INFO, "not saved: your edit is kept (C-s tries again)");
+		return UI_REDRAW;
+	}
+	return UI_HANDLED;
+}
+
+static int pf_undo(pf *s)
+{
+	if (!s->undo_json) {
+		app_status(s->a, UI_INFO, "no save to undo");
+		return UI_REDRAW;
+	}
+	if (pf_unsaved(s)) {
+		app_status(s->a, UI_ERROR, "save or discard your current edit before undoing");
+		return UI_REDRAW;
+	}
+	form_perr e;
+	form_json *prev = form_json_parse(s->undo_json, strlen(s->undo_json), &e);
+	form_json *cur = form_json_dup(form_doc(s->f));
+	form_rebase(s->f, cur, prev);
+	form_json_free(cur);
+	form_json_free(prev);
+	char *json = ui_xstrdup(s->undo_json);
+	int fl = pf_write(s, json, true);
+	free(json);
+	if (form_dirty(s->f)) { /* not undone: show the saved version again */
+		form_json *orig = form_json_dup(form_original(s->f));
+		form_rebase(s->f, orig, orig);
+		form_json_free(orig);
+		pf_changed(s);
+	}
+	return fl;
+}
+
+/* ---- keys --------------------------------------------------------------------------- */
+
+static int pf_discard_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	if (choice != 1)
+		return UI_REDRAW;
+	if (s->mode == PF_RAW && s->raw_failed) {
+		free(s->raw);
+		s->raw = NULL;
+		s->mode = PF_FORM;
+		pf_changed(s);
+		return UI_REDRAW;
+	}
+	form_json *o = form_json_dup(form_original(s->f));
+	form_rebase(s->f, o, o); /* nothing unsaved left for on_hangup */
+	form_json_free(o);
+	free(s->raw);
+	s->raw = NULL;
+	s->mode = PF_FORM;
+	pf_recovery_remove(s);
+	return UI_CLOSE;
+}
+
+static int pf_close(pf *s, pane *p)
+{
+	(void)p;
+	if (!pf_unsaved(s)) {
+		pf_recovery_remove(s);
+		return UI_CLOSE;
+	}
+	app_confirm(s->a, s->self, "Discard your unsaved changes?", pf_discard_done, NULL);
+	return UI_REDRAW;
+}
+
+static int pf_key_raw(pf *s, pane *p, int key)
+{
+	keys_cmd c = app_command(s->a, p, key);
+	if (c == KEYS_CMD_SAVE)
+		return pf_save_start(s);
+	if (key == KEYS_ESC) {
+		if (s->raw_failed) {
+			app_confirm(s->a, s->self, "Drop the raw JSON text you typed?", pf_discard_done, NULL);
+			return UI_REDRAW;
+		}
+		pf_raw_apply(s);
+		return UI_REDRAW;
+	}
+	if (key == KEYS_CTRL('e') || c == KEYS_CMD_EXTERNAL_EDITOR)
+		return key == 'E' ? (raw_insert(s, "E", 1), UI_REDRAW) : pf_external(s);
+	char enc[4];
+	switch (key) {
+	case KEYS_ENTER: raw_insert(s, "\n", 1); break;
+	case KEYS_TAB: raw_insert(s, "  ", 2); break;
+	case KEYS_BACKSPACE: raw_backspace(s); break;
+	case KEYS_DELETE: raw_delete(s); break;
+	case KEYS_LEFT: s->raw_cur = raw_prev_char(s, s->raw_cur); break;
+	case KEYS_RIGHT: s->raw_cur = raw_next_char(s, s->raw_cur); break;
+	case KEYS_UP: raw_vertical(s, -1); break;
+	case KEYS_DOWN: raw_vertical(s, 1); break;
+	case KEYS_HOME: s->raw_cur = raw_bol(s, s->raw_cur); break;
+	case KEYS_END: s->raw_cur = raw_eol(s, s->raw_cur); break;
+	default:
+		if (key >= 0x20 && key < KEYS_SPECIAL && key != 0x7f)
+			raw_insert(s, enc, utf8_encode(key, enc));
+		else
+			return UI_HANDLED;
+	}
+	return UI_REDRAW;
+}
+
+static int pf_key_form(pf *s, pane *p, int key)
+{
+	switch (app_command(s->a, p, key)) {
+	case KEYS_CMD_DOWN:
+		if (s->cur + 1 < s->nrows)
+			s->cur++;
+		return UI_REDRAW;
+	case KEYS_CMD_UP:
+		if (s->cur > 0)
+			s->cur--;
+		return UI_REDRAW;
+	case KEYS_CMD_FIRST: s->cur = 0; return UI_REDRAW;
+	case KEYS_CMD_LAST: s->cur = s->nrows ? s->nrows - 1 : 0; return UI_REDRAW;
+	case KEYS_CMD_PAGE_DOWN:
+		s->cur = s->cur + 10 < s->nrows ? s->cur + 10 : (s->nrows ? s->nrows - 1 : 0);
+		return UI_REDRAW;
+	case KEYS_CMD_PAGE_UP: s->cur = s->cur > 10 ? s->cur - 10 : 0; return UI_REDRAW;
+	case KEYS_CMD_OPEN:
+	case KEYS_CMD_TOGGLE: return pf_open_row(s);
+	case KEYS_CMD_ADD_KEY: return pf_add(s);
+	case KEYS_CMD_REMOVE_KEY: return pf_remove(s);
+	case KEYS_CMD_MOVE_ITEM_UP: return pf_move_item(s, -1);
+	case KEYS_CMD_MOVE_ITEM_DOWN: return pf_move_item(s, +1);
+	case KEYS_CMD_RAW_JSON: pf_raw_begin(s); return UI_REDRAW;
+	case KEYS_CMD_EXTERNAL_EDITOR: return pf_external(s);
+	case KEYS_CMD_SAVE: return pf_save_start(s);
+	case KEYS_CMD_UNDO_SAVE: return pf_undo(s);
+	case KEYS_CMD_BACK: return pf_close(s, p);
+	case KEYS_CMD_QUIT:
+		if (pf_unsaved(s)) {
+			app_status(s->a, UI_ERROR, "unsaved changes: C-s saves, Esc discards");
+			return UI_REDRAW;
+		}
+		return UI_UNHANDLED;
+	default: return UI_UNHANDLED;
+	}
+}
+
+static int pf_key(pane *p, int key)
+{
+	pf *s = p->priv;
+	switch (s->mode) {
+	case PF_EDIT:
+		if (app_command(s->a, p, key) == KEYS_CMD_SAVE)
+			return pf_save_start(s);
+		return pf_key_edit(s, key);
+	case PF_RAW: return pf_key_raw(s, p, key);
+	case PF_DIFF:
+		if (key == 'y' || key == KEYS_ENTER || app_command(s->a, p, key) == KEYS_CMD_SAVE)
+			return pf_save_commit(s);
+		if (key == 'n' || key == KEYS_ESC || app_command(s->a, p, key) == KEYS_CMD_BACK) {
+			s->mode = PF_FORM;
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
+	case PF_CONFLICT: return pf_key_conflict(s, p, key);
+	default: return pf_key_form(s, p, key);
+	}
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------ */
+
+static void pf_free(pane *p)
+{
+	pf *s = p->priv;
+	if (!s)
+		return;
+	form_free(s->f);
+	metaschema_free(s->schema);
+	ms_report_free(s->rep);
+	form_diff_free(s->diff);
+	form_merge_free(s->merge);
+	form_json_free(s->theirs);
+	free(s->rows);
+	free(s->raw);
+	free(s->name);
+	free(s->new_key);
+	free(s->undo_json);
+	free(s);
+	p->priv = NULL;
+}
+
+static void pf_hangup(pane *p)
+{
+	pf *s = p->priv;
+	if (s)
+		pf_recovery_write(s);
+}
+
+static const char *pf_copy(pane *p)
+{
+	pf *s = p->priv;
+	const pf_row *r = pf_row_cur(s);
+	if (!r || s->mode != PF_FORM)
+		return NULL;
+	static char *last;
+	free(last);
+	last = pf_value_text(s, r);
+	return last;
+}
+
+static void pf_offer_recovery(pf *s);
+
+/* First placement (after the push): offer a kept edit of this record. */
+static void pf_resize(pane *p, int h, int w)
+{
+	pf *s = p->priv;
+	s->height = h;
+	s->width = w;
+	if (!s->recovery_checked) {
+		s->recovery_checked = true;
+		pf_offer_recovery(s);
+	}
+}
+
+static const pane_ops form_ops = {
+    .name = "form",
+    .keys_ctx = KEYS_FORM,
+    .draw = pf_draw,
+    .resize = pf_resize,
+    .key = pf_key,
+    .free = pf_free,
+    .copy_value = pf_copy,
+    .on_hangup = pf_hangup,
+};
+
+static int pf_recover_done(pane *owner, int choice, void *ctx)
+{
+	pf *s = owner->priv;
+	form_json *rec = ctx;
+	const form_json *text = form_json_get(rec, "metadata_text");
+	const form_json *tok = form_json_get(rec, "updated_at");
+	if (choice == 1 && text && text->type == FJ_STRING) {
+		if (tok && tok->type == FJ_STRING && *tok->text)
+			pf_set_token(s->token, tok->text); /* a newer save shows as a conflict */
+		raw_set(s, text->text);
+		s->mode = PF_RAW;
+		if (pf_raw_apply(s) == 0)
+			app_status(s->a, UI_INFO, "recovered your unsaved edit: C-s saves it");
+	}
+	pf_recovery_remove(s);
+	form_json_free(rec);
+	return UI_REDRAW;
+}
+
+/* Offers the recovery file of this record, if there is one. */
+static void pf_offer_recovery(pf *s)
+{
+	char path[4096];
+	size_t n = 0;
+	if (pf_recovery_path(s, path, sizeof path) != 0)
+		return;
+	char *text = pf_slurp(path, &n);
+	if (!text)
+		return;
+	form_perr e;
+	form_json *rec = form_json_parse(text, n, &e);
+	free(text);
+	if (!rec || rec->type != FJ_OBJECT) {
+		form_json_free(rec);
+		return;
+	}
+	app_confirm(s->a, s->self, "An unsaved edit of this record was kept when rapport last stopped. "
+	                        "Recover it?",
+	            pf_recover_done, rec);
+}
+
+/* Loads the record and its schema; NULL after a status message. */
+static pf *pf_load(app *a, db_kind kind, const char *id)
+{
+	db *d = app_db_sync(a);
+	if (!d)
+		return NULL;
+	db_record *rec = NULL;
+	db_status st = db_record_get(d, kind, id, &rec);
+	if (st != DB_OK) {
+		app_status(a, UI_ERROR, "cannot open the %s: %s", db_kind_label(kind), db_errmsg(d));
+		return NULL;
+	}
+	pf *s = ui_xcalloc(1, sizeof *s);
+	s->a = a;
+	s->kind = kind;
+	snprintf(s->id, sizeof s->id, "%s", rec->id);
+	pf_set_token(s->token, rec->updated_at);
+	const char *nm = db_record_field(rec, "name");
+	s->name = ui_xstrdup(nm ? nm : "");
+	char *err = NULL;
+	if (meta_schema_load(d, kind, &s->schema, &err) != DB_OK) {
+		app_status(a, UI_ERROR, "metadata schema: %s (using none)", err ? err : db_errmsg(d));
+		s->schema = NULL;
+	}
+	free(err);
+	form_perr e;
+	s->f = form_new(s->schema, rec->metadata, strlen(rec->metadata), &e);
+	if (!s->f) {
+		/* stored metadata this form cannot hold: edit it as text */
+		s->f = form_new(s->schema, "{}", 2, NULL);
+		raw_set(s, rec->metadata);
+		s->mode = PF_RAW;
+		s->raw_failed = true;
+		app_status(a, UI_ERROR, "stored metadata: line %d, column %d: %s", e.line, e.col, e.msg);
+	}
+	db_record_free(rec);
+	pf_changed(s);
+	return s;
+}
+
+pane *pane_form_open(app *a, db_kind kind, const char *id)
+{
+	if (kind <= DB_NONE || kind >= DB_KIND_COUNT || !id || !db_is_uuid(id)) {
+		app_status(a, UI_ERROR, "nothing to edit here");
+		return NULL;
+	}
+	pf *s = pf_load(a, kind, id);
+	if (!s)
+		return NULL;
+	pane *p = pane_new(a, &form_ops, s);
+	p->place = UI_FULL;
+	s->self = p;
+	return p;
+}
