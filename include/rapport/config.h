@@ -4,7 +4,7 @@
  * --config FILE, else $XDG_CONFIG_HOME/rapport/config, else
  * ~/.config/rapport/config (a missing default file is not an error).
  * Syntax, one setting per line (docs/config.md lists every key):
- *     # comment (only at the start of a line)
+ *     # comment: a line starting with '#', or " # ..." after a value
  *     theme = solarized
  *     page_size = 200
  *     read_only = true          # booleans: true/false, yes/no, on/off, 1/0
@@ -12,9 +12,10 @@
  *     embed.provider = openai
  *     bind C-n down             # key bindings: see rapport/keys.h
  *     unbind d
- * Values may be quoted with "..." (then \" and \\ are escapes). An unknown
- * key or bad value is reported ("FILE:LINE: reason") and the line skipped;
- * the rest applies. Parsing text is pure; only config_load() reads a file. */
+ * Values may be quoted with "..." (then \" and \\ are escapes; a quoted value
+ * keeps blanks and " # "). Values must be valid UTF-8 without control
+ * characters. An unknown key or bad value is reported ("FILE:LINE: reason")
+ * and the line skipped; the rest applies. Parsing text is pure; only config_load() reads a file. */
 #include <stdbool.h>
 #include <stdio.h>
 

@@ -41,4 +41,10 @@ int text_cp_width(uint32_t cp);
  * paragraph separators). */
 bool text_cp_escaped(uint32_t cp);
 
+/* Appends one diagnostic line "SOURCE:LINE: reason\n" (line <= 0: no line
+ * number) to the malloc'd text *buf (NULL: starts one), sanitized so it is
+ * safe for stderr and the status line. Returns 0, -1 on allocation failure
+ * (then *buf is unchanged). Used by the config, theme and key parsers. */
+int text_diag_add(char **buf, const char *source, int line, const char *reason);
+
 #endif

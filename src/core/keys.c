@@ -528,19 +528,38 @@ static int keys_apply_unbind(keys_table *t, char **w, int n, char *err, size_t e
 	return 0;
 }
 
+/* True when the word at index i starting with '#' begins a trailing comment:
+ * the words before it already make a complete bind/unbind line. */
+static bool keys_comment_at(char **w, int i)
+{
+	if (w[i][0] != '#')
+		return false;
+	int k;
+	if (strcmp(w[0], "bind") == 0)
+		return (i == 3 || i == 4) && keys_command_by_name(w[i - 1]) != KEYS_CMD_NONE;
+	if (strcmp(w[0], "unbind") == 0)
+		return (i == 2 || i == 3) && keys_parse(w[i - 1], &k) == 0;
+	return i > 0;
+}
+
 int keys_apply_line(keys_table *t, const char *line, char *err, size_t errsz)
 {
 	char buf[256];
-	char *w[5];
+	char *w[9];
 	if (err && errsz)
 		err[0] = '\0';
 	if (!t || !line)
 		return keys_fail(err, errsz, "%s", "no table");
 	if (strlen(line) >= sizeof buf)
 		return keys_fail(err, errsz, "%s", "line too long");
-	int n = keys_split(line, buf, sizeof buf, w, 4);
-	if (n == 0)
+	int n = keys_split(line, buf, sizeof buf, w, 8);
+	if (n == 0 || w[0][0] == '#')
 		return keys_fail(err, errsz, "%s", "empty line");
+	for (int i = 1; i < n && i < 8; i++)
+		if (keys_comment_at(w, i)) {
+			n = i;
+			break;
+		}
 	if (strcmp(w[0], "bind") == 0)
 		return keys_apply_bind(t, w, n, err, errsz);
 	if (strcmp(w[0], "unbind") == 0)

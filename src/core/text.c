@@ -1,5 +1,6 @@
 /* Terminal-safe text: the sanitizer every database string passes through,
  * strict UTF-8 decoding and locale-independent display widths. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -537,4 +538,23 @@ int text_fit(const char *s, int cols, char *buf, size_t bufsz)
 	}
 	buf[out] = '\0';
 	return used;
+}
+
+int text_diag_add(char **buf, const char *source, int line, const char *reason)
+{
+	char head[32] = "";
+	if (line > 0)
+		snprintf(head, sizeof head, ":%d", line);
+	char *src = text_sanitize(source ? source : "", (size_t)-1);
+	char *why = text_sanitize(reason ? reason : "", (size_t)-1);
+	size_t old = *buf ? strlen(*buf) : 0;
+	size_t need = old + (src ? strlen(src) : 0) + strlen(head) + (why ? strlen(why) : 0) + 4;
+	char *p = src && why ? realloc(*buf, need) : NULL;
+	if (p) {
+		snprintf(p + old, need - old, "%s%s: %s\n", src, head, why);
+		*buf = p;
+	}
+	free(src);
+	free(why);
+	return p ? 0 : -1;
 }

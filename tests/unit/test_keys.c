@@ -320,6 +320,13 @@ static void test_bind_unbind_lines(void **state)
 	assert_int_equal(keys_apply_line(t, "unbind pager n", err, sizeof err), 0);
 	assert_int_equal(keys_lookup(t, KEYS_PAGER, 'n'), KEYS_CMD_NONE);
 	assert_int_equal(keys_lookup(t, KEYS_LIST, 'n'), KEYS_CMD_NEW);
+	/* trailing comments, and '#' itself as a key */
+	assert_int_equal(keys_apply_line(t, "bind C-p up   # like emacs", err, sizeof err), 0);
+	assert_int_equal(keys_lookup(t, KEYS_LIST, KEYS_CTRL('p')), KEYS_CMD_UP);
+	assert_int_equal(keys_apply_line(t, "bind # help # hash opens help", err, sizeof err), 0);
+	assert_int_equal(keys_lookup(t, KEYS_LIST, '#'), KEYS_CMD_HELP);
+	assert_int_equal(keys_apply_line(t, "unbind # #gone", err, sizeof err), 0);
+	assert_int_equal(keys_lookup(t, KEYS_LIST, '#'), KEYS_CMD_NONE);
 	/* rebinding a key replaces its command in that context */
 	assert_int_equal(keys_apply_line(t, "bind j up", err, sizeof err), 0);
 	assert_int_equal(keys_lookup(t, KEYS_LIST, 'j'), KEYS_CMD_UP);
