@@ -174,10 +174,15 @@ static db_status guarded_result(db *d, db_kind k, PGresult *res, char new_update
 {
 	bool done = !PQgetisnull(res, 0, 0);
 	bool exists = PQgetvalue(res, 0, 1)[0] == 't';
+	bool same = PQnfields(res) > 2 && PQgetvalue(res, 0, 2)[0] == 't';
 	if (done) {
 		if (new_updated_at)
 			snprintf(new_updated_at, DB_TS_LEN, "%s", PQgetvalue(res, 0, 0));
 		return DB_OK;
+	}
+	if (same) { /* visible, unchanged, yet not written: a row-level security policy */
+		dbi_seterr(d, "%s may not change this %s", db_user(d), db_kind_label(k));
+		return DB_DENIED;
 	}
 	if (exists) {
 		dbi_seterr(d, "this %s was changed by someone else since you loaded it",
@@ -196,8 +201,10 @@ static db_status guarded_update(db *d, db_kind k, sqlbuf *b, int nparams, const 
 	sb_add(b,
 	       " WHERE id = $1 AND updated_at IS NOT DISTINCT FROM $2::timestamp"
 	       " RETURNING coalesce(updated_at::text, '')) "
-	       "SELECT (SELECT * FROM u), EXISTS (SELECT 1 FROM %s WHERE id = $1)",
-	       db_kind_table(k));
+	       "SELECT (SELECT * FROM u), EXISTS (SELECT 1 FROM %s WHERE id = $1),"
+	       " EXISTS (SELECT 1 FROM %s WHERE id = $1"
+	       " AND updated_at IS NOT DISTINCT FROM $2::timestamp)",
+	       db_kind_table(k), db_kind_table(k));
 	db_status st = dbi_query(d, b->s, nparams, params, &res);
 	if (st != DB_OK)
 		return st;
@@ -327,8 +334,10 @@ db_status db_record_delete(db *d, db_kind k, const char *id, const char *expecte
 	sb_add(&b,
 	       "WITH d AS (DELETE FROM %s WHERE id = $1 AND (NOT $3::bool OR updated_at IS NOT "
 	       "DISTINCT FROM $2::timestamp) RETURNING id)%s "
-	       "SELECT (SELECT ''::text FROM d), EXISTS (SELECT 1 FROM %s WHERE id = $1)",
-	       db_kind_table(k), delete_along(k), db_kind_table(k));
+	       "SELECT (SELECT ''::text FROM d), EXISTS (SELECT 1 FROM %s WHERE id = $1),"
+	       " EXISTS (SELECT 1 FROM %s WHERE id = $1 AND (NOT $3::bool"
+	       " OR updated_at IS NOT DISTINCT FROM $2::timestamp))",
+	       db_kind_table(k), delete_along(k), db_kind_table(k), db_kind_table(k));
 	PGresult *res = NULL;
 	db_status st = dbi_query(d, b.s, 3, p, &res);
 	if (st != DB_OK)
