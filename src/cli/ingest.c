@@ -1,0 +1,449 @@
+/* rapport ingest / rapport reembed: add transcripts and documents (chunked,
+ * embedded, one transaction per file) and recompute embeddings. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rapport/cli.h"
+#include "rapport/config.h"
+#include "rapport/ingest.h"
+#include "rapport/text.h"
+
+static const char ingest_usage[] =
+    "Usage: rapport ingest [--client EMAIL | --org SLUG] [--coach EMAIL] [OPTIONS] FILE...\n"
+    "Adds transcripts and documents: each FILE ('-' = stdin) becomes one data item,\n"
+    "split into chunks at speaker turns, embedded, and written in one transaction.\n"
+    "A file whose exact content was ingested before is skipped.\n"
+    "  --client EMAIL|ID     the client it belongs to (organization and coach follow)\n"
+    "  --org SLUG|ID         the client organization (for company documents)\n"
+    "  --coach EMAIL|ID      the coach (default: the client's primary coach)\n"
+    "  --type TYPE           transcript (default), assessment, company_doc, coaching_model\n"
+    "  --visibility LEVEL    private (default), coach_only, org_visible, public\n"
+    "  --title TITLE         title (default: the file name)\n"
+    "  --date YYYY-MM-DD     session date\n"
+    "  --chunk-size N        characters per chunk (config chunk.target, 1200)\n"
+    "  --overlap N           characters shared by neighbouring chunks (chunk.overlap, 200)\n"
+    "  -q, --quiet           no progress bar\n"
+    "Embedding (default from the config, else the built-in lexical 'hash' embedder):\n"
+    "  --provider hash|openai|command   --model NAME   --base-url URL\n"
+    "  --api-key-env VAR     --embed-command CMD       --timeout-ms N\n"
+    "Exit status: 0 all stored (or already there), 1 a file failed, 2 usage/connection.\n";
+
+static const char reembed_usage[] =
+    "Usage: rapport reembed [--model-mismatch | --all] [EMBEDDING OPTIONS]\n"
+    "Recomputes chunk embeddings with the configured (or given) provider.\n"
+    "  --model-mismatch      only chunks embedded by another model or not at all (default)\n"
+    "  --all                 every chunk\n"
+    "  --provider hash|openai|command   --model NAME   --base-url URL\n"
+    "  --api-key-env VAR     --embed-command CMD       --timeout-ms N\n"
+    "  -q, --quiet           no progress bar\n";
+
+enum { OPT_CLIENT = 300, OPT_ORG, OPT_COACH, OPT_TYPE, OPT_VIS, OPT_TITLE, OPT_DATE,
+       OPT_PROVIDER, OPT_MODEL, OPT_BASE_URL, OPT_KEY_ENV, OPT_COMMAND, OPT_TIMEOUT,
+       OPT_CHUNK, OPT_OVERLAP, OPT_ALL, OPT_MISMATCH, OPT_HELP };
+
+static const struct option ingest_opts_long[] = {
+    {"client", required_argument, NULL, OPT_CLIENT},
+    {"org", required_argument, NULL, OPT_ORG},
+    {"coach", required_argument, NULL, OPT_COACH},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"visibility", required_argument, NULL, OPT_VIS},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"provider", required_argument, NULL, OPT_PROVIDER},
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"base-url", required_argument, NULL, OPT_BASE_URL},
+    {"api-key-env", required_argument, NULL, OPT_KEY_ENV},
+    {"embed-command", required_argument, NULL, OPT_COMMAND},
+    {"timeout-ms", required_argument, NULL, OPT_TIMEOUT},
+    {"chunk-size", required_argument, NULL, OPT_CHUNK},
+    {"overlap", required_argument, NULL, OPT_OVERLAP},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"model-mismatch", no_argument, NULL, OPT_MISMATCH},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct args {
+	ingest_opts io;
+	embed_config ec;
+	bool quiet, all, mismatch;
+	long chunk, overlap;
+	bool chunk_set, overlap_set;
+} args;
+
+/* Prints one sanitized error line. */
+static void say(const char *prefix, const char *msg)
+{
+	char *p = text_sanitize(prefix, (size_t)-1), *m = text_sanitize(msg, (size_t)-1);
+	fprintf(stderr, "rapport: %s%s%s\n", p ? p : "", *prefix ? ": " : "", m ? m : msg);
+	free(p);
+	free(m);
+}
+
+static int usage(const char *text, const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "rapport: %s\n", msg);
+	fputs(text, stderr);
+	return EXIT_USAGE;
+}
+
+static bool parse_count(const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > 1000000)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parses the shared options; returns -1 after printing a usage error. */
+static int parse_args(int argc, char **argv, args *a, const char *text)
+{
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "q", ingest_opts_long, NULL)) != -1) {
+		switch (c) {
+		case OPT_CLIENT: a->io.client = optarg; break;
+		case OPT_ORG: a->io.org = optarg; break;
+		case OPT_COACH: a->io.coach = optarg; break;
+		case OPT_TYPE: a->io.data_type = optarg; break;
+		case OPT_VIS: a->io.visibility = optarg; break;
+		case OPT_TITLE: a->io.title = optarg; break;
+		case OPT_DATE: a->io.session_date = optarg; break;
+		case OPT_PROVIDER: a->ec.provider = optarg; break;
+		case OPT_MODEL: a->ec.model = optarg; break;
+		case OPT_BASE_URL: a->ec.base_url = optarg; break;
+		case OPT_KEY_ENV: a->ec.api_key_env = optarg; break;
+		case OPT_COMMAND: a->ec.command = optarg; break;
+		case OPT_ALL: a->all = true; break;
+		case OPT_MISMATCH: a->mismatch = true; break;
+		case 'q': a->quiet = true; break;
+		case OPT_HELP: fputs(text, stdout); return 1;
+		case OPT_TIMEOUT: {
+			long v;
+			if (!parse_count(optarg, &v))
+				return usage(text, "--timeout-ms takes a positive number"), -1;
+			a->ec.timeout_ms = (int)v;
+			break;
+		}
+		case OPT_CHUNK:
+			if (!parse_count(optarg, &a->chunk))
+				return usage(text, "--chunk-size takes a positive number"), -1;
+			a->chunk_set = true;
+			break;
+		case OPT_OVERLAP:
+			if (!parse_count(optarg, &a->overlap))
+				return usage(text, "--overlap takes a positive number"), -1;
+			a->overlap_set = true;
+			break;
+		default: {
+			char msg[160];
+			snprintf(msg, sizeof msg, "unknown or incomplete option '%.100s'", argv[optind - 1]);
+			return usage(text, msg), -1;
+		}
+		}
+	}
+	return 0;
+}
+
+/* Fills embedding and chunking settings from the config, under the flags. */
+static config *apply_config(const rapport_globals *g, args *a)
+{
+	config *cfg = config_new();
+	if (!cfg)
+		return NULL;
+	char *errors = NULL;
+	int bad = config_load(cfg, g->config_path, &errors);
+	if (errors)
+		fputs(errors, stderr);
+	free(errors);
+	if (bad < 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	embed_config ec;
+	config_embed(cfg, &ec);
+	chunk_opts co;
+	config_chunk(cfg, &co);
+	if (!a->ec.provider)
+		a->ec.provider = ec.provider;
+	bool same = !a->ec.provider || !ec.provider || strcmp(a->ec.provider, ec.provider) == 0;
+	if (same) { /* provider details from the config only for the config's provider */
+		a->ec.model = a->ec.model ? a->ec.model : ec.model;
+		a->ec.base_url = a->ec.base_url ? a->ec.base_url : ec.base_url;
+		a->ec.command = a->ec.command ? a->ec.command : ec.command;
+	}
+	a->ec.api_key_env = a->ec.api_key_env ? a->ec.api_key_env : ec.api_key_env;
+	if (!a->ec.timeout_ms)
+		a->ec.timeout_ms = ec.timeout_ms;
+	a->io.chunk = co;
+	if (a->chunk_set)
+		a->io.chunk.target_chars = (size_t)a->chunk;
+	if (a->overlap_set)
+		a->io.chunk.overlap_chars = (size_t)a->overlap;
+	return cfg;
+}
+
+/* Reads a whole file ('-' = stdin) into a NUL-terminated buffer. */
+static char *read_file(const char *path, size_t *len, char *msg, size_t msgsz)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		snprintf(msg, msgsz, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap);
+	while (b) {
+		if (n + 1 >= cap) {
+			if (n > INGEST_MAX_BYTES)
+				break; /* too large: ingest_check says so */
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb, cap *= 2;
+		}
+		size_t r = fread(b + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	int rerr = ferror(f) ? errno : 0;
+	if (f != stdin)
+		fclose(f);
+	if (!b) {
+		snprintf(msg, msgsz, "out of memory");
+		return NULL;
+	}
+	if (rerr) {
+		snprintf(msg, msgsz, "cannot read: %s", strerror(rerr));
+		free(b);
+		return NULL;
+	}
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
+/* ---- progress bar (stderr, only on a terminal) ------------------------- */
+
+typedef struct bar {
+	const char *label;
+	long last_ms;
+	bool shown;
+} bar;
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void bar_update(void *ud, size_t done, size_t total)
+{
+	bar *b = ud;
+	long now = mono_ms();
+	if (done < total && now - b->last_ms < 100)
+		return;
+	b->last_ms = now;
+	b->shown = true;
+	int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
+	char cells[64];
+	for (int i = 0; i < width; i++)
+		cells[i] = i < fill ? '#' : '.';
+	cells[width] = '\0';
+	fprintf(stderr, "\r%.40s [%s] %3d%% %zu/%zu chunks", b->label, cells,
+	        total ? (int)(100.0 * (double)done / (double)total) : 100, done, total);
+	fflush(stderr);
+}
+
+static void bar_clear(bar *b)
+{
+	if (b->shown)
+		fputs("\r\033[K", stderr);
+	b->shown = false;
+}
+
+/* ---- ingest -------------------------------------------------------------- */
+
+/* The embedder for the column's dimension; *e = NULL without pgvector. */
+static int make_embedder(db *d, const embed_config *ec, embedder **e)
+{
+	db_caps caps;
+	*e = NULL;
+	if (db_caps_get(d, &caps) != DB_OK) {
+		say("", db_errmsg(d));
+		return EXIT_FAIL;
+	}
+	if (!caps.schema_present) {
+		say("", "rapport's tables are missing: run `rapport db migrate` first");
+		return EXIT_FAIL;
+	}
+	if (!caps.has_pgvector || caps.embedding_dim <= 0) {
+		say("note", "pgvector is not installed in this database: chunks are stored without "
+		            "embeddings (text search only)");
+		return EXIT_OK;
+	}
+	char *err = NULL;
+	*e = embed_new(ec, caps.embedding_dim, &err);
+	if (!*e) {
+		say("", err ? err : "cannot set up the embedder");
+		free(err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* Final path component, for the default title. */
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s && s[1] ? s + 1 : p;
+}
+
+/* Ingests one file; returns true when it is stored (or already was). */
+static bool ingest_one(db *d, embedder *e, const char *path, const args *a)
+{
+	char msg[320];
+	size_t len = 0;
+	char *text = read_file(path, &len, msg, sizeof msg);
+	if (!text) {
+		say(path, msg);
+		return false;
+	}
+	if (ingest_check(text, len, msg, sizeof msg) != 0) {
+		char line[400];
+		snprintf(line, sizeof line, "%s %s", strcmp(path, "-") ? "file" : "input", msg);
+		say(path, line);
+		free(text);
+		return false;
+	}
+	ingest_opts o = a->io;
+	if (!o.title && strcmp(path, "-") != 0)
+		o.title = base_name(path);
+	bar b = {.label = base_name(path)};
+	if (!a->quiet && isatty(2)) {
+		o.progress = bar_update;
+		o.progress_ud = &b;
+	}
+	ingest_result r;
+	db_status st = ingest_text(d, e, text, len, &o, &r);
+	bar_clear(&b);
+	free(text);
+	char *safe = text_sanitize(path, (size_t)-1);
+	bool ok = st == DB_OK;
+	if (!ok)
+		say(path, db_errmsg(d));
+	else if (r.already)
+		printf("%s: already ingested as %s\n", safe, r.item_id);
+	else
+		printf("%s: ingested as %s (%zu chunks, %s)\n", safe, r.item_id, r.nchunks,
+		       e ? embed_model_id(e) : "no embeddings");
+	fflush(stdout);
+	free(safe);
+	return ok;
+}
+
+int cli_ingest(const rapport_globals *g, int argc, char **argv)
+{
+	args a = {0};
+	int rc = parse_args(argc, argv, &a, ingest_usage);
+	if (rc != 0)
+		return rc < 0 ? EXIT_USAGE : EXIT_OK;
+	if (optind >= argc)
+		return usage(ingest_usage, "ingest needs at least one FILE ('-' reads stdin)");
+	if (a.io.client && a.io.org)
+		return usage(ingest_usage, "give either --client or --org, not both");
+	if (!a.io.client && !a.io.org && !a.io.coach)
+		return usage(ingest_usage, "say whose text this is: --client, --org or --coach");
+	if (a.all || a.mismatch)
+		return usage(ingest_usage, "--all and --model-mismatch belong to `rapport reembed`");
+	config *cfg = apply_config(g, &a);
+	if (!cfg)
+		return EXIT_USAGE;
+	db *d = cli_connect(g);
+	if (!d) {
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
+	embedder *e = NULL;
+	rc = make_embedder(d, &a.ec, &e);
+	int failed = 0;
+	for (int i = optind; rc == EXIT_OK && i < argc; i++)
+		failed += !ingest_one(d, e, argv[i], &a);
+	embed_free(e);
+	db_close(d);
+	config_free(cfg);
+	if (rc != EXIT_OK)
+		return rc;
+	return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/* ---- reembed ------------------------------------------------------------- */
+
+int cli_reembed(const rapport_globals *g, int argc, char **argv)
+{
+	args a = {0};
+	int rc = parse_args(argc, argv, &a, reembed_usage);
+	if (rc != 0)
+		return rc < 0 ? EXIT_USAGE : EXIT_OK;
+	if (optind < argc)
+		return usage(reembed_usage, "reembed takes no FILE arguments");
+	if (a.all && a.mismatch)
+		return usage(reembed_usage, "give either --all or --model-mismatch");
+	if (a.io.client || a.io.org || a.io.coach || a.io.title || a.io.session_date ||
+	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set)
+		return usage(reembed_usage, "reembed takes only embedding options");
+	config *cfg = apply_config(g, &a);
+	if (!cfg)
+		return EXIT_USAGE;
+	db *d = cli_connect(g);
+	if (!d) {
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
+	embedder *e = NULL;
+	rc = make_embedder(d, &a.ec, &e);
+	if (rc == EXIT_OK && !e) {
+		say("", "nothing to re-embed without pgvector");
+		rc = EXIT_FAIL;
+	}
+	if (rc == EXIT_OK) {
+		bar b = {.label = "reembed"};
+		reembed_opts o = {.all = a.all};
+		if (!a.quiet && isatty(2))
+			o.progress = bar_update, o.progress_ud = &b;
+		size_t done = 0;
+		db_status st = ingest_reembed(d, e, &o, &done);
+		bar_clear(&b);
+		if (st != DB_OK) {
+			char line[900];
+			snprintf(line, sizeof line, "%s (%zu chunks were re-embedded before the failure; "
+			         "run again to continue)", db_errmsg(d), done);
+			say("", line);
+			rc = EXIT_FAIL;
+		} else if (done == 0) {
+			printf("nothing to re-embed: every chunk already has %s embeddings\n",
+			       embed_model_id(e));
+		} else {
+			printf("re-embedded %zu chunks with %s\n", done, embed_model_id(e));
+		}
+	}
+	embed_free(e);
+	db_close(d);
+	config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,693 @@
+/* Ingestion: a data item, its chunks and their embeddings in one
+ * transaction; chunks go in through COPY (text format) so thousands per
+ * second reach the indexed table. Also the re-embedding of stored chunks. */
+#include <cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/internal.h"
+#include "rapport/ingest.h"
+#include "rapport/sha256.h"
+
+enum { COPY_FLUSH = 1 << 20, REEMBED_BATCH_MAX = 256 };
+
+static const char *const data_types[] = {"transcript", "assessment", "company_doc",
+                                         "coaching_model", NULL};
+static const char *const visibilities[] = {"private", "coach_only", "org_visible", "public", NULL};
+
+/* Offset of the first byte that is not part of valid UTF-8, or len. */
+static size_t utf8_invalid_at(const unsigned char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = t[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned cp, min;
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 2, cp = c & 0x1F, min = 0x80;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 3, cp = c & 0x0F, min = 0x800;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 4, cp = c & 0x07, min = 0x10000;
+		else
+			return i;
+		if (len - i < n)
+			return i;
+		for (size_t k = 1; k < n; k++) {
+			if ((t[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (t[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+int ingest_check(const char *text, size_t len, char *msg, size_t msgsz)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	if (len == 0) {
+		snprintf(msg, msgsz, "is empty");
+		return -1;
+	}
+	if (len > INGEST_MAX_BYTES) {
+		snprintf(msg, msgsz, "is %zu MB, more than the %zu MB limit: split it first",
+		         len >> 20, INGEST_MAX_BYTES >> 20);
+		return -1;
+	}
+	const unsigned char *nul = memchr(t, 0, len);
+	if (nul) {
+		snprintf(msg, msgsz, "looks binary (NUL byte at offset %zu), not text",
+		         (size_t)(nul - t));
+		return -1;
+	}
+	size_t bad = utf8_invalid_at(t, len);
+	if (bad < len) {
+		snprintf(msg, msgsz, "is not valid UTF-8 (byte 0x%02X at offset %zu); convert it "
+		         "first, e.g. iconv -f LATIN1 -t UTF-8", t[bad], bad);
+		return -1;
+	}
+	size_t i = 0;
+	while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r' ||
+	                   t[i] == '\f' || t[i] == '\v'))
+		i++;
+	if (i == len) {
+		snprintf(msg, msgsz, "contains only whitespace");
+		return -1;
+	}
+	return 0;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* True for YYYY-MM-DD with a plausible month and day. */
+static bool date_ok(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* Checks the options; DB_INVALID with a message when one is wrong. */
+static db_status check_opts(db *d, const ingest_opts *o)
+{
+	if (o->data_type && !in_list(o->data_type, data_types)) {
+		dbi_seterr(d, "unknown data type '%.40s' (use transcript, assessment, company_doc or "
+		              "coaching_model)", o->data_type);
+		return DB_INVALID;
+	}
+	if (o->visibility && !in_list(o->visibility, visibilities)) {
+		dbi_seterr(d, "unknown visibility '%.40s' (use private, coach_only, org_visible or "
+		              "public)", o->visibility);
+		return DB_INVALID;
+	}
+	if (o->session_date && !date_ok(o->session_date)) {
+		dbi_seterr(d, "session date '%.40s' is not YYYY-MM-DD", o->session_date);
+		return DB_INVALID;
+	}
+	if (!o->client && !o->org && !o->coach) {
+		dbi_seterr(d, "say whose text this is: a client, an organization or a coach");
+		return DB_INVALID;
+	}
+	return DB_OK;
+}
+
+typedef struct owner {
+	char client[DB_UUID_LEN], org[DB_UUID_LEN], coach[DB_UUID_LEN]; /* "" = NULL */
+} owner;
+
+static void copy_uuid(char dst[DB_UUID_LEN], const PGresult *r, int col)
+{
+	dst[0] = '\0';
+	if (!PQgetisnull(r, 0, col))
+		snprintf(dst, DB_UUID_LEN, "%s", PQgetvalue(r, 0, col));
+}
+
+/* Looks up one row by uuid or by its natural key (email / slug). */
+static db_status lookup(db *d, const char *what, const char *by_id, const char *by_key,
+                        const char *ref, PGresult **res)
+{
+	const char *p[1] = {ref};
+	db_status st = dbi_query(d, db_is_uuid(ref) ? by_id : by_key, 1, p, res);
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(*res) == 0) {
+		PQclear(*res);
+		*res = NULL;
+		dbi_seterr(d, "no %s '%.120s'", what, ref);
+		return DB_NOTFOUND;
+	}
+	return DB_OK;
+}
+
+/* Resolves client / organization / coach references into ids. */
+static db_status resolve_owner(db *d, const ingest_opts *o, owner *w)
+{
+	PGresult *r = NULL;
+	db_status st;
+	memset(w, 0, sizeof *w);
+	if (o->client) {
+		st = lookup(d, "client with that email or id",
+		            "SELECT id, client_organization_id, primary_coach_id FROM clients WHERE id = $1",
+		            "SELECT id, client_organization_id, primary_coach_id FROM clients WHERE email = $1",
+		            o->client, &r);
+		if (st != DB_OK)
+			return st;
+		copy_uuid(w->client, r, 0), copy_uuid(w->org, r, 1), copy_uuid(w->coach, r, 2);
+		PQclear(r);
+	}
+	if (o->org) {
+		st = lookup(d, "organization with that slug or id",
+		            "SELECT id FROM client_organizations WHERE id = $1",
+		            "SELECT id FROM client_organizations WHERE slug = $1", o->org, &r);
+		if (st != DB_OK)
+			return st;
+		char org[DB_UUID_LEN];
+		copy_uuid(org, r, 0);
+		PQclear(r);
+		if (w->client[0] && strcmp(org, w->org) != 0) {
+			dbi_seterr(d, "client '%.80s' does not belong to organization '%.80s'", o->client,
+			           o->org);
+			return DB_INVALID;
+		}
+		memcpy(w->org, org, sizeof org);
+	}
+	if (o->coach) {
+		st = lookup(d, "coach with that email or id", "SELECT id FROM coaches WHERE id = $1",
+		            "SELECT id FROM coaches WHERE email = $1", o->coach, &r);
+		if (st != DB_OK)
+			return st;
+		copy_uuid(w->coach, r, 0);
+		PQclear(r);
+	}
+	return DB_OK;
+}
+
+/* The data item's metadata JSON (malloc'd). */
+static char *item_metadata(const ingest_opts *o, const owner *w, const char *sha)
+{
+	cJSON *m = cJSON_CreateObject();
+	if (!m)
+		return NULL;
+	if (o->title)
+		cJSON_AddStringToObject(m, "title", o->title);
+	if (o->session_date)
+		cJSON_AddStringToObject(m, "session_date", o->session_date);
+	if (w->coach[0])
+		cJSON_AddStringToObject(m, "created_by_user_id", w->coach);
+	cJSON_AddStringToObject(m, "content_sha256", sha);
+	char *s = cJSON_PrintUnformatted(m);
+	cJSON_Delete(m);
+	return s;
+}
+
+/* Inserts the data item and returns its id. */
+static db_status insert_item(db *d, const char *text, const ingest_opts *o, const owner *w,
+                             const char *sha, char id[DB_UUID_LEN])
+{
+	char *meta = item_metadata(o, w, sha);
+	if (!meta) {
+		dbi_seterr(d, "out of memory");
+		return DB_ERROR;
+	}
+	const char *p[7] = {o->data_type ? o->data_type : "transcript",
+	                    w->coach[0] ? w->coach : NULL,
+	                    w->client[0] ? w->client : NULL,
+	                    w->org[0] ? w->org : NULL,
+	                    o->visibility ? o->visibility : "private",
+	                    text,
+	                    meta};
+	PGresult *r = NULL;
+	db_status st = dbi_query(d,
+	                         "INSERT INTO data_items (data_type, coach_id, client_id,"
+	                         " client_organization_id, visibility_level, raw_content, metadata)"
+	                         " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING id",
+	                         7, p, &r);
+	free(meta);
+	if (st != DB_OK)
+		return st;
+	snprintf(id, DB_UUID_LEN, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return DB_OK;
+}
+
+/* ---- COPY rows --------------------------------------------------------- */
+
+typedef struct buf {
+	char *s;
+	size_t n, cap;
+	bool oom;
+} buf;
+
+static bool buf_reserve(buf *b, size_t more)
+{
+	if (b->oom)
+		return false;
+	if (b->n + more + 1 <= b->cap)
+		return true;
+	size_t ncap = (b->n + more + 1) * 2;
+	char *ns = realloc(b->s, ncap);
+	if (!ns) {
+		b->oom = true;
+		return false;
+	}
+	b->s = ns, b->cap = ncap;
+	return true;
+}
+
+static void buf_add(buf *b, const char *s, size_t n)
+{
+	if (!buf_reserve(b, n))
+		return;
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+
+static void buf_str(buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Appends s[0..n) escaped for COPY's text format. */
+static void buf_copy_text(buf *b, const char *s, size_t n)
+{
+	if (!buf_reserve(b, 2 * n))
+		return;
+	char *o = b->s + b->n;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+			*o++ = '\\';
+			*o++ = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else {
+			*o++ = c;
+		}
+	}
+	b->n = (size_t)(o - b->s);
+}
+
+typedef struct copier {
+	db *d;
+	PGconn *pg;
+	buf row;
+} copier;
+
+/* Starts COPY data_chunks FROM STDIN. */
+static db_status copy_begin(copier *c)
+{
+	PGresult *r = PQexec(c->pg, "COPY data_chunks (data_item_id, chunk_index, content,"
+	                            " embedding, metadata) FROM STDIN");
+	db_status st = DB_OK;
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		st = dbi_status_from_result(c->d, r);
+	PQclear(r);
+	return st;
+}
+
+/* Sends the buffered rows. */
+static db_status copy_flush(copier *c)
+{
+	if (c->row.oom) {
+		dbi_seterr(c->d, "out of memory");
+		return DB_ERROR;
+	}
+	if (c->row.n && PQputCopyData(c->pg, c->row.s, (int)c->row.n) != 1) {
+		dbi_seterr(c->d, "connection to the server lost during COPY: %s",
+		           PQerrorMessage(c->pg));
+		return DB_CONNLOST;
+	}
+	c->row.n = 0;
+	return DB_OK;
+}
+
+/* Ends the COPY (aborting it with `abort_msg` when non-NULL) and collects
+ * the server's verdict. */
+static db_status copy_end(copier *c, const char *abort_msg)
+{
+	db_status st = DB_OK;
+	if (!abort_msg)
+		st = copy_flush(c);
+	if (PQputCopyEnd(c->pg, st == DB_OK ? abort_msg : "client error") != 1 && st == DB_OK) {
+		dbi_seterr(c->d, "connection to the server lost during COPY");
+		st = DB_CONNLOST;
+	}
+	PGresult *r;
+	while ((r = PQgetResult(c->pg)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && st == DB_OK && !abort_msg)
+			st = dbi_status_from_result(c->d, r);
+		PQclear(r);
+	}
+	return st;
+}
+
+/* Characters in t[a..b) as SQL counts them (valid UTF-8 assumed). */
+static size_t count_chars(const char *t, size_t a, size_t b)
+{
+	size_t n = 0;
+	for (size_t i = a; i < b; i++)
+		n += ((unsigned char)t[i] & 0xC0) != 0x80;
+	return n;
+}
+
+typedef struct chunk_job {
+	const char *text;
+	const chunk_span *sp;
+	size_t n;
+	const char *item_id;
+	char *model_json; /* the model id as a JSON string, or "null" */
+} chunk_job;
+
+/* Appends the COPY row of chunk k; vec is NULL for no embedding. */
+static void add_row(copier *c, const chunk_job *j, size_t k, const float *vec, int dim,
+                    size_t cstart)
+{
+	const chunk_span *s = &j->sp[k];
+	char num[32];
+	buf *b = &c->row;
+	buf_str(b, j->item_id);
+	snprintf(num, sizeof num, "\t%zu\t", k);
+	buf_str(b, num);
+	buf_copy_text(b, j->text + s->start, s->end - s->start);
+	buf_add(b, "\t", 1);
+	if (vec) {
+		char *v = embed_vector_text(vec, dim);
+		if (!v)
+			b->oom = true;
+		else
+			buf_str(b, v);
+		free(v);
+	} else {
+		buf_str(b, "\\N");
+	}
+	char meta[96];
+	size_t cend = cstart + count_chars(j->text, s->start, s->end);
+	buf_str(b, "\t{\"embedding_model\": ");
+	buf_copy_text(b, j->model_json, strlen(j->model_json));
+	snprintf(meta, sizeof meta, ", \"start\": %zu, \"end\": %zu, \"char_start\": %zu, "
+	         "\"char_end\": %zu}\n", s->start, s->end, cstart, cend);
+	buf_str(b, meta);
+}
+
+/* Embeds the chunks batch by batch and streams them into the COPY. */
+static db_status send_chunks(copier *c, embedder *e, const chunk_job *j, const ingest_opts *o)
+{
+	int dim = e ? embed_dim(e) : 0;
+	size_t batch = e ? (size_t)embed_batch_size(e) : 1024;
+	float *vecs = e ? malloc(batch * (size_t)dim * sizeof *vecs) : NULL;
+	char **texts = calloc(batch, sizeof *texts);
+	db_status st = DB_OK;
+	size_t cpos = 0, cchars = 0; /* character offset of byte cpos */
+	if ((e && !vecs) || !texts) {
+		dbi_seterr(c->d, "out of memory");
+		st = DB_ERROR;
+	}
+	for (size_t k0 = 0; st == DB_OK && k0 < j->n; k0 += batch) {
+		size_t m = j->n - k0 < batch ? j->n - k0 : batch;
+		if (e) {
+			for (size_t i = 0; i < m; i++) {
+				const chunk_span *s = &j->sp[k0 + i];
+				texts[i] = strndup(j->text + s->start, s->end - s->start);
+			}
+			char *err = NULL;
+			int rc = embed_batch(e, (const char *const *)texts, m, vecs, &err);
+			for (size_t i = 0; i < m; i++) {
+				free(texts[i]);
+				texts[i] = NULL;
+			}
+			if (rc != 0) {
+				dbi_seterr(c->d, "%s", err ? err : "embedding failed");
+				free(err);
+				st = DB_ERROR;
+				break;
+			}
+		}
+		for (size_t i = 0; i < m; i++) {
+			const chunk_span *s = &j->sp[k0 + i];
+			if (s->start >= cpos)
+				cchars += count_chars(j->text, cpos, s->start);
+			else
+				cchars -= count_chars(j->text, s->start, cpos);
+			cpos = s->start;
+			add_row(c, j, k0 + i, e ? vecs + i * (size_t)dim : NULL, dim, cchars);
+			if (c->row.n >= COPY_FLUSH && (st = copy_flush(c)) != DB_OK)
+				break;
+		}
+		if (st == DB_OK && o->progress)
+			o->progress(o->progress_ud, k0 + m, j->n);
+	}
+	free(vecs);
+	free(texts);
+	return st;
+}
+
+/* Chunks, embeds and COPYs the item's chunks; *n gets the chunk count. */
+static db_status write_chunks(db *d, embedder *e, const char *text, size_t len,
+                              const ingest_opts *o, const char *item_id, size_t *n)
+{
+	chunk_span *sp = NULL;
+	*n = chunk_text(text, len, &o->chunk, &sp);
+	if (*n == 0)
+		return DB_OK;
+	cJSON *mj = e ? cJSON_CreateString(embed_model_id(e)) : NULL;
+	chunk_job j = {text, sp, *n, item_id, mj ? cJSON_PrintUnformatted(mj) : strdup("null")};
+	cJSON_Delete(mj);
+	copier c = {d, dbi_pg(d), {0}};
+	db_status st = j.model_json ? copy_begin(&c) : DB_ERROR;
+	if (!j.model_json)
+		dbi_seterr(d, "out of memory");
+	if (st == DB_OK) {
+		st = send_chunks(&c, e, &j, o);
+		if (st != DB_OK) {
+			char saved[512];
+			snprintf(saved, sizeof saved, "%s", db_errmsg(d));
+			copy_end(&c, "ingest aborted");
+			dbi_seterr(d, "%s", saved);
+		} else {
+			st = copy_end(&c, NULL);
+		}
+	}
+	free(c.row.s);
+	free(j.model_json);
+	free(sp);
+	return st;
+}
+
+/* Rolls back, keeping the message of the failure that caused it. */
+static db_status rollback(db *d, db_status st)
+{
+	char saved[768];
+	snprintf(saved, sizeof saved, "%s", db_errmsg(d));
+	dbi_exec(d, "ROLLBACK", 0, NULL);
+	dbi_seterr(d, "%s", saved);
+	return st;
+}
+
+/* Finds an item with the same content hash (under a lock on that hash). */
+static db_status find_same(db *d, const char *sha, char id[DB_UUID_LEN], bool *found)
+{
+	const char *p[1] = {sha};
+	db_status st = dbi_exec(d, "SELECT pg_advisory_xact_lock(hashtextextended($1, 5))", 1, p);
+	if (st != DB_OK)
+		return st;
+	PGresult *r = NULL;
+	st = dbi_query(d, "SELECT id FROM data_items WHERE metadata->>'content_sha256' = $1 LIMIT 1",
+	               1, p, &r);
+	if (st != DB_OK)
+		return st;
+	*found = PQntuples(r) > 0;
+	if (*found)
+		snprintf(id, DB_UUID_LEN, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return DB_OK;
+}
+
+db_status ingest_text(db *d, embedder *e, const char *text, size_t len, const ingest_opts *o,
+                      ingest_result *out)
+{
+	memset(out, 0, sizeof *out);
+	char msg[256];
+	if (ingest_check(text, len, msg, sizeof msg) != 0) {
+		dbi_seterr(d, "the text %s", msg);
+		return DB_INVALID;
+	}
+	db_status st = check_opts(d, o);
+	if (st != DB_OK)
+		return st;
+	sha256_hex(text, len, out->sha256);
+	char *copy = strndup(text, len); /* libpq wants a NUL-terminated parameter */
+	if (!copy) {
+		dbi_seterr(d, "out of memory");
+		return DB_ERROR;
+	}
+	text = copy;
+	if ((st = dbi_exec(d, "BEGIN", 0, NULL)) != DB_OK) {
+		free(copy);
+		return st;
+	}
+	owner w;
+	bool found = false;
+	st = find_same(d, out->sha256, out->item_id, &found);
+	if (st == DB_OK && found) {
+		out->already = true;
+		free(copy);
+		return dbi_exec(d, "ROLLBACK", 0, NULL);
+	}
+	if (st == DB_OK)
+		st = resolve_owner(d, o, &w);
+	if (st == DB_OK)
+		st = insert_item(d, text, o, &w, out->sha256, out->item_id);
+	if (st == DB_OK)
+		st = write_chunks(d, e, text, len, o, out->item_id, &out->nchunks);
+	if (st == DB_OK)
+		st = dbi_exec(d, "COMMIT", 0, NULL);
+	else
+		rollback(d, st);
+	free(copy);
+	if (st != DB_OK) {
+		out->item_id[0] = '\0';
+		out->nchunks = 0;
+		return st;
+	}
+	out->embedded = e != NULL;
+	return DB_OK;
+}
+
+/* ---- re-embedding -------------------------------------------------------- */
+
+static const char reembed_where[] =
+    " ($1::boolean OR embedding IS NULL"
+    " OR metadata->>'embedding_model' IS DISTINCT FROM $2::text)";
+
+db_status ingest_reembed_count(db *d, const char *model_id, bool all, long long *out)
+{
+	const char *p[2] = {all ? "true" : "false", model_id};
+	PGresult *r = NULL;
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM data_chunks WHERE%s", reembed_where);
+	*out = 0;
+	db_status st = dbi_query(d, sql, 2, p, &r);
+	if (st != DB_OK)
+		return st;
+	*out = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return DB_OK;
+}
+
+/* Array literal element: the value in double quotes (no quotes inside). */
+static void array_add(buf *b, const char *v)
+{
+	buf_add(b, b->n > 1 ? ",\"" : "\"", b->n > 1 ? 2 : 1);
+	buf_str(b, v);
+	buf_add(b, "\"", 1);
+}
+
+/* Embeds the fetched rows and writes them back in one statement. */
+static db_status reembed_rows(db *d, embedder *e, PGresult *r, const char *model_id)
+{
+	int n = PQntuples(r), dim = embed_dim(e);
+	const char **texts = malloc((size_t)n * sizeof *texts);
+	float *vecs = malloc((size_t)n * (size_t)dim * sizeof *vecs);
+	buf ids = {0}, vs = {0};
+	db_status st = DB_OK;
+	if (!texts || !vecs) {
+		dbi_seterr(d, "out of memory");
+		st = DB_ERROR;
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		texts[i] = PQgetvalue(r, i, 1);
+	char *err = NULL;
+	if (embed_batch(e, texts, (size_t)n, vecs, &err) != 0) {
+		dbi_seterr(d, "%s", err ? err : "embedding failed");
+		free(err);
+		st = DB_ERROR;
+		goto out;
+	}
+	buf_add(&ids, "{", 1);
+	buf_add(&vs, "{", 1);
+	for (int i = 0; i < n; i++) {
+		array_add(&ids, PQgetvalue(r, i, 0));
+		char *v = embed_vector_text(vecs + (size_t)i * (size_t)dim, dim);
+		if (!v)
+			vs.oom = true;
+		else
+			array_add(&vs, v);
+		free(v);
+	}
+	buf_add(&ids, "}", 2);
+	buf_add(&vs, "}", 2);
+	if (ids.oom || vs.oom) {
+		dbi_seterr(d, "out of memory");
+		st = DB_ERROR;
+		goto out;
+	}
+	const char *p[3] = {ids.s, vs.s, model_id};
+	st = dbi_exec(d,
+	              "UPDATE data_chunks c SET embedding = v.e::vector,"
+	              " metadata = coalesce(c.metadata, '{}'::jsonb)"
+	              "   || jsonb_build_object('embedding_model', $3::text)"
+	              " FROM unnest($1::uuid[], $2::text[]) AS v(id, e) WHERE c.id = v.id",
+	              3, p);
+out:
+	free(texts);
+	free(vecs);
+	free(ids.s);
+	free(vs.s);
+	return st;
+}
+
+db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done)
+{
+	*done = 0;
+	const char *model = embed_model_id(e);
+	long long total = 0;
+	db_status st = ingest_reembed_count(d, model, o->all, &total);
+	if (st != DB_OK)
+		return st;
+	int batch = embed_batch_size(e);
+	if (batch > REEMBED_BATCH_MAX)
+		batch = REEMBED_BATCH_MAX;
+	char last[DB_UUID_LEN] = "00000000-0000-0000-0000-000000000000", lim[16];
+	snprintf(lim, sizeof lim, "%d", batch);
+	char sql[384];
+	snprintf(sql, sizeof sql,
+	         "SELECT id, content FROM data_chunks WHERE id > $3::uuid AND%s"
+	         " ORDER BY id LIMIT $4::int", reembed_where);
+	for (;;) {
+		const char *p[4] = {o->all ? "true" : "false", model, last, lim};
+		PGresult *r = NULL;
+		if ((st = dbi_query(d, sql, 4, p, &r)) != DB_OK)
+			return st;
+		int n = PQntuples(r);
+		if (n > 0) {
+			snprintf(last, sizeof last, "%s", PQgetvalue(r, n - 1, 0));
+			st = reembed_rows(d, e, r, model);
+		}
+		PQclear(r);
+		if (st != DB_OK)
+			return st;
+		*done += (size_t)n;
+		if (o->progress && n > 0)
+			o->progress(o->progress_ud, *done, (size_t)(total > (long long)*done ? total : (long long)*done));
+		if (n < batch)
+			return DB_OK;
+	}
+}

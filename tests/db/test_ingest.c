@@ -1,0 +1,436 @@
+/* Ingestion into a real PostgreSQL + pgvector (tests/common/testdb): chunks
+ * and offsets, item metadata, idempotency, all-or-nothing transactions (an
+ * unknown scope, a provider failing mid-way), bad input, a 10 MB transcript,
+ * re-embedding, and the path without pgvector. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/testdb.h"
+#include "rapport/chunk.h"
+#include "rapport/embed.h"
+#include "rapport/ingest.h"
+#include "rapport/sha256.h"
+
+static db *g_db;
+static int g_dim;
+static embedder *g_hash;
+
+static const char fixture[] =
+    "INSERT INTO coaching_companies (id, name, slug) VALUES"
+    " ('11111111-1111-1111-1111-111111111111', 'Northwind Coaching', 'northwind');"
+    "INSERT INTO coaches (id, coaching_company_id, email, name) VALUES"
+    " ('22222222-2222-2222-2222-222222222222', '11111111-1111-1111-1111-111111111111',"
+    "  'ana@northwind.example', 'Ana Coach'),"
+    " ('22222222-2222-2222-2222-222222222223', '11111111-1111-1111-1111-111111111111',"
+    "  'ben@northwind.example', 'Ben Coach');"
+    "INSERT INTO client_organizations (id, name, slug) VALUES"
+    " ('33333333-3333-3333-3333-333333333333', 'Acme Media', 'acme-media'),"
+    " ('33333333-3333-3333-3333-333333333334', 'Globex', 'globex');"
+    "INSERT INTO clients (id, client_organization_id, primary_coach_id, email, name) VALUES"
+    " ('44444444-4444-4444-4444-444444444444', '33333333-3333-3333-3333-333333333333',"
+    "  '22222222-2222-2222-2222-222222222222', 'dana@acme.example', 'Dana Client');";
+
+/* First value of a query (malloc'd), failing the test on error. */
+static char *value(db *d, const char *sql)
+{
+	char *out = NULL;
+	if (db_exec_value(d, sql, &out) != DB_OK)
+		fail_msg("%s: %s", sql, db_errmsg(d));
+	return out;
+}
+
+static long long num(db *d, const char *sql)
+{
+	char *v = value(d, sql);
+	long long n = v ? atoll(v) : -1;
+	free(v);
+	return n;
+}
+
+static void want(db *d, const char *sql, const char *expect)
+{
+	char *got = value(d, sql);
+	if (!got || strcmp(got, expect) != 0)
+		fail_msg("%s: got '%s', want '%s'", sql, got ? got : "(null)", expect);
+	free(got);
+}
+
+static const char *const lines[] = {
+    "I keep taking on work my team could do, and then I stay late finishing it.",
+    "What would it look like to hand the quarterly report to Priya?",
+    "Honestly it scares me. If she gets it wrong, it lands on me.",
+    "Let's stay with that fear for a moment. What exactly would you lose?",
+    "Control, I suppose. And the feeling that I'm the one who knows the numbers.",
+    "Übung macht den Meister — 練習は大切です。 Let's practise the handover 🎯.",
+};
+
+/* A transcript of n turns (caller frees). Every 7th turn is marked with tag
+ * so tests can make texts unique. */
+static char *transcript(int n, const char *tag, size_t *len)
+{
+	size_t cap = (size_t)n * 200 + 64, off = 0;
+	char *s = malloc(cap);
+	for (int i = 0; i < n; i++) {
+		if (off + 200 > cap)
+			s = realloc(s, cap *= 2);
+		off += (size_t)snprintf(s + off, cap - off, "%s: %s%s%s\n", i % 2 ? "Dana" : "COACH",
+		                        lines[i % 6], i % 7 == 0 ? " " : "", i % 7 == 0 ? tag : "");
+	}
+	*len = off;
+	return s;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	g_db = testdb_open("h5_ingest");
+	testdb_exec(g_db, fixture);
+	db_caps caps;
+	assert_int_equal(db_caps_get(g_db, &caps), DB_OK);
+	assert_true(caps.has_pgvector);
+	g_dim = caps.embedding_dim;
+	assert_true(g_dim > 0);
+	char *err = NULL;
+	g_hash = embed_new(NULL, g_dim, &err);
+	assert_non_null(g_hash);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	embed_free(g_hash);
+	db_close(g_db);
+	testdb_drop("h5_ingest");
+	return 0;
+}
+
+static void test_ingest_chunks_offsets_metadata(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = transcript(80, "first", &len);
+	ingest_opts o = {.client = "dana@acme.example", .title = "Session 4",
+	                 .session_date = "2025-03-14", .visibility = "coach_only"};
+	ingest_result r;
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &r), DB_OK);
+	assert_false(r.already);
+	assert_true(r.embedded);
+	chunk_span *sp;
+	size_t n = chunk_text(t, len, &o.chunk, &sp);
+	assert_int_equal(r.nchunks, n);
+	assert_true(n > 3);
+	char sha[65];
+	sha256_hex(t, len, sha);
+	assert_string_equal(r.sha256, sha);
+
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "SELECT concat_ws('|', data_type, coach_id, client_id, client_organization_id,"
+	         " visibility_level, metadata->>'title', metadata->>'session_date',"
+	         " metadata->>'created_by_user_id', metadata->>'content_sha256',"
+	         " length(raw_content)) FROM data_items WHERE id = '%s'", r.item_id);
+	char expect[512];
+	long long chars = 0;
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)t[i] & 0xC0) != 0x80;
+	snprintf(expect, sizeof expect,
+	         "transcript|22222222-2222-2222-2222-222222222222|44444444-4444-4444-4444-444444444444|"
+	         "33333333-3333-3333-3333-333333333333|coach_only|Session 4|2025-03-14|"
+	         "22222222-2222-2222-2222-222222222222|%s|%lld", sha, chars);
+	want(g_db, sql, expect);
+
+	/* every chunk: index, content = the source bytes at its offsets, char
+	 * offsets agree with SQL substr(), model recorded, vector of the column's
+	 * dimension and unit length */
+	for (size_t k = 0; k < n; k++) {
+		char *content = strndup(t + sp[k].start, sp[k].end - sp[k].start);
+		snprintf(sql, sizeof sql,
+		         "SELECT c.content FROM data_chunks c WHERE c.data_item_id = '%s'"
+		         " AND c.chunk_index = %zu AND (c.metadata->>'start')::bigint = %zu"
+		         " AND (c.metadata->>'end')::bigint = %zu"
+		         " AND c.metadata->>'embedding_model' = 'hash-v1'", r.item_id, k, sp[k].start,
+		         sp[k].end);
+		char *got = value(g_db, sql);
+		assert_non_null(got);
+		assert_string_equal(got, content);
+		free(got);
+		free(content);
+	}
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM data_chunks c JOIN data_items i ON i.id = c.data_item_id"
+	         " WHERE i.id = '%s' AND substr(i.raw_content, (c.metadata->>'char_start')::int + 1,"
+	         " (c.metadata->>'char_end')::int - (c.metadata->>'char_start')::int) = c.content"
+	         " AND vector_dims(c.embedding) = %d"
+	         " AND abs(vector_norm(c.embedding) - 1) < 1e-4", r.item_id, g_dim);
+	assert_int_equal(num(g_db, sql), (long long)n);
+	free(sp);
+	free(t);
+}
+
+static void test_idempotent(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = transcript(30, "twice", &len);
+	ingest_opts o = {.org = "acme-media", .data_type = "company_doc"};
+	ingest_result a, b;
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &a), DB_OK);
+	long long items = num(g_db, "SELECT count(*) FROM data_items");
+	long long chunks = num(g_db, "SELECT count(*) FROM data_chunks");
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &b), DB_OK);
+	assert_true(b.already);
+	assert_string_equal(a.item_id, b.item_id);
+	assert_int_equal(num(g_db, "SELECT count(*) FROM data_items"), items);
+	assert_int_equal(num(g_db, "SELECT count(*) FROM data_chunks"), chunks);
+	/* the org item has no client and no coach */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT concat_ws('|', coalesce(client_id::text, '-'), coalesce(coach_id::text, '-'),"
+	         " client_organization_id) FROM data_items WHERE id = '%s'", a.item_id);
+	want(g_db, sql, "-|-|33333333-3333-3333-3333-333333333333");
+	free(t);
+}
+
+/* Nothing of a failed ingest may remain. */
+static void expect_nothing_for(const char *sha, long long items, long long chunks)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM data_items WHERE metadata->>'content_sha256' = '%s'", sha);
+	assert_int_equal(num(g_db, sql), 0);
+	assert_int_equal(num(g_db, "SELECT count(*) FROM data_items"), items);
+	assert_int_equal(num(g_db, "SELECT count(*) FROM data_chunks"), chunks);
+}
+
+static void test_unknown_scope_writes_nothing(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = transcript(20, "scope", &len);
+	long long items = num(g_db, "SELECT count(*) FROM data_items");
+	long long chunks = num(g_db, "SELECT count(*) FROM data_chunks");
+	ingest_result r;
+	ingest_opts o = {.client = "nobody@nowhere.example"};
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &r), DB_NOTFOUND);
+	assert_non_null(strstr(db_errmsg(g_db), "nobody@nowhere.example"));
+	o = (ingest_opts){.client = "dana@acme.example", .org = "globex"};
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &r), DB_INVALID);
+	assert_non_null(strstr(db_errmsg(g_db), "does not belong"));
+	o = (ingest_opts){.coach = "no-such-coach@x.example"};
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &r), DB_NOTFOUND);
+	expect_nothing_for(r.sha256, items, chunks);
+	/* the connection is still usable and not inside a transaction */
+	char *pid = value(g_db, "SELECT pg_backend_pid()");
+	db *other = testdb_connect("h5_ingest");
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT state FROM pg_stat_activity WHERE pid = %s", pid);
+	want(other, sql, "idle");
+	db_close(other);
+	free(pid);
+	free(t);
+}
+
+static void test_provider_failure_mid_way_writes_nothing(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/h5_ingest_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	/* embeds one text per run; the 3rd run fails */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd,
+	         "n=$(cat %s/count 2>/dev/null || echo 0); echo $((n+1)) > %s/count;"
+	         " if [ $n -ge 2 ]; then echo 'model server went away' >&2; exit 1; fi;"
+	         " awk 'BEGIN { printf \"[1\"; for (i = 1; i < %d; i++) printf \",0\"; print \"]\" }'",
+	         dir, dir, g_dim);
+	char *err = NULL;
+	embedder *e = embed_new(&(embed_config){.provider = "command", .command = cmd, .batch = 2},
+	                        g_dim, &err);
+	assert_non_null(e);
+	size_t len;
+	char *t = transcript(60, "fails", &len);
+	long long items = num(g_db, "SELECT count(*) FROM data_items");
+	long long chunks = num(g_db, "SELECT count(*) FROM data_chunks");
+	ingest_result r;
+	ingest_opts o = {.client = "dana@acme.example"};
+	assert_int_equal(ingest_text(g_db, e, t, len, &o, &r), DB_ERROR);
+	assert_non_null(strstr(db_errmsg(g_db), "model server went away"));
+	expect_nothing_for(r.sha256, items, chunks);
+	/* and the same text then goes in whole */
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &r), DB_OK);
+	assert_false(r.already);
+	embed_free(e);
+	char rm[600];
+	snprintf(rm, sizeof rm, "%s/count", dir);
+	unlink(rm);
+	rmdir(dir);
+	free(t);
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	ingest_result r;
+	ingest_opts o = {.client = "dana@acme.example"};
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *msg;
+	} cases[] = {
+	    {"", 0, "is empty"},
+	    {" \n\t \n", 5, "only whitespace"},
+	    {"COACH: hi\0there", 15, "NUL byte at offset 9"},
+	    {"COACH: caf\xe9 au lait", 19, "not valid UTF-8 (byte 0xE9 at offset 10)"},
+	    {"ok \xf0\x9f\x98", 6, "offset 3"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(ingest_text(g_db, g_hash, cases[i].text, cases[i].len, &o, &r),
+		                 DB_INVALID);
+		if (!strstr(db_errmsg(g_db), cases[i].msg))
+			fail_msg("case %zu: '%s' lacks '%s'", i, db_errmsg(g_db), cases[i].msg);
+	}
+	o.data_type = "diary";
+	assert_int_equal(ingest_text(g_db, g_hash, "COACH: hi", 9, &o, &r), DB_INVALID);
+	assert_non_null(strstr(db_errmsg(g_db), "unknown data type 'diary'"));
+	o = (ingest_opts){.client = "dana@acme.example", .session_date = "14/03/2025"};
+	assert_int_equal(ingest_text(g_db, g_hash, "COACH: hi", 9, &o, &r), DB_INVALID);
+	o = (ingest_opts){0};
+	assert_int_equal(ingest_text(g_db, g_hash, "COACH: hi", 9, &o, &r), DB_INVALID);
+	assert_non_null(strstr(db_errmsg(g_db), "whose text"));
+}
+
+static void test_ten_megabyte_transcript(void **state)
+{
+	(void)state;
+	size_t len = 0, cap = (10u << 20) + 4096;
+	char *t = malloc(cap);
+	for (int i = 0; len < (10u << 20); i++)
+		len += (size_t)snprintf(t + len, cap - len, "%s: %s (%d)\n", i % 2 ? "Dana" : "COACH",
+		                        lines[i % 6], i);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ingest_result r;
+	/* larger windows keep the test's run time down: the index insertions
+	 * (HNSW, 1536 dimensions) dominate, see tests/bench/ingest_rate.sh */
+	ingest_opts o = {.client = "dana@acme.example", .title = "ten megabytes",
+	                 .chunk = {.target_chars = 4000, .overlap_chars = 200}};
+	assert_int_equal(ingest_text(g_db, g_hash, t, len, &o, &r), DB_OK);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	print_message("10 MB transcript: %zu chunks in %.1f s (%.0f chunks/s)\n", r.nchunks, secs,
+	              (double)r.nchunks / secs);
+	assert_true(r.nchunks > (10u << 20) / 4000);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM data_chunks WHERE data_item_id = '%s' AND embedding IS NOT NULL",
+	         r.item_id);
+	assert_int_equal(num(g_db, sql), (long long)r.nchunks);
+	snprintf(sql, sizeof sql, "SELECT octet_length(raw_content) FROM data_items WHERE id = '%s'",
+	         r.item_id);
+	assert_int_equal(num(g_db, sql), (long long)len);
+	free(t);
+}
+
+static void test_reembed_changes_models(void **state)
+{
+	(void)state;
+	db *d = testdb_open("h5_reembed");
+	testdb_exec(d, fixture);
+	size_t len;
+	char *t = transcript(40, "re", &len);
+	ingest_result r;
+	ingest_opts o = {.client = "dana@acme.example"};
+	assert_int_equal(ingest_text(d, g_hash, t, len, &o, &r), DB_OK);
+	long long n = (long long)r.nchunks;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd,
+	         "awk 'BEGIN { printf \"[0,1\"; for (i = 2; i < %d; i++) printf \",0\"; print \"]\" }'",
+	         g_dim);
+	char *err = NULL;
+	embedder *e = embed_new(&(embed_config){.provider = "command", .command = cmd}, g_dim, &err);
+	assert_non_null(e);
+	long long todo = 0;
+	assert_int_equal(ingest_reembed_count(d, embed_model_id(e), false, &todo), DB_OK);
+	assert_int_equal(todo, n);
+	size_t done = 0;
+	reembed_opts ro = {0};
+	assert_int_equal(ingest_reembed(d, e, &ro, &done), DB_OK);
+	assert_int_equal((long long)done, n);
+	char sql[600];
+	/* every chunk now carries the command's model id and its vector (0,1,0..);
+	 * the offsets in its metadata are kept */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM data_chunks WHERE metadata->>'embedding_model' LIKE 'command:awk %%'"
+	         " AND embedding = (SELECT embedding FROM data_chunks ORDER BY id LIMIT 1)"
+	         " AND (embedding::real[])[2] = 1 AND (metadata->>'start') IS NOT NULL");
+	assert_int_equal(num(d, sql), n);
+	/* a second mismatch run has nothing left to do */
+	assert_int_equal(ingest_reembed(d, e, &ro, &done), DB_OK);
+	assert_int_equal(done, 0);
+	/* back to the hash model: the vectors equal a fresh embedding again */
+	assert_int_equal(ingest_reembed(d, g_hash, &ro, &done), DB_OK);
+	assert_int_equal((long long)done, n);
+	want(d, "SELECT count(DISTINCT metadata->>'embedding_model') FROM data_chunks", "1");
+	/* --all redoes everything even when the model matches */
+	ro.all = true;
+	assert_int_equal(ingest_reembed(d, g_hash, &ro, &done), DB_OK);
+	assert_int_equal((long long)done, n);
+	embed_free(e);
+	db_close(d);
+	testdb_drop("h5_reembed");
+	free(t);
+}
+
+static void test_without_pgvector(void **state)
+{
+	(void)state;
+	db *d = testdb_open_empty("h5_novec");
+	testdb_exec(d, "ALTER DATABASE t_h5_novec SET rapport.disable_pgvector = 'on'");
+	db_close(d);
+	d = testdb_connect("h5_novec");
+	int applied = 0;
+	assert_int_equal(db_migrate(d, &applied), DB_OK);
+	testdb_exec(d, fixture);
+	db_caps caps;
+	assert_int_equal(db_caps_get(d, &caps), DB_OK);
+	assert_false(caps.has_pgvector);
+	size_t len;
+	char *t = transcript(30, "novec", &len);
+	ingest_result r;
+	ingest_opts o = {.client = "dana@acme.example"};
+	assert_int_equal(ingest_text(d, NULL, t, len, &o, &r), DB_OK);
+	assert_false(r.embedded);
+	assert_true(r.nchunks > 0);
+	char sql[300];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM data_chunks WHERE data_item_id = '%s' AND embedding IS NULL"
+	         " AND metadata->'embedding_model' = 'null'::jsonb", r.item_id);
+	assert_int_equal(num(d, sql), (long long)r.nchunks);
+	db_close(d);
+	testdb_drop("h5_novec");
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ingest_chunks_offsets_metadata),
+	    cmocka_unit_test(test_idempotent),
+	    cmocka_unit_test(test_unknown_scope_writes_nothing),
+	    cmocka_unit_test(test_provider_failure_mid_way_writes_nothing),
+	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_ten_megabyte_transcript),
+	    cmocka_unit_test(test_reembed_changes_models),
+	    cmocka_unit_test(test_without_pgvector),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
