@@ -77,6 +77,10 @@ const char *config_editor(const config *c);
 void config_embed(const config *c, embed_config *out);
 void config_chunk(const config *c, chunk_opts *out);
 
+/* The name of setting i ("theme", "pager.wrap", ...) in documentation
+ * order, or NULL when i is past the last one (static). */
+const char *config_key_name(size_t i);
+
 /* Writes every setting of c in file syntax (keys in documentation order,
  * then the bind/unbind lines that differ from the defaults). Parsing the
  * output gives the same config back. */

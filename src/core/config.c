@@ -446,6 +446,11 @@ static void config_write_str(FILE *out, const char *v)
 	fputc('"', out);
 }
 
+const char *config_key_name(size_t i)
+{
+	return i < CONFIG_NKEYS ? config_keys[i].name : NULL;
+}
+
 void config_write(const config *c, FILE *out)
 {
 	for (size_t i = 0; i < CONFIG_NKEYS; i++) {

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "rapport/config.h"
+#include "rapport/theme.h"
 
 static char tmpdir[256];
 
@@ -391,6 +392,37 @@ static void test_print_effective(void **state)
 	free(out);
 }
 
+/* docs/config.md documents every setting and every theme role. */
+static void test_docs_cover_every_key_and_role(void **state)
+{
+	(void)state;
+	const char *root = getenv("RAPPORT_SRCDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/docs/config.md", root && *root ? root : ".");
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot read %s (run from the source tree or set RAPPORT_SRCDIR)", path);
+	static char doc[1 << 16];
+	size_t n = fread(doc, 1, sizeof doc - 1, f);
+	doc[n] = '\0';
+	fclose(f);
+	size_t keys = 0;
+	for (const char *k; (k = config_key_name(keys)); keys++) {
+		char want[80];
+		snprintf(want, sizeof want, "| `%s` |", k);
+		if (!strstr(doc, want))
+			fail_msg("docs/config.md does not document setting %s", k);
+	}
+	assert_int_equal(keys, 16);
+	for (int r = 0; r < THEME_ROLE_COUNT; r++) {
+		char want[80];
+		snprintf(want, sizeof want, "| `%s` |", theme_role_name((theme_role)r));
+		if (!strstr(doc, want))
+			fail_msg("docs/config.md does not document role %s",
+				 theme_role_name((theme_role)r));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +437,7 @@ int main(void)
 	    cmocka_unit_test(test_editor_precedence),
 	    cmocka_unit_test(test_load_files),
 	    cmocka_unit_test(test_print_effective),
+	    cmocka_unit_test(test_docs_cover_every_key_and_role),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
