@@ -1,0 +1,182 @@
+/* The real binary: rapport db migrate|status|grant-coach, usage errors, and
+ * the one-line connection failure (exit codes 0/1/2). RAPPORT_BIN names the
+ * binary (tests/run.sh sets it). Real server from PG*. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/testdb.h"
+
+typedef struct run {
+	int code;
+	char out[8192];
+	char err[4096];
+} run;
+
+/* Reads all of fd into buf (NUL-terminated, truncated to cap). */
+static void slurp(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+	while ((r = read(fd, buf + n, cap - 1 - n)) > 0 && n + (size_t)r < cap - 1)
+		n += (size_t)r;
+	if (r > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+}
+
+/* Runs rapport with args (NULL-terminated), feeding input on stdin. */
+static run *rapport(const char *input, ...)
+{
+	const char *bin = getenv("RAPPORT_BIN") ? getenv("RAPPORT_BIN") : "./rapport";
+	char *argv[20] = {(char *)bin};
+	int argc = 1;
+	va_list ap;
+	va_start(ap, input);
+	for (const char *a; argc < 19 && (a = va_arg(ap, const char *));)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	int in[2], out[2], err[2];
+	assert_int_equal(pipe(in) | pipe(out) | pipe(err), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		execv(bin, argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (input && write(in[1], input, strlen(input)) < 0)
+		fail_msg("write to rapport's stdin failed");
+	close(in[1]);
+	run *r = calloc(1, sizeof *r);
+	slurp(out[0], r->out, sizeof r->out);
+	slurp(err[0], r->err, sizeof r->err);
+	close(out[0]);
+	close(err[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return r;
+}
+
+/* Asserts the exit code, printing the output on mismatch. */
+static void want_code(const run *r, int code)
+{
+	if (r->code != code)
+		fail_msg("exit %d, want %d\nstdout: %s\nstderr: %s", r->code, code, r->out, r->err);
+}
+
+static void test_usage(void **state)
+{
+	(void)state;
+	run *r = rapport(NULL, "db", "--help", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "migrate"));
+	free(r);
+	r = rapport(NULL, "db", NULL);
+	want_code(r, 2);
+	assert_non_null(strstr(r->err, "Usage: rapport"));
+	free(r);
+	r = rapport(NULL, "db", "frobnicate", NULL);
+	want_code(r, 2);
+	assert_non_null(strstr(r->err, "unknown command 'frobnicate'"));
+	free(r);
+	r = rapport(NULL, "db", "migrate", "--bogus", NULL);
+	want_code(r, 2);
+	free(r);
+	r = rapport(NULL, "db", "status", "--help", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "pending"));
+	free(r);
+	r = rapport(NULL, "db", "grant-coach", "--help", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "EMAIL"));
+	free(r);
+	r = rapport(NULL, "db", "grant-coach", NULL);
+	want_code(r, 2);
+	free(r);
+}
+
+static void test_connection_failure(void **state)
+{
+	(void)state;
+	run *r = rapport(NULL, "-h", "/nonexistent-h2", "-p", "5999", "-d", "x", "db", "status", NULL);
+	want_code(r, 2);
+	assert_non_null(strstr(r->err, "socket /nonexistent-h2/.s.PGSQL.5999"));
+	assert_non_null(strstr(r->err, "hint:"));
+	assert_int_equal(strchr(r->err, '\n') - r->err, (long)strlen(r->err) - 1); /* one line */
+	free(r);
+}
+
+static void test_migrate_status_grant(void **state)
+{
+	(void)state;
+	db *d = testdb_open_empty("h2_cli");
+	run *r = rapport(NULL, "-d", "t_h2_cli", "db", "status", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "pending  001_schema.sql"));
+	assert_non_null(strstr(r->out, "run `rapport db migrate`"));
+	free(r);
+	r = rapport(NULL, "-d", "t_h2_cli", "db", "migrate", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "applied "));
+	assert_non_null(strstr(r->out, "embedding dimension 1536"));
+	free(r);
+	r = rapport(NULL, "-d", "t_h2_cli", "db", "migrate", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "schema up to date"));
+	free(r);
+	r = rapport(NULL, "-d", "t_h2_cli", "db", "status", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "applied  001_schema.sql"));
+	assert_null(strstr(r->out, "pending "));
+	assert_non_null(strstr(r->out, "row-level security on data_items: on"));
+	free(r);
+	r = rapport(NULL, "-d", "t_h2_cli", "db", "grant-coach", "cli-nobody@h2.test", NULL);
+	want_code(r, 1);
+	assert_non_null(strstr(r->err, "no coach has the email cli-nobody@h2.test"));
+	free(r);
+	testdb_exec(d, "INSERT INTO coaching_companies(id, name, slug) VALUES"
+	               " ('00000000-0000-4000-8000-0000000000b1', 'Co', 'co');"
+	               "INSERT INTO coaches(coaching_company_id, email, name) VALUES"
+	               " ('00000000-0000-4000-8000-0000000000b1', 'cli-coach@h2.test', 'Cli');");
+	r = rapport("pass word\n", "-d", "t_h2_cli", "db", "grant-coach", "cli-coach@h2.test",
+	            "--password", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "role \"cli-coach@h2.test\""));
+	assert_non_null(strstr(r->out, "with a password"));
+	free(r);
+	/* the new role connects and is held to row-level security */
+	r = rapport(NULL, "-d", "t_h2_cli", "-U", "cli-coach@h2.test", "db", "status", NULL);
+	want_code(r, 0);
+	assert_non_null(strstr(r->out, "cli-coach@h2.test@t_h2_cli"));
+	assert_null(strstr(r->out, "sees all rows"));
+	free(r);
+	db_close(d);
+	testdb_drop("h2_cli");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_usage),
+	    cmocka_unit_test(test_connection_failure),
+	    cmocka_unit_test(test_migrate_status_grant),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
