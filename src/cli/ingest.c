@@ -110,6 +110,7 @@ static int parse_args(int argc, char **argv, args *a, const char *text)
 {
 	int c;
 	opterr = 0;
+	optind = 0; /* re-initialise GNU getopt: main parsed in stop-at-first mode */
 	while ((c = getopt_long(argc, argv, "q", ingest_opts_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_CLIENT: a->io.client = optarg; break;
@@ -319,15 +320,16 @@ static bool ingest_one(db *d, embedder *e, const char *path, const args *a)
 {
 	char msg[320];
 	size_t len = 0;
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
 	char *text = read_file(path, &len, msg, sizeof msg);
 	if (!text) {
-		say(path, msg);
+		say(name, msg);
 		return false;
 	}
 	if (ingest_check(text, len, msg, sizeof msg) != 0) {
 		char line[400];
 		snprintf(line, sizeof line, "%s %s", strcmp(path, "-") ? "file" : "input", msg);
-		say(path, line);
+		say(name, line);
 		free(text);
 		return false;
 	}
@@ -343,15 +345,15 @@ static bool ingest_one(db *d, embedder *e, const char *path, const args *a)
 	db_status st = ingest_text(d, e, text, len, &o, &r);
 	bar_clear(&b);
 	free(text);
-	char *safe = text_sanitize(path, (size_t)-1);
+	char *safe = text_sanitize(strcmp(path, "-") ? path : "(stdin)", (size_t)-1);
 	bool ok = st == DB_OK;
 	if (!ok)
-		say(path, db_errmsg(d));
+		say(name, db_errmsg(d));
 	else if (r.already)
 		printf("%s: already ingested as %s\n", safe, r.item_id);
 	else
-		printf("%s: ingested as %s (%zu chunks, %s)\n", safe, r.item_id, r.nchunks,
-		       e ? embed_model_id(e) : "no embeddings");
+		printf("%s: ingested as %s (%zu chunk%s, %s)\n", safe, r.item_id, r.nchunks,
+		       r.nchunks == 1 ? "" : "s", e ? embed_model_id(e) : "no embeddings");
 	fflush(stdout);
 	free(safe);
 	return ok;

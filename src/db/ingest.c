@@ -544,14 +544,14 @@ db_status ingest_text(db *d, embedder *e, const char *text, size_t len, const in
 	}
 	owner w;
 	bool found = false;
-	st = find_same(d, out->sha256, out->item_id, &found);
+	st = resolve_owner(d, o, &w);
+	if (st == DB_OK)
+		st = find_same(d, out->sha256, out->item_id, &found);
 	if (st == DB_OK && found) {
 		out->already = true;
 		free(copy);
 		return dbi_exec(d, "ROLLBACK", 0, NULL);
 	}
-	if (st == DB_OK)
-		st = resolve_owner(d, o, &w);
 	if (st == DB_OK)
 		st = insert_item(d, text, o, &w, out->sha256, out->item_id);
 	if (st == DB_OK)

@@ -62,7 +62,7 @@ embedder *embed_new(const embed_config *c, int dim, char **err)
 	if (strcmp(p, "hash") == 0) {
 		e->kind = EMBED_HASH;
 		e->model_id = strdup(EMBED_HASH_MODEL_ID);
-		e->batch = 256;
+		e->batch = 64;
 		rc = e->model_id ? 0 : embed_fail(err, "out of memory");
 	} else if (strcmp(p, "openai") == 0) {
 		e->kind = EMBED_OPENAI;
@@ -92,6 +92,7 @@ void embed_free(embedder *e)
 		free(e->auth);
 	}
 	free(e->command);
+	free(e->key_env);
 	free(e);
 }
 

@@ -1,0 +1,320 @@
+/* `rapport ingest` and `rapport reembed` as a user runs them: the real binary
+ * ($RAPPORT_BIN) against a real database, checking output lines, exit codes
+ * (0/1/2), stdin, options after file names, and silence on stderr in pipes.
+ * Also the pure pieces behind it: SHA-256 known answers and ingest_check. */
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/testdb.h"
+#include "rapport/ingest.h"
+#include "rapport/sha256.h"
+
+static db *g_db;
+static char g_dir[] = "/tmp/h5_cli_XXXXXX";
+
+typedef struct run_out {
+	int code;
+	char *out, *err;
+} run_out;
+
+static void run_free(run_out *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* Appends what fd has to *b; false at EOF. */
+static bool slurp(int fd, char **b, size_t *n)
+{
+	char tmp[4096];
+	ssize_t r = read(fd, tmp, sizeof tmp);
+	if (r <= 0)
+		return false;
+	*b = realloc(*b, *n + (size_t)r + 1);
+	memcpy(*b + *n, tmp, (size_t)r);
+	*n += (size_t)r;
+	(*b)[*n] = '\0';
+	return true;
+}
+
+/* Runs rapport -d t_h5_cli ARGS... with stdin_text on stdin (NULL: empty). */
+static run_out rapport(const char *stdin_text, const char *first, ...)
+{
+	const char *argv[64];
+	const char *bin = getenv("RAPPORT_BIN") ? getenv("RAPPORT_BIN") : "build/release/rapport";
+	int n = 0;
+	argv[n++] = bin;
+	argv[n++] = "-d";
+	argv[n++] = "t_h5_cli";
+	va_list ap;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 62; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	int pi[2], po[2], pe[2];
+	assert_int_equal(pipe(pi), 0);
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pi[0], 0), dup2(po[1], 1), dup2(pe[1], 2);
+		close(pi[0]), close(pi[1]), close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	close(pi[0]), close(po[1]), close(pe[1]);
+	if (stdin_text && write(pi[1], stdin_text, strlen(stdin_text)) < 0)
+		fail_msg("write to stdin failed");
+	close(pi[1]);
+	run_out r = {0, calloc(1, 1), calloc(1, 1)};
+	size_t no = 0, ne = 0;
+	bool o = true, e = true;
+	while (o || e) {
+		struct pollfd p[2] = {{o ? po[0] : -1, POLLIN, 0}, {e ? pe[0] : -1, POLLIN, 0}};
+		poll(p, 2, -1);
+		if (o && p[0].revents)
+			o = slurp(po[0], &r.out, &no);
+		if (e && p[1].revents)
+			e = slurp(pe[0], &r.err, &ne);
+	}
+	close(po[0]), close(pe[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (r.code == 127)
+		fail_msg("cannot run %s (set RAPPORT_BIN)", bin);
+	return r;
+}
+
+/* Writes a file in the scratch dir; returns its path (static buffer per slot). */
+static const char *file(int slot, const char *name, const char *content, size_t len)
+{
+	static char paths[8][300];
+	snprintf(paths[slot], sizeof paths[slot], "%s/%s", g_dir, name);
+	FILE *f = fopen(paths[slot], "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(content, 1, len, f), len);
+	fclose(f);
+	return paths[slot];
+}
+
+static long long num(const char *sql)
+{
+	char *v = NULL;
+	if (db_exec_value(g_db, sql, &v) != DB_OK)
+		fail_msg("%s: %s", sql, db_errmsg(g_db));
+	long long n = v ? atoll(v) : -1;
+	free(v);
+	return n;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(g_dir));
+	g_db = testdb_open("h5_cli");
+	testdb_exec(g_db,
+	            "INSERT INTO coaching_companies (id, name, slug) VALUES"
+	            " ('11111111-1111-1111-1111-111111111111', 'Northwind', 'northwind');"
+	            "INSERT INTO coaches (id, coaching_company_id, email, name) VALUES"
+	            " ('22222222-2222-2222-2222-222222222222', '11111111-1111-1111-1111-111111111111',"
+	            "  'ana@northwind.example', 'Ana');"
+	            "INSERT INTO client_organizations (id, name, slug) VALUES"
+	            " ('33333333-3333-3333-3333-333333333333', 'Acme', 'acme');"
+	            "INSERT INTO clients (id, client_organization_id, primary_coach_id, email, name)"
+	            " VALUES ('44444444-4444-4444-4444-444444444444',"
+	            " '33333333-3333-3333-3333-333333333333', '22222222-2222-2222-2222-222222222222',"
+	            " 'dana@acme.example', 'Dana');");
+	/* the CLI reads a config file; make sure no user config interferes */
+	setenv("XDG_CONFIG_HOME", g_dir, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	db_close(g_db);
+	testdb_drop("h5_cli");
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+	if (system(cmd) != 0)
+		return -1;
+	return 0;
+}
+
+static const char session[] =
+    "COACH: Where did the week go?\n"
+    "Dana: Mostly into the board deck. I rewrote Priya's section again.\n"
+    "COACH: What stopped you from handing it back to her with notes?\n"
+    "Dana: Time, I told myself. Really it was trust.\n";
+
+static void test_ingest_then_already(void **state)
+{
+	(void)state;
+	const char *p = file(0, "session-1.txt", session, sizeof session - 1);
+	/* options may follow the file name */
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", p, "--date",
+	                    "2025-02-03", NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "session-1.txt: ingested as "));
+	assert_non_null(strstr(r.out, "(1 chunk, hash-v1)"));
+	assert_string_equal(r.err, ""); /* no progress bar in a pipe */
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_items WHERE metadata->>'title' ="
+	                     " 'session-1.txt' AND metadata->>'session_date' = '2025-02-03'"),
+	                 1);
+	r = rapport(NULL, "ingest", "--client", "dana@acme.example", p, NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "session-1.txt: already ingested as "));
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_items"), 1);
+}
+
+static void test_stdin_and_org(void **state)
+{
+	(void)state;
+	run_out r = rapport("COACH: OKRs for Q3, drafted with the leadership team.\n", "ingest",
+	                    "--org", "acme", "--type", "company_doc", "--title", "Q3 OKRs", "-",
+	                    NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "(stdin): ingested as "));
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_items WHERE data_type = 'company_doc'"
+	                     " AND metadata->>'title' = 'Q3 OKRs' AND client_id IS NULL"),
+	                 1);
+}
+
+static void test_bad_files_exit_1(void **state)
+{
+	(void)state;
+	long long before = num("SELECT count(*) FROM data_items");
+	const char *empty = file(1, "empty.txt", "", 0);
+	const char *bin = file(2, "bin.dat", "ab\0cd", 5);
+	const char *latin = file(3, "latin1.txt", "COACH: caf\xe9\n", 12);
+	const char *good = file(4, "good.txt", "COACH: a fresh session.\n", 24);
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", empty, bin, latin,
+	                    "/nonexistent/x.txt", good, NULL);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "empty.txt: file is empty"));
+	assert_non_null(strstr(r.err, "bin.dat: file looks binary (NUL byte at offset 2)"));
+	assert_non_null(strstr(r.err, "latin1.txt: file is not valid UTF-8 (byte 0xE9 at offset 10)"));
+	assert_non_null(strstr(r.err, "x.txt: cannot open"));
+	assert_non_null(strstr(r.out, "good.txt: ingested as")); /* the others did not stop it */
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_items"), before + 1);
+	r = rapport(NULL, "ingest", "--client", "nobody@acme.example", good, NULL);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "no client with that email or id 'nobody@acme.example'"));
+	run_free(&r);
+}
+
+static void test_usage_exit_2(void **state)
+{
+	(void)state;
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", NULL);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "at least one FILE"));
+	run_free(&r);
+	r = rapport(NULL, "ingest", "--client", "a@b", "--org", "acme", "x", NULL);
+	assert_int_equal(r.code, 2);
+	run_free(&r);
+	r = rapport(NULL, "ingest", "--bogus", "x", NULL);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "--bogus"));
+	run_free(&r);
+	r = rapport(NULL, "reembed", "--all", "--model-mismatch", NULL);
+	assert_int_equal(r.code, 2);
+	run_free(&r);
+	r = rapport(NULL, "ingest", "--help", NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "Usage: rapport ingest"));
+	run_free(&r);
+}
+
+static void test_reembed(void **state)
+{
+	(void)state;
+	run_out r = rapport(NULL, "reembed", NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "nothing to re-embed"));
+	run_free(&r);
+	long long chunks = num("SELECT count(*) FROM data_chunks");
+	assert_true(chunks > 0);
+	r = rapport(NULL, "reembed", "--all", NULL);
+	assert_int_equal(r.code, 0);
+	char want[80];
+	snprintf(want, sizeof want, "re-embedded %lld chunks with hash-v1", chunks);
+	assert_non_null(strstr(r.out, want));
+	run_free(&r);
+	r = rapport(NULL, "reembed", "--provider", "command", "--embed-command",
+	            "echo 'no model here' >&2; exit 4", NULL);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "exited with status 4: no model here"));
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_chunks WHERE"
+	                     " metadata->>'embedding_model' <> 'hash-v1'"),
+	                 0);
+}
+
+static void test_sha256_known_answers(void **state)
+{
+	(void)state;
+	char h[65];
+	sha256_hex("", 0, h);
+	assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	sha256_hex(m, strlen(m), h);
+	assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* split updates give the same digest as one */
+	sha256_ctx c;
+	unsigned char d1[32], d2[32];
+	sha256_init(&c);
+	for (size_t i = 0; i < strlen(m); i++)
+		sha256_update(&c, m + i, 1);
+	sha256_final(&c, d1);
+	sha256_init(&c);
+	sha256_update(&c, m, strlen(m));
+	sha256_final(&c, d2);
+	assert_memory_equal(d1, d2, 32);
+}
+
+static void test_ingest_check(void **state)
+{
+	(void)state;
+	char msg[200];
+	assert_int_equal(ingest_check("COACH: ok ✓", 13, msg, sizeof msg), 0);
+	assert_int_equal(ingest_check("\xed\xa0\x80", 3, msg, sizeof msg), -1); /* surrogate */
+	assert_non_null(strstr(msg, "offset 0"));
+	assert_int_equal(ingest_check("ab\xc0\xaf", 4, msg, sizeof msg), -1); /* overlong */
+	assert_non_null(strstr(msg, "offset 2"));
+	assert_int_equal(ingest_check("\n\r\t ", 4, msg, sizeof msg), -1);
+	assert_non_null(strstr(msg, "whitespace"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sha256_known_answers),
+	    cmocka_unit_test(test_ingest_check),
+	    cmocka_unit_test(test_ingest_then_already),
+	    cmocka_unit_test(test_stdin_and_org),
+	    cmocka_unit_test(test_bad_files_exit_1),
+	    cmocka_unit_test(test_usage_exit_2),
+	    cmocka_unit_test(test_reembed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
