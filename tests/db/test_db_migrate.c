@@ -279,7 +279,14 @@ static void test_readonly_migrate_refused(void **state)
 	db_close(d);
 	d = testdb_connect("h2_mig_ro");
 	want_value(d, "SELECT count(*) FROM pg_tables WHERE schemaname='public'", "0");
+	/* once migrated, a read-only session's migrate is a no-op, not an error */
+	assert_int_equal(db_migrate(d, &applied), DB_OK);
 	db_close(d);
+	d = testdb_connect_opts("h2_mig_ro", (db_conn_opts){.read_only = true});
+	assert_int_equal(db_migrate(d, &applied), DB_OK);
+	assert_int_equal(applied, 0);
+	db_close(d);
+	d = testdb_connect("h2_mig_ro");
 	testdb_drop("h2_mig_ro");
 }
 
