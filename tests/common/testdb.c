@@ -11,7 +11,7 @@
 #include "common/testdb.h"
 
 /* Fails the test with a formatted message. */
-static void die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void die(const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
