@@ -343,7 +343,7 @@ static void app_layout(app *a)
 	int H = a->rows - 1;
 	a->detail_visible = a->cols >= 70;
 	if (a->detail_visible) {
-		int hw = a->cols * 3 / 5;
+		int hw = a->cols * 11 / 20;
 		app_place(a->hier, 0, 0, H, hw);
 		app_place(a->detail, 0, hw, H, a->cols - hw);
 	} else {
@@ -550,7 +550,6 @@ static bool app_user_cancel(app *a)
 	int tag = a->inflight.tag;
 	db_cancel(a->d);
 	a->busy = false;
-	a->npending = 0;
 	app_status(a, UI_INFO, "canceled");
 	if (p && p->ops->on_result) {
 		int fl = p->ops->on_result(p, a->d, tag, DB_CANCELED);
@@ -805,8 +804,6 @@ static void app_global_key(app *a, pane *p, int key)
 		break;
 	}
 	case KEYS_CMD_BACK:
-		if (key == KEYS_ESC && app_user_cancel(a))
-			break;
 		if (a->focus == 1 && !a->nstack) {
 			a->focus = 0;
 			a->full_redraw = true;
@@ -821,7 +818,9 @@ static void app_key(app *a, int key)
 {
 	pane *p = app_focused(a);
 	a->msg[0] = '\0';
-	if (key == KEYS_ESC && a->busy && app_user_cancel(a))
+	/* Esc cancels a query the user is waiting for; a quick one it leaves alone */
+	if (key == KEYS_ESC && a->busy && !a->nstack && app_now_ms() - a->inflight_start > 300 &&
+	    app_user_cancel(a))
 		return;
 	int fl = p->ops->key ? p->ops->key(p, key) : UI_UNHANDLED;
 	if (fl & UI_UNHANDLED)

@@ -56,6 +56,7 @@ void ui_list_free(ui_list *l)
 void ui_list_reset(ui_list *l)
 {
 	ui_list_clear(l);
+	l->pending_delta = 0;
 	l->loaded = false;
 	l->at_start = l->at_end = false;
 	l->want = true;
@@ -185,6 +186,11 @@ db_status ui_list_take(ui_list *l, db *d)
 	}
 	if (l->at_start && l->at_end)
 		l->count = (long long)l->n;
+	if (l->pending_delta) {
+		int delta = l->pending_delta;
+		l->pending_delta = 0;
+		ui_list_move(l, delta);
+	}
 	return DB_OK;
 }
 
@@ -224,9 +230,17 @@ void ui_list_seek(ui_list *l, const char *name, const char *id)
 
 bool ui_list_move(ui_list *l, int delta)
 {
-	if (!l->n)
+	if (!l->n) {
+		if (!l->loaded || l->want)
+			l->pending_delta += delta;
 		return false;
+	}
 	long long c = (long long)l->cur + delta;
+	/* past the loaded window: remember the rest for when the page arrives */
+	if (c >= (long long)l->n && !l->at_end)
+		l->pending_delta += (int)(c - ((long long)l->n - 1));
+	else if (c < 0 && !l->at_start)
+		l->pending_delta += (int)c;
 	if (c < 0)
 		c = 0;
 	if (c >= (long long)l->n)

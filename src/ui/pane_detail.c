@@ -203,9 +203,10 @@ static void detail_items(detail *d, const db_detail *x)
 		detail_add(d, THEME_MUTED, 2, -1, "(none)");
 	for (size_t i = 0; i < x->nitems; i++) {
 		const db_item *it = &x->items[i];
-		detail_add(d, THEME_NORMAL, 2, (int)i, "%-10.10s %.10s %-11.11s %s",
+		detail_add(d, THEME_NORMAL, 2, (int)i, "%s · %s %.10s %s",
+		           it->title && *it->title ? it->title : "(untitled)",
 		           it->data_type ? it->data_type : "", it->created_at ? it->created_at : "",
-		           it->visibility ? it->visibility : "", it->title ? it->title : "");
+		           it->visibility ? it->visibility : "");
 	}
 }
 
@@ -288,7 +289,7 @@ static void detail_draw(pane *p, WINDOW *w)
 	getmaxyx(w, d->h, d->w);
 	attr_t border = app_attr(d->a, THEME_BORDER);
 	wattrset(w, border);
-	mvwvline(w, 0, 0, ACS_VLINE, d->h);
+	mvwvline_set(w, 0, 0, WACS_VLINE, d->h);
 	wattrset(w, A_NORMAL);
 	int x = 2, cols = d->w - 3;
 	if (d->sel.kind == DB_NONE) {

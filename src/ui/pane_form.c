@@ -543,7 +543,7 @@ static void pf_draw_raw(pf *s, WINDOW *w)
 			break;
 		off = eol + 1;
 	}
-	pf_draw_help(s, w, "raw JSON: type freely  Esc apply and return  C-s save  E $EDITOR");
+	pf_draw_help(s, w, "raw JSON: type freely  Esc apply and return  C-s save  F2 $EDITOR");
 	if (cy >= 0 && cx < cols) {
 		wmove(w, cy, cx);
 		curs_set(1);
@@ -605,8 +605,8 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 		y++;
 	}
 	pf_draw_help(s, w, s->per_key ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
-	                              : "m keep mine  t take theirs  k merge key by key  Esc back "
-	                                "(your edit is kept)");
+	                              : "m keep mine (their other keys stay)  t take theirs  k merge key by key  "
+	                                "Esc back (edit kept)");
 }
 
 static void pf_draw(pane *p, WINDOW *w)
@@ -884,8 +884,8 @@ static int pf_external(pf *s)
 	free(back);
 	s->mode = PF_RAW;
 	if (pf_raw_apply(s) == 0)
-		app_status(s->a, UI_INFO, "edited in $EDITOR: %zu change%s not saved yet (C-s saves)",
-		           form_dirty(s->f) ? (size_t)1 : (size_t)0, "");
+		app_status(s->a, UI_INFO, form_dirty(s->f) ? "edited in $EDITOR: not saved yet (C-s saves)"
+		                                           : "edited in $EDITOR: no changes");
 	return UI_REDRAW;
 }
 
@@ -1050,10 +1050,8 @@ static int pf_key_conflict(pf *s, pane *p, int key)
 {
 	keys_cmd c = app_command(s->a, p, key);
 	if (!s->per_key) {
-		if (key == 'm') {
-			form_merge_pick_all(s->merge, FORM_PICK_MINE);
+		if (key == 'm') /* mine wins where both changed; their other changes stay */
 			return pf_conflict_resolve(s, true);
-		}
 		if (key == 't') {
 			form_merge_pick_all(s->merge, FORM_PICK_THEIRS);
 			return pf_conflict_resolve(s, false);
@@ -1163,8 +1161,8 @@ static int pf_key_raw(pf *s, pane *p, int key)
 		pf_raw_apply(s);
 		return UI_REDRAW;
 	}
-	if (key == KEYS_CTRL('e') || c == KEYS_CMD_EXTERNAL_EDITOR)
-		return key == 'E' ? (raw_insert(s, "E", 1), UI_REDRAW) : pf_external(s);
+	if (key == KEYS_F(2))
+		return pf_external(s);
 	char enc[4];
 	switch (key) {
 	case KEYS_ENTER: raw_insert(s, "\n", 1); break;
@@ -1348,8 +1346,7 @@ static void pf_offer_recovery(pf *s)
 		form_json_free(rec);
 		return;
 	}
-	app_confirm(s->a, s->self, "An unsaved edit of this record was kept when rapport last stopped. "
-	                        "Recover it?",
+	app_confirm(s->a, s->self, "Recover the unsaved edit kept from last time?",
 	            pf_recover_done, rec);
 }
 

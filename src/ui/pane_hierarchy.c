@@ -87,6 +87,7 @@ static void hier_follow(pane *p, int i)
 		if (!sel) {
 			l->want = false;
 			l->loaded = true;
+			l->at_start = l->at_end = true;
 		}
 	}
 	hier_request(p);
@@ -142,6 +143,8 @@ static void hier_count(hier *h, int i, char *buf, size_t n)
 			return;
 		}
 	}
+	if (i > 0 && !h->col[i].req.parent_id[0])
+		return;
 	if (l->at_start && l->at_end)
 		snprintf(buf, n, "%zu", l->n);
 	else
@@ -192,7 +195,7 @@ static void hier_draw_header(hier *h, WINDOW *w, int i, int x, int cw)
 	char cnt[32], title[160];
 	hier_count(h, i, cnt, sizeof cnt);
 	if (l->filter[0])
-		snprintf(title, sizeof title, "%s /%s", hier_title(h->kinds[i]), l->filter);
+		snprintf(title, sizeof title, "/%s", l->filter);
 	else
 		snprintf(title, sizeof title, "%s", hier_title(h->kinds[i]));
 	int cntw = (int)strlen(cnt);
@@ -219,7 +222,7 @@ static void hier_draw(pane *p, WINDOW *w)
 		             p->focused && i == h->fc);
 		if (i > 0) {
 			wattrset(w, border);
-			mvwvline(w, 1, x - 1, ACS_VLINE, h->h - 1);
+			mvwvline_set(w, 1, x - 1, WACS_VLINE, h->h - 1);
 			wattrset(w, A_NORMAL);
 		}
 	}
@@ -338,7 +341,7 @@ static int hier_key(pane *p, int key)
 		return UI_REDRAW;
 	case KEYS_CMD_FILTER:
 		h->filtering = true;
-		ui_line_set(&h->filter_line, h->col[h->fc].filter);
+		ui_line_set(&h->filter_line, "");
 		return UI_REDRAW;
 	default: return UI_UNHANDLED;
 	}

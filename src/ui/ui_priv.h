@@ -54,6 +54,7 @@ typedef struct ui_list {
 	char keep_id[DB_UUID_LEN]; /* select this id when it arrives */
 	char *seek_name;     /* seek: window starts at (seek_name, keep_id) */
 	int page;            /* page size */
+	int pending_delta;   /* moves past the window, applied when the page arrives */
 	int height;          /* visible rows (set on draw) */
 } ui_list;
 

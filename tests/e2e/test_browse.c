@@ -1,0 +1,478 @@
+/* Screen tests of the browser: the real binary in a pty against a real
+ * database (tests/e2e/browse_fixture.h), read back through libvterm. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/vt.h"
+#include "e2e/browse_fixture.h"
+
+#define T_WAIT 10000
+
+static char *conninfo;
+
+/* memmem without _GNU_SOURCE. */
+static const void *find_bytes(const char *hay, size_t n, const char *needle, size_t m)
+{
+	for (size_t i = 0; m <= n && i <= n - m; i++)
+		if (memcmp(hay + i, needle, m) == 0)
+			return hay + i;
+	return NULL;
+}
+
+
+/* Starts rapport on the fixture at rows x cols with extra env entries. */
+static vt *start(int rows, int cols, const char *const *env)
+{
+	const char *args[] = {"-d", conninfo, NULL};
+	vt *t = vt_start(rows, cols, args, env);
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	return t;
+}
+
+/* Same with extra arguments after the connection. */
+static vt *start_args(int rows, int cols, const char *a1, const char *a2)
+{
+	const char *args[] = {"-d", conninfo, a1, a2, NULL};
+	return vt_start(rows, cols, args, NULL);
+}
+
+/* Quits with q and checks the exit status and the restored screen. */
+static void quit(vt *t)
+{
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	assert_false(vt_altscreen(t));
+	vt_free(t);
+}
+
+struct rowctx {
+	int row;
+	const char *text;
+	const char *suffix;
+};
+
+/* Predicate: row contains text and (if set) ends with suffix. */
+static bool row_has(vt *t, void *ctx)
+{
+	struct rowctx *c = ctx;
+	char buf[1024];
+	vt_row_text(t, c->row, buf, sizeof buf);
+	if (!strstr(buf, c->text))
+		return false;
+	if (!c->suffix)
+		return true;
+	size_t n = strlen(buf), s = strlen(c->suffix);
+	return n >= s && strcmp(buf + n - s, c->suffix) == 0;
+}
+
+struct countctx {
+	const char *title, *count;
+};
+
+/* Predicate: the header row shows title, then (before the next column) count. */
+static bool header_has_count(vt *t, void *ctx)
+{
+	struct countctx *c = ctx;
+	char buf[1024];
+	vt_row_text(t, 1, buf, sizeof buf);
+	const char *p = strstr(buf, c->title);
+	if (!p)
+		return false;
+	p += strlen(c->title);
+	const char *bar = strstr(p, "│");
+	size_t span = bar ? (size_t)(bar - p) : strlen(p);
+	char cell[256];
+	snprintf(cell, sizeof cell, "%.*s", (int)span, p);
+	char *q = cell + strlen(cell);
+	while (q > cell && q[-1] == ' ')
+		*--q = '\0';
+	size_t cl = strlen(c->count);
+	return strlen(cell) >= cl && strcmp(cell + strlen(cell) - cl, c->count) == 0 &&
+	       (strlen(cell) == cl || cell[strlen(cell) - cl - 1] == ' ');
+}
+
+/* Predicate: row does not contain text. */
+static bool row_lacks(vt *t, void *ctx)
+{
+	return !row_has(t, ctx);
+}
+
+/* Waits until the hierarchy's header row shows title ... count. */
+static bool header_count(vt *t, const char *title, const char *count)
+{
+	struct countctx c = {title, count};
+	if (vt_wait(t, header_has_count, &c, T_WAIT))
+		return true;
+	fprintf(stderr, "vt: (waited for header '%s' with count %s)\n", title, count);
+	return false;
+}
+
+/* Filters the focused column to text and waits for the breadcrumb to show want. */
+static void filter_to(vt *t, const char *text, const char *want)
+{
+	char keys[128];
+	snprintf(keys, sizeof keys, "/%s<Enter>", text);
+	vt_keys(t, keys);
+	assert_true(vt_wait_row(t, 0, want, T_WAIT));
+}
+
+/* Three levels with the counts from the fixture. */
+static void test_navigate_three_levels(void **state)
+{
+	(void)state;
+	vt *t = start(24, 120, NULL);
+	assert_true(header_count(t, "Companies", "6"));
+	filter_to(t, "acme", "Acme Coaching");
+	assert_true(header_count(t, "Coaches", "3"));
+	assert_true(vt_wait_text(t, "Ana Alvarez", T_WAIT));
+	assert_true(vt_wait_text(t, "Cy Chen", T_WAIT));
+	vt_keys(t, "l");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching › Ana Alvarez", T_WAIT));
+	assert_true(header_count(t, "Clients", "2"));
+	assert_true(vt_wait_text(t, "Carol Client", T_WAIT));
+	assert_true(vt_wait_text(t, "Dan Doe", T_WAIT));
+	/* the detail pane follows the coach: readable metadata, not JSON */
+	assert_true(vt_wait_text(t, "ana@acme.example", T_WAIT));
+	assert_true(vt_wait_text(t, "Experience years: 15", T_WAIT));
+	assert_true(vt_wait_text(t, "Specializations: C-suite, transitions", T_WAIT));
+	assert_false(vt_has_text(t, "{\""));
+	assert_true(vt_wait_text(t, "GROW  (primary)", T_WAIT));
+	vt_keys(t, "j");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching › Bob Brown", T_WAIT));
+	assert_true(header_count(t, "Clients", "1"));
+	assert_true(vt_wait_text(t, "Eve Early", T_WAIT));
+	vt_keys(t, "kl");
+	assert_true(vt_wait_row(t, 0, "Ana Alvarez › Carol Client", T_WAIT));
+	assert_true(vt_wait_text(t, "Organization: Globex", T_WAIT));
+	assert_true(vt_wait_text(t, "Goals: leadership presence, strategic thinking", T_WAIT));
+	vt_keys(t, "hh");
+	assert_true(vt_wait(t, row_has, &(struct rowctx){0, " Acme Coaching", "Acme Coaching"},
+	                    T_WAIT));
+	quit(t);
+}
+
+/* `/` filters server-side, case-insensitively; Esc clears. */
+static void test_filter(void **state)
+{
+	(void)state;
+	vt *t = start(24, 80, NULL);
+	assert_true(header_count(t, "Companies", "6"));
+	vt_keys(t, "/BETA");
+	assert_true(vt_wait_row(t, 1, "/BETA", T_WAIT));
+	assert_true(vt_wait_gone(t, "Acme Coach", T_WAIT));
+	assert_true(vt_wait_text(t, "Beta Partners", T_WAIT));
+	vt_keys(t, "<Enter>");
+	assert_true(header_count(t, "/BETA", "1"));
+	vt_keys(t, "/<C-u>zzzz<Enter>");
+	assert_true(vt_wait_text(t, "(no match)", T_WAIT));
+	vt_keys(t, "<Esc>");
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	assert_true(header_count(t, "Companies", "6"));
+	/* a filter by e-mail in the coaches column */
+	filter_to(t, "acme", "Acme Coach");
+	vt_keys(t, "l/bob@<Enter>");
+	assert_true(vt_wait_row(t, 0, "Bob Brown", T_WAIT));
+	assert_false(vt_has_text(t, "Ana Alvarez"));
+	quit(t);
+}
+
+/* Keyset paging: 2,000 coaches, G/g, counts, and a held j. */
+static void test_paging(void **state)
+{
+	(void)state;
+	vt *t = start(24, 100, NULL);
+	filter_to(t, "zeta", "Zeta Scale");
+	assert_true(header_count(t, "Coaches", "2000"));
+	vt_keys(t, "lG");
+	assert_true(vt_wait_row(t, 0, "Coach 2000", T_WAIT));
+	vt_keys(t, "g");
+	assert_true(vt_wait_row(t, 0, "Coach 0001", T_WAIT));
+	/* 300 j at once: the cursor lands on row 301 without queueing 300 loads */
+	char keys[301];
+	memset(keys, 'j', 300);
+	keys[300] = '\0';
+	vt_keys(t, keys);
+	assert_true(vt_wait_row(t, 0, "Coach 0301", T_WAIT));
+	assert_true(vt_wait_text(t, "c301@zeta.example", T_WAIT));
+	vt_keys(t, "<PgDn>");
+	assert_true(vt_wait(t, row_lacks, &(struct rowctx){0, "Coach 0301", NULL}, T_WAIT));
+	assert_true(vt_wait_row(t, 0, "Coach 03", T_WAIT));
+	vt_keys(t, "G");
+	assert_true(vt_wait_row(t, 0, "Coach 2000", T_WAIT));
+	vt_keys(t, "k");
+	assert_true(vt_wait_row(t, 0, "Coach 1999", T_WAIT));
+	quit(t);
+}
+
+/* `?` shows the help generated from the command table. */
+static void test_help(void **state)
+{
+	(void)state;
+	vt *t = start(30, 100, NULL);
+	vt_keys(t, "?");
+	assert_true(vt_wait_text(t, "Quit rapport", T_WAIT));
+	assert_true(vt_wait_text(t, "Filter the focused list", T_WAIT));
+	assert_true(vt_has_text(t, "Keys"));
+	vt_keys(t, "<Esc>");
+	assert_true(vt_wait_gone(t, "Quit rapport", T_WAIT));
+	vt_keys(t, ":help<Enter>");
+	assert_true(vt_wait_text(t, "Quit rapport", T_WAIT));
+	vt_keys(t, "q");
+	assert_true(vt_wait_gone(t, "Quit rapport", T_WAIT));
+	quit(t);
+}
+
+/* A transcript in the pager: `/` highlights every hit, n/N step. */
+static void test_pager_search(void **state)
+{
+	(void)state;
+	vt *t = start(24, 120, NULL);
+	vt_keys(t, ":goto carol@globex.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Ana Alvarez › Carol Client", T_WAIT));
+	assert_true(vt_wait_text(t, "Data items (1)", T_WAIT));
+	assert_true(vt_wait_text(t, "Session 1", T_WAIT));
+	vt_keys(t, "<Tab><Enter>");
+	assert_true(vt_wait_text(t, "How did the quarter go?", T_WAIT));
+	assert_true(vt_has_text(t, "transcript · Session 1"));
+	vt_keys(t, "/budget<Enter>");
+	assert_true(vt_wait_text(t, "match 1 of 3", T_WAIT));
+	int row, col;
+	assert_true(vt_find(t, "budget", &row, &col));
+	vt_cell hit = vt_cell_at(t, row, col);
+	vt_cell plain = vt_cell_at(t, row, 0);
+	bool differs = hit.underline != plain.underline || hit.reverse != plain.reverse ||
+	               hit.bold != plain.bold || hit.fg.index != plain.fg.index ||
+	               hit.bg.index != plain.bg.index || hit.fg.is_default != plain.fg.is_default ||
+	               hit.bg.is_default != plain.bg.is_default;
+	assert_true(differs);
+	vt_keys(t, "n");
+	assert_true(vt_wait_text(t, "match 2 of 3", T_WAIT));
+	vt_keys(t, "N");
+	assert_true(vt_wait_text(t, "match 1 of 3", T_WAIT));
+	vt_keys(t, "q");
+	assert_true(vt_wait_gone(t, "How did the quarter go?", T_WAIT));
+	assert_true(vt_wait_text(t, "Carol Client", T_WAIT));
+	quit(t);
+}
+
+/* Predicate: the selection row's colours changed from the remembered cell. */
+static bool cell_changed(vt *t, void *ctx)
+{
+	vt_cell *before = ctx;
+	int row, col;
+	for (row = 2; row < 23; row++)
+		if ((col = vt_row_find(t, row, "Acme Coach")) >= 0)
+			break;
+	if (row >= 23)
+		return false;
+	vt_cell now = vt_cell_at(t, row, col);
+	return now.bg.r != before->bg.r || now.bg.g != before->bg.g || now.bg.b != before->bg.b ||
+	       now.fg.r != before->fg.r || now.fg.g != before->fg.g || now.fg.b != before->fg.b;
+}
+
+/* :theme switches live; Tab completes theme names. */
+static void test_theme_switch(void **state)
+{
+	(void)state;
+	vt *t = start(24, 80, NULL);
+	filter_to(t, "acme", "Acme Coaching");
+	int r2 = -1, c2 = -1;
+	for (int r = 2; r < 23 && r2 < 0; r++)
+		if ((c2 = vt_row_find(t, r, "Acme Coach")) >= 0)
+			r2 = r;
+	assert_true(r2 >= 2);
+	vt_cell before = vt_cell_at(t, r2, c2);
+	assert_false(before.bg.is_default && before.fg.is_default && !before.reverse);
+	vt_keys(t, ":theme lig<Tab>");
+	assert_true(vt_wait_text(t, ":theme light", T_WAIT));
+	vt_keys(t, "<Enter>");
+	assert_true(vt_wait_text(t, "theme light", T_WAIT));
+	assert_true(vt_wait(t, cell_changed, &before, T_WAIT));
+	vt_keys(t, ":theme no-such-theme<Enter>");
+	assert_true(vt_wait_text(t, "no-such-theme", T_WAIT));
+	quit(t);
+}
+
+/* NO_COLOR: no colour on any cell; the selection still shows (reverse). */
+static void test_no_color(void **state)
+{
+	(void)state;
+	const char *env[] = {"NO_COLOR=1", NULL};
+	vt *t = start(24, 80, env);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	assert_false(vt_any_color(t));
+	bool reverse = false;
+	for (int r = 2; r < 23; r++)
+		for (int c = 0; c < 40; c++)
+			if (vt_cell_at(t, r, c).reverse)
+				reverse = true;
+	assert_true(reverse);
+	quit(t);
+}
+
+/* Column separators sit at the same column on every list row. */
+static void assert_aligned(vt *t, int rows)
+{
+	int sep = -1;
+	for (int c = 0; c < 200 && sep < 0; c++)
+		if (strcmp(vt_cell_at(t, 2, c).text, "│") == 0)
+			sep = c;
+	assert_true(sep > 0);
+	for (int r = 2; r < rows - 1; r++)
+		if (strcmp(vt_cell_at(t, r, sep).text, "│") != 0) {
+			vt_dump(t, stderr);
+			fail_msg("row %d: no separator at column %d", r, sep);
+		}
+}
+
+/* Hostile names: title untouched, nothing cleared, escapes visible, aligned. */
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	vt *t = start(24, 100, NULL);
+	assert_true(vt_wait_text(t, "Acme Coaching", T_WAIT));
+	assert_true(vt_wait_text(t, "\\x1b]0;pwned", T_WAIT));
+	assert_true(vt_has_text(t, "Right<U+202E"));
+	assert_true(vt_has_text(t, "東京コーチング"));
+	filter_to(t, "evil", "pwned");
+	assert_true(vt_wait_text(t, "\\x07", T_WAIT));
+	assert_string_equal(vt_title(t), "");
+	size_t len;
+	const char *raw = vt_raw(t, &len);
+	assert_null(find_bytes(raw, len, "\033]0;pwned", 9));
+	assert_null(find_bytes(raw, len, "\a\033[2J", 5));
+	vt_keys(t, "<Esc>");
+	assert_true(vt_wait_text(t, "Beta Partners", T_WAIT));
+	assert_aligned(t, 24);
+	/* CJK coach names keep the columns aligned too */
+	filter_to(t, "tokyo", "東京コーチング");
+	assert_true(vt_wait_text(t, "山田 健二", T_WAIT));
+	assert_aligned(t, 24);
+	assert_string_equal(vt_title(t), "");
+	quit(t);
+}
+
+/* Below 40x10 a notice; back to normal when enlarged. 80x24 and 200x60. */
+static void test_resize(void **state)
+{
+	(void)state;
+	vt *t = start(24, 80, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_resize(t, 8, 30);
+	assert_true(vt_wait_text(t, "too small", T_WAIT));
+	vt_resize(t, 60, 200);
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	assert_false(vt_has_text(t, "too small"));
+	assert_true(vt_wait_text(t, "Coaches", T_WAIT));
+	assert_true(vt_wait_text(t, "Clients", T_WAIT));
+	assert_aligned(t, 60);
+	vt_resize(t, 24, 80);
+	assert_true(vt_wait(t, row_has, &(struct rowctx){23, "", NULL}, T_WAIT));
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	quit(t);
+}
+
+/* A burst of 1,000 resizes coalesces and the program stays usable. */
+static void test_resize_burst(void **state)
+{
+	(void)state;
+	vt *t = start(24, 80, NULL);
+	for (int i = 0; i < 1000; i++) {
+		vt_resize(t, 10 + i % 40, 40 + (i * 7) % 120);
+		if (i % 50 == 0)
+			vt_pump(t, 0);
+	}
+	vt_resize(t, 24, 80);
+	vt_keys(t, "/beta<Enter>");
+	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
+	assert_true(vt_wait_gone(t, "Acme Coaching", T_WAIT));
+	quit(t);
+}
+
+/* SIGTERM restores the terminal and exits 143. */
+static void test_sigterm_restores(void **state)
+{
+	(void)state;
+	vt *t = start(24, 80, NULL);
+	assert_true(vt_altscreen(t));
+	vt_kill(t, SIGTERM);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 143);
+	assert_false(vt_altscreen(t));
+	vt_free(t);
+}
+
+/* --exit-after-paint quits by itself after a full first screen. */
+static void test_exit_after_paint(void **state)
+{
+	(void)state;
+	vt *t = start_args(24, 80, "--exit-after-paint", NULL);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* --view orgs and models, and :view switches. */
+static void test_views(void **state)
+{
+	(void)state;
+	vt *t = start_args(24, 100, "--view", "orgs");
+	assert_true(vt_wait_text(t, "Organizations", T_WAIT));
+	assert_true(header_count(t, "Organizations", "2"));
+	filter_to(t, "globex", "Globex");
+	assert_true(header_count(t, "Clients", "2"));
+	assert_true(vt_wait_text(t, "Eve Early", T_WAIT));
+	vt_keys(t, ":view models<Enter>");
+	assert_true(vt_wait_text(t, "Models", T_WAIT));
+	filter_to(t, "grow", "GROW");
+	assert_true(vt_wait_text(t, "Bob Brown", T_WAIT));
+	assert_true(vt_wait_text(t, "* Ana Alvarez", T_WAIT));
+	vt_keys(t, ":view companies<Enter>");
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	quit(t);
+}
+
+/* Group setup: the fixture database. */
+static int setup(void **state)
+{
+	(void)state;
+	conninfo = browse_fixture("h7_browse");
+	return 0;
+}
+
+/* Group teardown. */
+static int teardown(void **state)
+{
+	(void)state;
+	free(conninfo);
+	testdb_drop("h7_browse");
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_navigate_three_levels),
+	    cmocka_unit_test(test_filter),
+	    cmocka_unit_test(test_paging),
+	    cmocka_unit_test(test_help),
+	    cmocka_unit_test(test_pager_search),
+	    cmocka_unit_test(test_theme_switch),
+	    cmocka_unit_test(test_no_color),
+	    cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_resize),
+	    cmocka_unit_test(test_resize_burst),
+	    cmocka_unit_test(test_sigterm_restores),
+	    cmocka_unit_test(test_exit_after_paint),
+	    cmocka_unit_test(test_views),
+	};
+	if (getenv("TEST_FILTER"))
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
+	return cmocka_run_group_tests_name("e2e_browse", tests, setup, teardown);
+}
