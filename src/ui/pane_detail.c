@@ -31,6 +31,9 @@ typedef struct detail {
 	char copy[512];
 } detail;
 
+static void detail_add(detail *d, theme_role role, int indent, int item, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Appends one line (text is raw; sanitized here). */
 static void detail_add(detail *d, theme_role role, int indent, int item, const char *fmt, ...)
 {
