@@ -16,23 +16,23 @@
  * keeps blanks and " # "). Values must be valid UTF-8 without control
  * characters. An unknown key or bad value is reported ("FILE:LINE: reason")
  * and the line skipped; the rest applies. Parsing text is pure; only config_load() reads a file. */
-#include <stdbool.h>
-#include <stdio.h>
-
 #include "rapport/chunk.h"
 #include "rapport/cli.h"
 #include "rapport/embed.h"
 #include "rapport/keys.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+
 typedef struct config {
-	char *theme;        /* "dark" */
-	int page_size;      /* rows fetched per list page: 100 (10..10000) */
-	bool read_only;     /* start read-only (as --read-only): false */
-	char *editor;       /* NULL: $VISUAL, then $EDITOR, then "vi" */
-	bool mouse;         /* mouse support: false */
-	bool pager_wrap;    /* pager.wrap: wrap long lines: true */
-	char *search_mode;  /* search.mode: "hybrid" | "semantic" | "text" */
-	int search_limit;   /* search.limit: results per search: 50 (1..1000) */
+	char *theme;             /* "dark" */
+	int page_size;           /* rows fetched per list page: 100 (10..10000) */
+	bool read_only;          /* start read-only (as --read-only): false */
+	char *editor;            /* NULL: $VISUAL, then $EDITOR, then "vi" */
+	bool mouse;              /* mouse support: false */
+	bool pager_wrap;         /* pager.wrap: wrap long lines: true */
+	char *search_mode;       /* search.mode: "hybrid" | "semantic" | "text" */
+	int search_limit;        /* search.limit: results per search: 50 (1..1000) */
 	char *embed_provider;    /* embed.provider: "hash" | "openai" | "command" */
 	char *embed_model;       /* embed.model: NULL */
 	char *embed_base_url;    /* embed.base_url: NULL */

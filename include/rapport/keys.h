@@ -62,7 +62,7 @@ enum {
 	KEYS_MOD_SHIFT = 0x1000000,
 	KEYS_MOD_MASK = KEYS_MOD_CTRL | KEYS_MOD_META | KEYS_MOD_SHIFT,
 };
-#define KEYS_F(n) (KEYS_F0 + (n))
+#define KEYS_F(n)    (KEYS_F0 + (n))
 #define KEYS_CTRL(c) (KEYS_MOD_CTRL | (c)) /* c lowercase: KEYS_CTRL('s') */
 #define KEYS_META(c) (KEYS_MOD_META | (c))
 
@@ -96,47 +96,50 @@ typedef enum keys_ctx {
 /* X(ID, "name", contexts-bitmask, "default keys (space separated)", "help") */
 #define KEYS_COMMANDS(X)                                                                           \
 	X(QUIT, "quit", KEYS_IN(KEYS_GLOBAL), "q", "Quit rapport")                                 \
-	X(HELP, "help", KEYS_IN(KEYS_GLOBAL), "? F1", "Show this help")                             \
-	X(COMMAND, "command", KEYS_IN(KEYS_GLOBAL), ":", "Open the command line")                   \
-	X(REDRAW, "redraw", KEYS_IN(KEYS_GLOBAL), "C-l", "Redraw the whole screen")                 \
+	X(HELP, "help", KEYS_IN(KEYS_GLOBAL), "? F1", "Show this help")                            \
+	X(COMMAND, "command", KEYS_IN(KEYS_GLOBAL), ":", "Open the command line")                  \
+	X(REDRAW, "redraw", KEYS_IN(KEYS_GLOBAL), "C-l", "Redraw the whole screen")                \
 	X(CANCEL, "cancel", KEYS_IN(KEYS_GLOBAL), "C-c", "Cancel the running query")               \
-	X(SUSPEND, "suspend", KEYS_IN(KEYS_GLOBAL), "C-z", "Suspend rapport (fg resumes)")          \
-	X(DOWN, "down", KEYS_IN(KEYS_GLOBAL), "j Down", "Move down one row")                        \
-	X(UP, "up", KEYS_IN(KEYS_GLOBAL), "k Up", "Move up one row")                                \
-	X(OPEN, "open", KEYS_IN(KEYS_GLOBAL), "l Enter Right", "Open the selection / go deeper")    \
-	X(BACK, "back", KEYS_IN(KEYS_GLOBAL), "h Esc Left", "Go back / close / clear the filter")   \
-	X(FIRST, "first", KEYS_IN(KEYS_GLOBAL), "g Home", "Go to the first row")                    \
-	X(LAST, "last", KEYS_IN(KEYS_GLOBAL), "G End", "Go to the last row")                        \
-	X(PAGE_UP, "page-up", KEYS_IN(KEYS_GLOBAL), "PgUp C-b", "Scroll up one page")               \
-	X(PAGE_DOWN, "page-down", KEYS_IN(KEYS_GLOBAL), "PgDn C-f", "Scroll down one page")         \
-	X(NEXT_PANE, "next-pane", KEYS_IN(KEYS_GLOBAL), "Tab", "Focus the next pane")               \
-	X(PREV_PANE, "prev-pane", KEYS_IN(KEYS_GLOBAL), "S-Tab", "Focus the previous pane")         \
-	X(SEARCH_ALL, "search-all", KEYS_IN(KEYS_GLOBAL), "S", "Search all transcripts")            \
-	X(COPY, "copy", KEYS_IN(KEYS_GLOBAL), "y", "Copy the selected value to the clipboard (OSC 52)") \
-	X(FILTER, "filter", KEYS_IN(KEYS_LIST), "/", "Filter the focused list (name, email, slug)") \
+	X(SUSPEND, "suspend", KEYS_IN(KEYS_GLOBAL), "C-z", "Suspend rapport (fg resumes)")         \
+	X(DOWN, "down", KEYS_IN(KEYS_GLOBAL), "j Down", "Move down one row")                       \
+	X(UP, "up", KEYS_IN(KEYS_GLOBAL), "k Up", "Move up one row")                               \
+	X(OPEN, "open", KEYS_IN(KEYS_GLOBAL), "l Enter Right", "Open the selection / go deeper")   \
+	X(BACK, "back", KEYS_IN(KEYS_GLOBAL), "h Esc Left", "Go back / close / clear the filter")  \
+	X(FIRST, "first", KEYS_IN(KEYS_GLOBAL), "g Home", "Go to the first row")                   \
+	X(LAST, "last", KEYS_IN(KEYS_GLOBAL), "G End", "Go to the last row")                       \
+	X(PAGE_UP, "page-up", KEYS_IN(KEYS_GLOBAL), "PgUp C-b", "Scroll up one page")              \
+	X(PAGE_DOWN, "page-down", KEYS_IN(KEYS_GLOBAL), "PgDn C-f", "Scroll down one page")        \
+	X(NEXT_PANE, "next-pane", KEYS_IN(KEYS_GLOBAL), "Tab", "Focus the next pane")              \
+	X(PREV_PANE, "prev-pane", KEYS_IN(KEYS_GLOBAL), "S-Tab", "Focus the previous pane")        \
+	X(SEARCH_ALL, "search-all", KEYS_IN(KEYS_GLOBAL), "S", "Search all transcripts")           \
+	X(COPY, "copy", KEYS_IN(KEYS_GLOBAL), "y",                                                 \
+	  "Copy the selected value to the clipboard (OSC 52)")                                     \
+	X(FILTER, "filter", KEYS_IN(KEYS_LIST), "/",                                               \
+	  "Filter the focused list (name, email, slug)")                                           \
 	X(SEARCH_SCOPED, "search-scoped", KEYS_IN(KEYS_LIST), "s",                                 \
 	  "Search transcripts within the selection")                                               \
 	X(EDIT, "edit", KEYS_IN(KEYS_LIST), "e", "Edit the selected record")                       \
-	X(NEW, "new", KEYS_IN(KEYS_LIST), "n", "Create a record in the focused list")               \
-	X(DELETE, "delete", KEYS_IN(KEYS_LIST), "d", "Delete the selected record (asks first)")     \
-	X(UNDO_SAVE, "undo-save", KEYS_IN(KEYS_LIST) | KEYS_IN(KEYS_FORM), "u",                     \
+	X(NEW, "new", KEYS_IN(KEYS_LIST), "n", "Create a record in the focused list")              \
+	X(DELETE, "delete", KEYS_IN(KEYS_LIST), "d", "Delete the selected record (asks first)")    \
+	X(UNDO_SAVE, "undo-save", KEYS_IN(KEYS_LIST) | KEYS_IN(KEYS_FORM), "u",                    \
 	  "Undo the last save of this record")                                                     \
 	X(FIND, "find", KEYS_IN(KEYS_PAGER), "/", "Find text in the pager")                        \
-	X(NEXT_MATCH, "next-match", KEYS_IN(KEYS_PAGER), "n", "Go to the next match")               \
-	X(PREV_MATCH, "prev-match", KEYS_IN(KEYS_PAGER), "N", "Go to the previous match")           \
-	X(TOGGLE_WRAP, "toggle-wrap", KEYS_IN(KEYS_PAGER), "w", "Toggle line wrapping")             \
+	X(NEXT_MATCH, "next-match", KEYS_IN(KEYS_PAGER), "n", "Go to the next match")              \
+	X(PREV_MATCH, "prev-match", KEYS_IN(KEYS_PAGER), "N", "Go to the previous match")          \
+	X(TOGGLE_WRAP, "toggle-wrap", KEYS_IN(KEYS_PAGER), "w", "Toggle line wrapping")            \
 	X(SAVE, "save", KEYS_IN(KEYS_FORM), "C-s", "Validate and save the record")                 \
 	X(EXTERNAL_EDITOR, "external-editor", KEYS_IN(KEYS_FORM), "E",                             \
 	  "Edit the metadata as JSON in $VISUAL/$EDITOR")                                          \
 	X(RAW_JSON, "raw-json", KEYS_IN(KEYS_FORM), "R", "Toggle raw JSON mode")                   \
-	X(TOGGLE, "toggle", KEYS_IN(KEYS_FORM), "Space", "Toggle a boolean / pick an enum value")   \
+	X(TOGGLE, "toggle", KEYS_IN(KEYS_FORM), "Space", "Toggle a boolean / pick an enum value")  \
 	X(ADD_KEY, "add", KEYS_IN(KEYS_FORM), "a", "Add a key or list item")                       \
 	X(REMOVE_KEY, "remove", KEYS_IN(KEYS_FORM), "x", "Remove the selected key or list item")   \
-	X(MOVE_ITEM_UP, "move-up", KEYS_IN(KEYS_FORM), "K", "Move the selected list item up")       \
-	X(MOVE_ITEM_DOWN, "move-down", KEYS_IN(KEYS_FORM), "J", "Move the selected list item down") \
-	X(MORE_LIKE, "more-like-this", KEYS_IN(KEYS_SEARCH), "m",                                 \
+	X(MOVE_ITEM_UP, "move-up", KEYS_IN(KEYS_FORM), "K", "Move the selected list item up")      \
+	X(MOVE_ITEM_DOWN, "move-down", KEYS_IN(KEYS_FORM), "J",                                    \
+	  "Move the selected list item down")                                                      \
+	X(MORE_LIKE, "more-like-this", KEYS_IN(KEYS_SEARCH), "m",                                  \
 	  "Find passages like the selected result")                                                \
-	X(JUMP, "jump", KEYS_IN(KEYS_SEARCH), "o", "Jump to the result's client in the hierarchy")  \
+	X(JUMP, "jump", KEYS_IN(KEYS_SEARCH), "o", "Jump to the result's client in the hierarchy") \
 	X(SEARCH_MODE, "search-mode", KEYS_IN(KEYS_SEARCH), "C-t",                                 \
 	  "Cycle search mode: hybrid, semantic, text")                                             \
 	X(SEARCH_EDIT, "search-edit", KEYS_IN(KEYS_SEARCH), "/", "Edit the search query")
@@ -146,7 +149,7 @@ typedef enum keys_cmd {
 #define KEYS_X_ENUM(id, name, ctx, keys, help) KEYS_CMD_##id,
 	KEYS_COMMANDS(KEYS_X_ENUM)
 #undef KEYS_X_ENUM
-	KEYS_CMD_COUNT
+	    KEYS_CMD_COUNT
 } keys_cmd;
 
 typedef struct keys_command {

@@ -51,7 +51,7 @@ typedef enum theme_role {
 #define THEME_X_ENUM(id, name, parent) THEME_##id,
 	THEME_ROLES(THEME_X_ENUM)
 #undef THEME_X_ENUM
-	THEME_ROLE_COUNT
+	    THEME_ROLE_COUNT
 } theme_role;
 
 /* Attribute bits of theme_style.attrs. */

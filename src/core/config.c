@@ -1,5 +1,10 @@
 /* The user's configuration file: defaults, `key = value` parsing, bind and
  * unbind lines, and printing the effective configuration (rapport/config.h). */
+#include "rapport/config.h"
+
+#include "rapport/text.h"
+#include "rapport/theme.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -8,10 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rapport/config.h"
-#include "rapport/text.h"
-#include "rapport/theme.h"
-
 enum config_type { CONFIG_STR, CONFIG_OPT_STR, CONFIG_INT, CONFIG_BOOL, CONFIG_ENUM };
 
 /* One setting: file key, type, where it lives in struct config, limits. */
@@ -19,9 +20,9 @@ struct config_key {
 	const char *name;
 	enum config_type type;
 	size_t off;
-	long min, max;          /* CONFIG_INT */
+	long min, max;             /* CONFIG_INT */
 	const char *const *one_of; /* CONFIG_ENUM: NULL-terminated */
-	const char *def;        /* default, as file text; NULL: unset */
+	const char *def;           /* default, as file text; NULL: unset */
 };
 
 static const char *const config_modes[] = {"hybrid", "semantic", "text", NULL};
@@ -50,7 +51,7 @@ static const struct config_key config_keys[] = {
 
 /* Formats a reason into err and returns -1. */
 __attribute__((format(printf, 3, 4))) static int config_fail(char *err, size_t errsz,
-							     const char *fmt, ...)
+                                                             const char *fmt, ...)
 {
 	va_list ap;
 	if (err && errsz) {
@@ -94,7 +95,7 @@ static int config_int(const struct config_key *k, const char *v, int *out, char 
 		return config_fail(err, errsz, "%s wants a whole number, not '%.40s'", k->name, v);
 	if (n < k->min || n > k->max)
 		return config_fail(err, errsz, "%s must be between %ld and %ld", k->name, k->min,
-				   k->max);
+		                   k->max);
 	*out = (int)n;
 	return 0;
 }
@@ -109,12 +110,14 @@ static int config_check_str(const struct config_key *k, const char *v, char *err
 		for (const char *p = v; ok && *p; p++)
 			ok = isalnum((unsigned char)*p) || *p == '_';
 		if (!ok)
-			return config_fail(err, errsz, "embed.api_key_env names an environment "
-						       "variable (letters, digits, '_')");
+			return config_fail(err, errsz,
+			                   "embed.api_key_env names an environment "
+			                   "variable (letters, digits, '_')");
 	}
 	if (strcmp(k->name, "embed.base_url") == 0 && strncmp(v, "http://", 7) != 0 &&
 	    strncmp(v, "https://", 8) != 0)
-		return config_fail(err, errsz, "embed.base_url must start with http:// or https://");
+		return config_fail(err, errsz,
+		                   "embed.base_url must start with http:// or https://");
 	return 0;
 }
 
@@ -131,7 +134,7 @@ static int config_store_str(char **slot, const char *v, char *err, size_t errsz)
 
 /* Sets a string or enum setting. */
 static int config_set_str(config *c, const struct config_key *k, const char *v, char *err,
-			  size_t errsz)
+                          size_t errsz)
 {
 	char **slot = (char **)((char *)c + k->off);
 	if (!*v && k->type == CONFIG_OPT_STR)
@@ -144,9 +147,10 @@ static int config_set_str(config *c, const struct config_key *k, const char *v, 
 				return config_store_str(slot, v, err, errsz);
 		char opts[128] = "";
 		for (size_t i = 0; k->one_of[i]; i++)
-			snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%s%s", i ? ", " : "",
-				 k->one_of[i]);
-		return config_fail(err, errsz, "%s must be one of %s, not '%.40s'", k->name, opts, v);
+			snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%s%s",
+			         i ? ", " : "", k->one_of[i]);
+		return config_fail(err, errsz, "%s must be one of %s, not '%.40s'", k->name, opts,
+		                   v);
 	}
 	if (config_check_str(k, v, err, errsz))
 		return -1;
@@ -166,7 +170,8 @@ int config_set(config *c, const char *key, const char *value, char *err, size_t 
 	if (k->type == CONFIG_BOOL) {
 		bool b;
 		if (!config_bool(value, &b))
-			return config_fail(err, errsz, "%s wants true or false, not '%.40s'", key, value);
+			return config_fail(err, errsz, "%s wants true or false, not '%.40s'", key,
+			                   value);
 		*(bool *)((char *)c + k->off) = b;
 		return 0;
 	}
@@ -181,7 +186,8 @@ config *config_new(void)
 	if (!c)
 		return NULL;
 	for (size_t i = 0; i < CONFIG_NKEYS; i++)
-		if (config_keys[i].def && config_set(c, config_keys[i].name, config_keys[i].def, NULL, 0))
+		if (config_keys[i].def &&
+		    config_set(c, config_keys[i].name, config_keys[i].def, NULL, 0))
 			goto fail;
 	if (!(c->keys = keys_table_new()))
 		goto fail;
@@ -305,9 +311,10 @@ int config_parse(config *c, const char *text, const char *source, char **errors)
 	}
 	if (c->chunk_overlap >= c->chunk_target) {
 		bad++;
-		snprintf(err, sizeof err, "chunk.overlap (%d) must be smaller than chunk.target (%d); "
-					  "using %d",
-			 c->chunk_overlap, c->chunk_target, c->chunk_target / 6);
+		snprintf(err, sizeof err,
+		         "chunk.overlap (%d) must be smaller than chunk.target (%d); "
+		         "using %d",
+		         c->chunk_overlap, c->chunk_target, c->chunk_target / 6);
 		if (errors)
 			text_diag_add(errors, source, overlap_line, err);
 		c->chunk_overlap = c->chunk_target / 6;
@@ -347,7 +354,8 @@ static char *config_read_file(const char *path, char *err, size_t errsz)
 	if (!(buf = malloc(cap + 1))) {
 		config_fail(err, errsz, "out of memory");
 	} else if ((len = fread(buf, 1, cap + 1, f)) > cap || ferror(f)) {
-		config_fail(err, errsz, "%s: %s", path, ferror(f) ? strerror(errno) : "larger than 1 MiB");
+		config_fail(err, errsz, "%s: %s", path,
+		            ferror(f) ? strerror(errno) : "larger than 1 MiB");
 		free(buf);
 		buf = NULL;
 	} else {
@@ -471,6 +479,19 @@ void config_write(const config *c, FILE *out)
 	keys_write_config(c->keys, out);
 }
 
+/* Warns on stderr when the configured theme cannot be loaded or has bad lines. */
+static void config_check_theme(const config *c)
+{
+	char *errors = NULL;
+	theme *t = theme_load(c->theme, &errors);
+	if (errors)
+		fputs(errors, stderr);
+	if (!t)
+		fputs("rapport: the browser would use the default theme\n", stderr);
+	theme_free(t);
+	free(errors);
+}
+
 int config_print_effective(const rapport_globals *g, FILE *out)
 {
 	config *c = config_new();
@@ -488,6 +509,7 @@ int config_print_effective(const rapport_globals *g, FILE *out)
 		return EXIT_FAIL;
 	}
 	config_apply_globals(c, g);
+	config_check_theme(c);
 	char *src = text_sanitize(c->source ? c->source : "(defaults, no config file)", (size_t)-1);
 	fprintf(out, "# rapport effective configuration; from: %s\n", src ? src : "?");
 	free(src);

@@ -1,25 +1,28 @@
 /* Named commands, key strings and the binding table (see rapport/keys.h). */
+#include "rapport/keys.h"
+
+#include "rapport/text.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "rapport/keys.h"
-#include "rapport/text.h"
-
-static const keys_command keys_commands[] = {
-    {KEYS_CMD_NONE, NULL, 0, NULL, NULL},
+static const keys_command keys_commands[] = {{KEYS_CMD_NONE, NULL, 0, NULL, NULL},
 #define KEYS_X_ROW(id, name, ctx, keys, help) {KEYS_CMD_##id, name, ctx, keys, help},
-    KEYS_COMMANDS(KEYS_X_ROW)
+                                             KEYS_COMMANDS(KEYS_X_ROW)
 #undef KEYS_X_ROW
 };
 
 static const char *const keys_ctx_names[KEYS_NCTX] = {"global", "list", "pager", "form", "search"};
 
 static const char *const keys_ctx_titles[KEYS_NCTX] = {
-    "Everywhere", "Hierarchy lists and detail", "Pager (data items, transcripts)",
-    "Metadata form (when not typing into a field)", "Search results (when not typing the query)",
+    "Everywhere",
+    "Hierarchy lists and detail",
+    "Pager (data items, transcripts)",
+    "Metadata form (when not typing into a field)",
+    "Search results (when not typing the query)",
 };
 
 /* Names of special keys; the first spelling of each code is canonical. */
@@ -27,30 +30,18 @@ static const struct keys_name {
 	const char *name;
 	int key;
 } keys_names[] = {
-    {"Space", ' '},
-    {"Enter", KEYS_ENTER},
-    {"Return", KEYS_ENTER},
-    {"RET", KEYS_ENTER},
-    {"Esc", KEYS_ESC},
-    {"Escape", KEYS_ESC},
-    {"Tab", KEYS_TAB},
-    {"Backspace", KEYS_BACKSPACE},
-    {"BS", KEYS_BACKSPACE},
-    {"Delete", KEYS_DELETE},
-    {"Del", KEYS_DELETE},
-    {"Insert", KEYS_INSERT},
-    {"Ins", KEYS_INSERT},
-    {"Up", KEYS_UP},
-    {"Down", KEYS_DOWN},
-    {"Left", KEYS_LEFT},
-    {"Right", KEYS_RIGHT},
-    {"Home", KEYS_HOME},
-    {"End", KEYS_END},
-    {"PgUp", KEYS_PGUP},
-    {"PageUp", KEYS_PGUP},
-    {"PPage", KEYS_PGUP},
-    {"PgDn", KEYS_PGDN},
-    {"PageDown", KEYS_PGDN},
+    {"Space", ' '},         {"Enter", KEYS_ENTER},
+    {"Return", KEYS_ENTER}, {"RET", KEYS_ENTER},
+    {"Esc", KEYS_ESC},      {"Escape", KEYS_ESC},
+    {"Tab", KEYS_TAB},      {"Backspace", KEYS_BACKSPACE},
+    {"BS", KEYS_BACKSPACE}, {"Delete", KEYS_DELETE},
+    {"Del", KEYS_DELETE},   {"Insert", KEYS_INSERT},
+    {"Ins", KEYS_INSERT},   {"Up", KEYS_UP},
+    {"Down", KEYS_DOWN},    {"Left", KEYS_LEFT},
+    {"Right", KEYS_RIGHT},  {"Home", KEYS_HOME},
+    {"End", KEYS_END},      {"PgUp", KEYS_PGUP},
+    {"PageUp", KEYS_PGUP},  {"PPage", KEYS_PGUP},
+    {"PgDn", KEYS_PGDN},    {"PageDown", KEYS_PGDN},
     {"NPage", KEYS_PGDN},
 };
 
@@ -165,8 +156,8 @@ static bool keys_take_prefix(const char **s, int *mods)
 		const char *p;
 		int mod;
 	} prefixes[] = {
-	    {"C-", KEYS_MOD_CTRL},    {"Ctrl-", KEYS_MOD_CTRL}, {"M-", KEYS_MOD_META},
-	    {"Alt-", KEYS_MOD_META},  {"Meta-", KEYS_MOD_META}, {"S-", KEYS_MOD_SHIFT},
+	    {"C-", KEYS_MOD_CTRL},      {"Ctrl-", KEYS_MOD_CTRL}, {"M-", KEYS_MOD_META},
+	    {"Alt-", KEYS_MOD_META},    {"Meta-", KEYS_MOD_META}, {"S-", KEYS_MOD_SHIFT},
 	    {"Shift-", KEYS_MOD_SHIFT},
 	};
 	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
@@ -210,10 +201,10 @@ static int keys_combine(int mods, int base)
 		if (base == '@')
 			base = ' ';
 		int alias = base == 'm' || base == 'j' ? KEYS_ENTER
-			    : base == 'i'               ? KEYS_TAB
-			    : base == '['               ? KEYS_ESC
-			    : base == 'h'               ? KEYS_BACKSPACE
-						       : 0;
+		            : base == 'i'              ? KEYS_TAB
+		            : base == '['              ? KEYS_ESC
+		            : base == 'h'              ? KEYS_BACKSPACE
+		                                       : 0;
 		if (alias) {
 			mods &= ~KEYS_MOD_CTRL;
 			base = alias;
@@ -281,7 +272,7 @@ int keys_format(int key, char *buf, size_t bufsz)
 	if (!keys_valid(key))
 		return -1;
 	snprintf(tmp, sizeof tmp, "%s%s%s", (key & KEYS_MOD_CTRL) ? "C-" : "",
-		 (key & KEYS_MOD_META) ? "M-" : "", (key & KEYS_MOD_SHIFT) ? "S-" : "");
+	         (key & KEYS_MOD_META) ? "M-" : "", (key & KEYS_MOD_SHIFT) ? "S-" : "");
 	size_t pre = strlen(tmp);
 	keys_format_base(key & ~KEYS_MOD_MASK, tmp + pre, sizeof tmp - pre);
 	return snprintf(buf, bufsz, "%s", tmp);
@@ -328,7 +319,8 @@ int keys_unbind(keys_table *t, int ctx, int key)
 		long i = keys_find(t, (keys_ctx)c, key);
 		if (i < 0)
 			continue;
-		memmove(&t->b[c][i], &t->b[c][i + 1], (t->n[c] - (size_t)i - 1) * sizeof t->b[c][0]);
+		memmove(&t->b[c][i], &t->b[c][i + 1],
+		        (t->n[c] - (size_t)i - 1) * sizeof t->b[c][0]);
 		t->n[c]--;
 		removed++;
 	}
@@ -432,7 +424,8 @@ size_t keys_describe(const keys_table *t, keys_ctx ctx, keys_cmd cmd, char *buf,
 		if (t->b[ctx][i].cmd != cmd)
 			continue;
 		keys_format(t->b[ctx][i].key, k, sizeof k);
-		int n = snprintf(buf + len, bufsz > len ? bufsz - len : 0, "%s%s", len ? ", " : "", k);
+		int n =
+		    snprintf(buf + len, bufsz > len ? bufsz - len : 0, "%s%s", len ? ", " : "", k);
 		if (n < 0 || len + (size_t)n >= bufsz) {
 			if (bufsz)
 				buf[len] = '\0';
@@ -466,8 +459,8 @@ static int keys_split(const char *line, char *buf, size_t bufsz, char **words, i
 }
 
 /* Sets err to a formatted reason and returns -1. */
-__attribute__((format(printf, 3, 4))) static int keys_fail(char *err, size_t errsz,
-							   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int keys_fail(char *err, size_t errsz, const char *fmt,
+                                                           ...)
 {
 	va_list ap;
 	if (err && errsz) {
@@ -485,8 +478,9 @@ static int keys_apply_bind(keys_table *t, char **w, int n, char *err, size_t err
 	if (n != 3 && n != 4)
 		return keys_fail(err, errsz, "%s", "bind takes [CONTEXT] KEY COMMAND");
 	if (n == 4 && (ctx = keys_ctx_by_name(w[1])) < 0)
-		return keys_fail(err, errsz, "unknown context '%.40s' (global, list, pager, form, search)",
-				 w[1]);
+		return keys_fail(err, errsz,
+		                 "unknown context '%.40s' (global, list, pager, form, search)",
+		                 w[1]);
 	if (keys_parse(w[n - 2], &key) != 0)
 		return keys_fail(err, errsz, "not a key: '%.40s'", w[n - 2]);
 	keys_cmd cmd = keys_command_by_name(w[n - 1]);
@@ -495,7 +489,7 @@ static int keys_apply_bind(keys_table *t, char **w, int n, char *err, size_t err
 		return keys_fail(err, errsz, "unknown command '%.40s'", w[n - 1]);
 	if (ctx >= 0 && !(c->contexts & KEYS_IN(ctx)) && !(c->contexts & KEYS_IN(KEYS_GLOBAL)))
 		return keys_fail(err, errsz, "command '%.40s' does not apply in that context",
-				 c->name);
+		                 c->name);
 	keys_table *copy = keys_table_dup(t);
 	if (!copy)
 		return keys_fail(err, errsz, "%s", "out of memory");
@@ -520,8 +514,9 @@ static int keys_apply_unbind(keys_table *t, char **w, int n, char *err, size_t e
 	if (n != 2 && n != 3)
 		return keys_fail(err, errsz, "%s", "unbind takes [CONTEXT] KEY");
 	if (n == 3 && (ctx = keys_ctx_by_name(w[1])) < 0)
-		return keys_fail(err, errsz, "unknown context '%.40s' (global, list, pager, form, search)",
-				 w[1]);
+		return keys_fail(err, errsz,
+		                 "unknown context '%.40s' (global, list, pager, form, search)",
+		                 w[1]);
 	if (keys_parse(w[n - 1], &key) != 0)
 		return keys_fail(err, errsz, "not a key: '%.40s'", w[n - 1]);
 	keys_unbind(t, ctx, key);
@@ -588,7 +583,7 @@ void keys_write_config(const keys_table *t, FILE *out)
 				continue;
 			keys_format(t->b[c][i].key, k, sizeof k);
 			fprintf(out, "bind %s %s %s\n", keys_ctx_names[c], k,
-				keys_commands[t->b[c][i].cmd].name);
+			        keys_commands[t->b[c][i].cmd].name);
 		}
 done:
 	keys_table_free(d);
@@ -597,13 +592,14 @@ done:
 /* Appends one help line for cmd (keys bound in ctx, minus those that the
  * pane context shadow overrides) to the growing text *s. */
 static bool keys_help_add(const keys_table *t, keys_ctx ctx, keys_ctx shadow, keys_cmd cmd,
-			  char **s, size_t *len)
+                          char **s, size_t *len)
 {
 	char k[256] = "";
 	size_t kl = 0;
 	for (size_t i = 0; i < t->n[ctx]; i++) {
 		char one[48];
-		if (t->b[ctx][i].cmd != cmd || (shadow != ctx && keys_find(t, shadow, t->b[ctx][i].key) >= 0))
+		if (t->b[ctx][i].cmd != cmd ||
+		    (shadow != ctx && keys_find(t, shadow, t->b[ctx][i].key) >= 0))
 			continue;
 		keys_format(t->b[ctx][i].key, one, sizeof one);
 		if (kl + strlen(one) + 3 < sizeof k)
@@ -660,7 +656,7 @@ static void keys_md_key(FILE *out, const char *k)
 static void keys_md_context(FILE *out, const keys_table *d, keys_ctx ctx)
 {
 	fprintf(out, "## %s (`%s`)\n\n| Keys | Command | What it does |\n|---|---|---|\n",
-		keys_ctx_titles[ctx], keys_ctx_names[ctx]);
+	        keys_ctx_titles[ctx], keys_ctx_names[ctx]);
 	for (int i = 1; i < KEYS_CMD_COUNT; i++) {
 		int keys[16];
 		if (!(keys_commands[i].contexts & KEYS_IN(ctx)))

@@ -1,33 +1,34 @@
 /* URL slugs from display names: transliteration of Latin-1 and Latin
  * Extended-A, lowercasing, hyphenation and uniqueness suffixes (rapport/slug.h). */
+#include "rapport/slug.h"
+
+#include "rapport/text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rapport/slug.h"
-#include "rapport/text.h"
-
 #define SLUG_TAB_FIRST 0xA0
-#define SLUG_TAB_LAST 0x17F
+#define SLUG_TAB_LAST  0x17F
 
 /* ASCII spelling of U+00A0..U+017F (letters only; NULL: not a letter).
  * Generated with Python's unicodedata: NFKD without marks, plus ß→ss, æ→ae,
  * ø→o, ð→d, þ→th, ł→l, đ→d, ħ→h, ı→i, œ→oe, ŋ→ng, ŧ→t, ſ→s, µ→u. */
 static const char *const slug_latin[SLUG_TAB_LAST - SLUG_TAB_FIRST + 1] = {
-	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "a", NULL, NULL, NULL, NULL,
-	NULL, NULL, NULL, NULL, NULL, NULL, "u", NULL, NULL, NULL, NULL, "o", NULL, NULL, NULL,
-	NULL, NULL, "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",
-	"i", "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss",
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d",
-	"n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y", "a", "a",
-	"a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d", "d", "d", "e",
-	"e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g", "g", "g", "g", "g",
-	"h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i", "i", "i", "ij", "ij", "j",
-	"j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l", "l", "l", "l", "n", "n", "n",
-	"n", "n", "n", "n", "ng", "ng", "o", "o", "o", "o", "o", "o", "oe", "oe", "r", "r", "r",
-	"r", "r", "r", "s", "s", "s", "s", "s", "s", "s", "s", "t", "t", "t", "t", "t", "t",
-	"u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "w", "w", "y", "y", "y",
-	"z", "z", "z", "z", "z", "z", "s",
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "a",  NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, NULL, NULL, "u",  NULL, NULL, NULL, NULL, "o",  NULL, NULL, NULL, NULL, NULL,
+    "a",  "a",  "a",  "a",  "a",  "a",  "ae", "c",  "e",  "e",  "e",  "e",  "i",  "i",  "i",  "i",
+    "d",  "n",  "o",  "o",  "o",  "o",  "o",  NULL, "o",  "u",  "u",  "u",  "u",  "y",  "th", "ss",
+    "a",  "a",  "a",  "a",  "a",  "a",  "ae", "c",  "e",  "e",  "e",  "e",  "i",  "i",  "i",  "i",
+    "d",  "n",  "o",  "o",  "o",  "o",  "o",  NULL, "o",  "u",  "u",  "u",  "u",  "y",  "th", "y",
+    "a",  "a",  "a",  "a",  "a",  "a",  "c",  "c",  "c",  "c",  "c",  "c",  "c",  "c",  "d",  "d",
+    "d",  "d",  "e",  "e",  "e",  "e",  "e",  "e",  "e",  "e",  "e",  "e",  "g",  "g",  "g",  "g",
+    "g",  "g",  "g",  "g",  "h",  "h",  "h",  "h",  "i",  "i",  "i",  "i",  "i",  "i",  "i",  "i",
+    "i",  "i",  "ij", "ij", "j",  "j",  "k",  "k",  "k",  "l",  "l",  "l",  "l",  "l",  "l",  "l",
+    "l",  "l",  "l",  "n",  "n",  "n",  "n",  "n",  "n",  "n",  "ng", "ng", "o",  "o",  "o",  "o",
+    "o",  "o",  "oe", "oe", "r",  "r",  "r",  "r",  "r",  "r",  "s",  "s",  "s",  "s",  "s",  "s",
+    "s",  "s",  "t",  "t",  "t",  "t",  "t",  "t",  "u",  "u",  "u",  "u",  "u",  "u",  "u",  "u",
+    "u",  "u",  "u",  "u",  "w",  "w",  "y",  "y",  "y",  "z",  "z",  "z",  "z",  "z",  "z",  "s",
 };
 
 /* The ASCII letters/digits for code point cp, or NULL for a separator. */

@@ -1,5 +1,10 @@
 /* Colour themes: parsing theme files, inheritance, lookup by name, and
  * resolving semantic roles for 8/16/256-colour and monochrome terminals. */
+#include "rapport/theme.h"
+
+#include "rapport/embedded.h"
+#include "rapport/text.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
@@ -8,11 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rapport/embedded.h"
-#include "rapport/text.h"
-#include "rapport/theme.h"
-
-#define THEME_RGB 0x1000000 /* colour value flag: the low 24 bits are #rrggbb */
+#define THEME_RGB       0x1000000 /* colour value flag: the low 24 bits are #rrggbb */
 #define THEME_MAX_DEPTH 8
 
 /* One role as the file gives it: colours are -1 (default), 0-255 or RGB. */
@@ -73,9 +74,9 @@ static const struct {
 };
 
 static const char *const theme_color_names[16] = {
-    "black",        "red",          "green",          "yellow",      "blue",
-    "magenta",      "cyan",         "white",          "bright_black", "bright_red",
-    "bright_green", "bright_yellow", "bright_blue",   "bright_magenta", "bright_cyan",
+    "black",        "red",           "green",       "yellow",         "blue",
+    "magenta",      "cyan",          "white",       "bright_black",   "bright_red",
+    "bright_green", "bright_yellow", "bright_blue", "bright_magenta", "bright_cyan",
     "bright_white",
 };
 
@@ -83,15 +84,15 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } theme_attr_names[] = {
-    {"bold", THEME_BOLD},   {"underline", THEME_UNDERLINE}, {"reverse", THEME_REVERSE},
-    {"dim", THEME_DIM},     {"italic", THEME_ITALIC},       {"none", 0},
+    {"bold", THEME_BOLD}, {"underline", THEME_UNDERLINE}, {"reverse", THEME_REVERSE},
+    {"dim", THEME_DIM},   {"italic", THEME_ITALIC},       {"none", 0},
 };
 
 /* xterm's default RGB for the 16 ANSI colours. */
 static const unsigned char theme_ansi_rgb[16][3] = {
-    {0, 0, 0},       {205, 0, 0},   {0, 205, 0},   {205, 205, 0}, {0, 0, 238},     {205, 0, 205},
-    {0, 205, 205},   {229, 229, 229}, {127, 127, 127}, {255, 0, 0}, {0, 255, 0},   {255, 255, 0},
-    {92, 92, 255},   {255, 0, 255}, {0, 255, 255}, {255, 255, 255},
+    {0, 0, 0},     {205, 0, 0},     {0, 205, 0},     {205, 205, 0},   {0, 0, 238}, {205, 0, 205},
+    {0, 205, 205}, {229, 229, 229}, {127, 127, 127}, {255, 0, 0},     {0, 255, 0}, {255, 255, 0},
+    {92, 92, 255}, {255, 0, 255},   {0, 255, 255},   {255, 255, 255},
 };
 
 static const unsigned char theme_cube[6] = {0, 95, 135, 175, 215, 255};
@@ -185,7 +186,8 @@ int theme_256_to_16(int idx)
 	for (int i = 1; i < 3; i++)
 		max = l[i] > max ? l[i] : max, min = l[i] < min ? l[i] : min;
 	if (max - min <= 1) /* nearly grey */
-		return theme_grey_to_16((theme_cube[l[0]] + theme_cube[l[1]] + theme_cube[l[2]]) / 3);
+		return theme_grey_to_16((theme_cube[l[0]] + theme_cube[l[1]] + theme_cube[l[2]]) /
+		                        3);
 	/* hue from the channels that dominate, brightness from the strongest */
 	int c = (l[0] * 2 > max) | (l[1] * 2 > max) << 1 | (l[2] * 2 > max) << 2;
 	return c + (max >= 4 ? 8 : 0);
@@ -220,7 +222,8 @@ static bool theme_parse_color(const char *w, int *c)
 		*c = THEME_RGB | (int)strtol(w + 1, NULL, 16);
 		return true;
 	}
-	if (isdigit((unsigned char)w[0]) && strlen(w) <= 3 && strspn(w, "0123456789") == strlen(w)) {
+	if (isdigit((unsigned char)w[0]) && strlen(w) <= 3 &&
+	    strspn(w, "0123456789") == strlen(w)) {
 		int n = atoi(w);
 		if (n <= 255) {
 			*c = n;
@@ -246,9 +249,8 @@ static int theme_degrade(int c, int colors)
 /* ---- parsing -------------------------------------------------------------------- */
 
 /* Formats one diagnostic into *errors and counts it. */
-__attribute__((format(printf, 5, 6))) static void theme_report(char **errors, int *nerr,
-								const char *name, int line,
-								const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+theme_report(char **errors, int *nerr, const char *name, int line, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -298,7 +300,7 @@ static int theme_words(char *line, char **w, int max)
 
 /* Parses "FG [BG] [ATTR]..." into spec; returns NULL or a reason. */
 static const char *theme_parse_style(char **w, int n, struct theme_spec *spec, char *why,
-				     size_t whysz)
+                                     size_t whysz)
 {
 	struct theme_spec s = {true, THEME_COLOR_DEFAULT, THEME_COLOR_DEFAULT, 0};
 	int i = 0;
@@ -490,7 +492,7 @@ struct theme_link {
 
 /* Loads name (user file unless builtin_only), following `inherit`. */
 static theme *theme_load_chain(const char *name, bool builtin_only, struct theme_link *chain,
-			       int depth, int *nerr, char **errors)
+                               int depth, int *nerr, char **errors)
 {
 	char *user = builtin_only ? NULL : theme_read_user(name);
 	const char *text = user ? user : theme_builtin_text(name);
@@ -504,7 +506,8 @@ static theme *theme_load_chain(const char *name, bool builtin_only, struct theme
 	free(user);
 	*nerr += bad;
 	if (msgs && errors) {
-		char *joined = *errors ? realloc(*errors, strlen(*errors) + strlen(msgs) + 1) : NULL;
+		char *joined =
+		    *errors ? realloc(*errors, strlen(*errors) + strlen(msgs) + 1) : NULL;
 		if (joined)
 			strcat(joined, msgs), *errors = joined, free(msgs);
 		else if (!*errors)
@@ -526,7 +529,7 @@ static theme *theme_load_chain(const char *name, bool builtin_only, struct theme
 	if (depth + 1 >= THEME_MAX_DEPTH ||
 	    (in_chain && (builtin || !theme_builtin_text(t->inherit)))) {
 		theme_report(errors, nerr, name, 0, "inherit %s: cycle or too deep, ignored",
-			     t->inherit);
+		             t->inherit);
 		return t;
 	}
 	/* a user theme may inherit the compiled-in theme of the same name */
@@ -647,7 +650,7 @@ static const theme *theme_default(void)
 	if (!tried) {
 		tried = true;
 		def = theme_parse(THEME_DEFAULT_NAME, theme_builtin_text(THEME_DEFAULT_NAME), NULL,
-				  NULL);
+		                  NULL);
 	}
 	return def;
 }
@@ -659,12 +662,13 @@ static theme_style theme_resolve_raw(const theme *t, theme_role r, int colors, b
 		return (theme_style){THEME_COLOR_DEFAULT, THEME_COLOR_DEFAULT, theme_mono[r]};
 	struct theme_spec s = theme_effective(t, r);
 	theme_style st = {(short)theme_degrade(s.fg, colors), (short)theme_degrade(s.bg, colors),
-			  s.attrs};
+	                  s.attrs};
 	if (st.fg >= 0 && st.fg == st.bg) {
 		/* collapsed by degradation: keep text readable */
 		int rgb[3];
 		theme_256_rgb(st.bg, rgb);
-		st.fg = (short)(rgb[0] * 3 + rgb[1] * 6 + rgb[2] > 1280 ? 0 : (colors >= 16 ? 15 : 7));
+		st.fg =
+		    (short)(rgb[0] * 3 + rgb[1] * 6 + rgb[2] > 1280 ? 0 : (colors >= 16 ? 15 : 7));
 	}
 	return st;
 }
@@ -691,8 +695,8 @@ void theme_resolve_all(const theme *t, int colors, bool no_color, theme_style *o
 			theme_role a = theme_guards[g].role, b = theme_guards[g].against;
 			if (theme_same(out[a], out[b]))
 				out[a].attrs = (out[a].attrs | theme_mono[a]) != out[b].attrs
-						   ? out[a].attrs | theme_mono[a]
-						   : out[a].attrs ^ THEME_UNDERLINE;
+				                   ? out[a].attrs | theme_mono[a]
+				                   : out[a].attrs ^ THEME_UNDERLINE;
 		}
 }
 

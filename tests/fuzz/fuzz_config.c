@@ -3,13 +3,13 @@
  * messages are sanitized; values stay within their documented limits; the
  * printed config parses back without errors to the same printed text.
  * abort() on violation. */
+#include "rapport/config.h"
+#include "rapport/text.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/config.h"
-#include "rapport/text.h"
 
 /* config_write() into a malloc'd string. */
 static char *fuzz_config_print(const config *c)

@@ -3,12 +3,12 @@
  * must format to a canonical string that parses back to the same code;
  * lookups and the help text must work after any sequence of lines.
  * abort() on violation. */
+#include "rapport/keys.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/keys.h"
 
 /* Checks the parse → format → parse round trip for one word. */
 static void fuzz_keys_check_word(const char *w)

@@ -3,11 +3,11 @@
  * valid UTF-8 with no control bytes, no C1 or bidi control code points; the
  * multiline form only keeps '\n'; text_fit() returns a prefix that never
  * splits a character and never exceeds the column bound. */
+#include "rapport/text.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/text.h"
 
 /* Aborts unless s is safe to write to a terminal (newlines allowed or not). */
 static void fuzz_text_check_safe(const char *s, int allow_newline)

@@ -2,12 +2,12 @@
  * without crashing, every reported error line is sanitized, the number of
  * messages matches the count, and every role resolves within the colour
  * range at 256/16/8 colours and without colour. abort() on violation. */
+#include "rapport/text.h"
+#include "rapport/theme.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/text.h"
-#include "rapport/theme.h"
 
 /* Aborts unless every resolved style is within the terminal's colours. */
 static void fuzz_theme_check(const theme *t, int colors, bool no_color)

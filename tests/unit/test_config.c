@@ -1,6 +1,8 @@
 /* Unit tests for the config file (src/core/config.c): defaults, every key,
  * bad lines, bindings, round trip of the printed config, file loading and
  * --print-config. */
+/* cmocka.h needs setjmp.h, stdarg.h and stddef.h before it */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 
 #include "rapport/config.h"
 #include "rapport/theme.h"
+/* clang-format on */
 
 static char tmpdir[256];
 
@@ -89,24 +92,24 @@ static void test_every_key(void **state)
 {
 	(void)state;
 	const char *text = "# my settings\n"
-			   "theme = solarized\n"
-			   "page_size = 250\n"
-			   "read_only = yes\n"
-			   "editor = vim -c 'set ft=json'\n"
-			   "mouse = on\n"
-			   "pager.wrap = off\n"
-			   "search.mode = text\n"
-			   "search.limit = 20\n"
-			   "embed.provider = openai\n"
-			   "embed.model = text-embedding-3-small\n"
-			   "embed.base_url = http://127.0.0.1:8080/v1\n"
-			   "embed.api_key_env = MY_KEY\n"
-			   "embed.command = \"/usr/local/bin/embed --dim 1536\"\n"
-			   "embed.timeout_ms = 5000\n"
-			   "chunk.target = 800\n"
-			   "chunk.overlap = 100\n"
-			   "bind C-n down\n"
-			   "unbind d\n";
+	                   "theme = solarized\n"
+	                   "page_size = 250\n"
+	                   "read_only = yes\n"
+	                   "editor = vim -c 'set ft=json'\n"
+	                   "mouse = on\n"
+	                   "pager.wrap = off\n"
+	                   "search.mode = text\n"
+	                   "search.limit = 20\n"
+	                   "embed.provider = openai\n"
+	                   "embed.model = text-embedding-3-small\n"
+	                   "embed.base_url = http://127.0.0.1:8080/v1\n"
+	                   "embed.api_key_env = MY_KEY\n"
+	                   "embed.command = \"/usr/local/bin/embed --dim 1536\"\n"
+	                   "embed.timeout_ms = 5000\n"
+	                   "chunk.target = 800\n"
+	                   "chunk.overlap = 100\n"
+	                   "bind C-n down\n"
+	                   "unbind d\n";
 	config *c = config_new();
 	char *errors = NULL;
 	assert_int_equal(config_parse(c, text, "cfg", &errors), 0);
@@ -147,20 +150,20 @@ static void test_bad_lines(void **state)
 {
 	(void)state;
 	const char *text = "theme = light\n"                 /* 1 ok */
-			   "colour = blue\n"                 /* 2 unknown */
-			   "page_size = lots\n"              /* 3 not a number */
-			   "page_size = 5\n"                 /* 4 out of range */
-			   "mouse = maybe\n"                 /* 5 bad bool */
-			   "search.mode = fuzzy\n"           /* 6 bad enum */
-			   "just some words\n"               /* 7 no '=' */
-			   "editor = \"vim\n"                /* 8 unterminated quote */
-			   "bind j fly\n"                    /* 9 unknown command */
-			   "theme = ../../x\n"               /* 10 bad theme name */
-			   "embed.base_url = ftp://x\n"      /* 11 bad url */
-			   "embed.api_key_env = 1BAD\n"      /* 12 bad variable name */
-			   "search.limit = 99999999999999\n" /* 13 overflow */
-			   "theme =\n"                       /* 14 empty required */
-			   "page_size = 300   # comment\n";  /* 15 ok */
+	                   "colour = blue\n"                 /* 2 unknown */
+	                   "page_size = lots\n"              /* 3 not a number */
+	                   "page_size = 5\n"                 /* 4 out of range */
+	                   "mouse = maybe\n"                 /* 5 bad bool */
+	                   "search.mode = fuzzy\n"           /* 6 bad enum */
+	                   "just some words\n"               /* 7 no '=' */
+	                   "editor = \"vim\n"                /* 8 unterminated quote */
+	                   "bind j fly\n"                    /* 9 unknown command */
+	                   "theme = ../../x\n"               /* 10 bad theme name */
+	                   "embed.base_url = ftp://x\n"      /* 11 bad url */
+	                   "embed.api_key_env = 1BAD\n"      /* 12 bad variable name */
+	                   "search.limit = 99999999999999\n" /* 13 overflow */
+	                   "theme =\n"                       /* 14 empty required */
+	                   "page_size = 300   # comment\n";  /* 15 ok */
 	config *c = config_new();
 	char *errors = NULL;
 	int bad = config_parse(c, text, "my.conf", &errors);
@@ -199,9 +202,10 @@ static void test_hostile_values(void **state)
 	(void)state;
 	config *c = config_new();
 	char *errors = NULL;
-	int bad = config_parse(c, "editor = vi\x1b]0;pwned\x07\ntheme\x1b[2J = x\n"
-				  "embed.model = \xff\xfe\n",
-			       "h", &errors);
+	int bad = config_parse(c,
+	                       "editor = vi\x1b]0;pwned\x07\ntheme\x1b[2J = x\n"
+	                       "embed.model = \xff\xfe\n",
+	                       "h", &errors);
 	assert_int_equal(bad, 3);
 	assert_null(strchr(errors, 0x1b));
 	assert_null(strchr(errors, 0x07));
@@ -223,12 +227,12 @@ static void test_quotes_and_comments(void **state)
 	config *c = config_new();
 	char *errors = NULL;
 	assert_int_equal(config_parse(c,
-				      "editor = \"my \\\"editor\\\" # x \"  # comment\n"
-				      "   # indented comment\n"
-				      "embed.command = run #1\n"
-				      "embed.model = \"\"\n",
-				      "q", &errors),
-			 0);
+	                              "editor = \"my \\\"editor\\\" # x \"  # comment\n"
+	                              "   # indented comment\n"
+	                              "embed.command = run #1\n"
+	                              "embed.model = \"\"\n",
+	                              "q", &errors),
+	                 0);
 	assert_string_equal(c->editor, "my \"editor\" # x ");
 	assert_string_equal(c->embed_command, "run #1");
 	assert_null(c->embed_model);
@@ -244,8 +248,9 @@ static void test_chunk_overlap_check(void **state)
 	config *c = config_new();
 	char *errors = NULL;
 	assert_int_equal(config_parse(c, "chunk.overlap = 900\nchunk.target = 600\n", "k", &errors),
-			 1);
-	assert_non_null(strstr(errors, "chunk.overlap (900) must be smaller than chunk.target (600)"));
+	                 1);
+	assert_non_null(
+	    strstr(errors, "chunk.overlap (900) must be smaller than chunk.target (600)"));
 	assert_int_equal(c->chunk_target, 600);
 	assert_true(c->chunk_overlap < c->chunk_target);
 	free(errors);
@@ -257,11 +262,11 @@ static void test_write_round_trip(void **state)
 	(void)state;
 	config *c = config_new();
 	assert_int_equal(config_parse(c,
-				      "theme = 16color\npage_size = 77\neditor = \" spaced \"\n"
-				      "embed.command = a \"b\" #c\nbind pager Space page-down\n"
-				      "unbind list n\nmouse = true\n",
-				      "rt", NULL),
-			 0);
+	                              "theme = 16color\npage_size = 77\neditor = \" spaced \"\n"
+	                              "embed.command = a \"b\" #c\nbind pager Space page-down\n"
+	                              "unbind list n\nmouse = true\n",
+	                              "rt", NULL),
+	                 0);
 	char *first = written(c);
 	assert_non_null(strstr(first, "theme = 16color\n"));
 	assert_non_null(strstr(first, "page_size = 77\n"));
@@ -419,7 +424,7 @@ static void test_docs_cover_every_key_and_role(void **state)
 		snprintf(want, sizeof want, "| `%s` |", theme_role_name((theme_role)r));
 		if (!strstr(doc, want))
 			fail_msg("docs/config.md does not document role %s",
-				 theme_role_name((theme_role)r));
+			         theme_role_name((theme_role)r));
 	}
 }
 

@@ -1,5 +1,7 @@
 /* Unit tests for the key/command table (src/core/keys.c), including the check
  * that docs/keys.md is exactly what keys_write_markdown() generates. */
+/* cmocka.h needs setjmp.h, stdarg.h and stddef.h before it */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "rapport/keys.h"
+/* clang-format on */
 
 /* Parses s and asserts it gives want. */
 static void expect_key(const char *s, int want)
@@ -133,8 +136,10 @@ static void test_parse_terminal_aliases(void **state)
 static void test_parse_rejects(void **state)
 {
 	(void)state;
-	const char *bad[] = {"", "jj", "Foo", "C-", "F13", "F0", "C-1", "S-1", "C-é", "\x1b",
-			     "\x7f", "\xff", "\xc3", "Ctrl-", "M-", "C-C-C-C-C-C-C-C-C-C-C-C-C-C-C-C-x"};
+	const char *bad[] = {"",     "jj",    "Foo",  "C-",
+	                     "F13",  "F0",    "C-1",  "S-1",
+	                     "C-é",  "\x1b",  "\x7f", "\xff",
+	                     "\xc3", "Ctrl-", "M-",   "C-C-C-C-C-C-C-C-C-C-C-C-C-C-C-C-x"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int k = 12345;
 		assert_int_equal(keys_parse(bad[i], &k), -1);
@@ -170,7 +175,7 @@ static void test_format_parse_round_trip(void **state)
 {
 	(void)state;
 	int mods[] = {0, KEYS_MOD_CTRL, KEYS_MOD_META, KEYS_MOD_SHIFT,
-		      KEYS_MOD_CTRL | KEYS_MOD_META};
+	              KEYS_MOD_CTRL | KEYS_MOD_META};
 	int count = 0;
 	for (size_t m = 0; m < sizeof mods / sizeof mods[0]; m++)
 		for (int base = 0x20; base < KEYS_SPECIAL_END; base++) {
@@ -308,7 +313,8 @@ static void test_bind_unbind_lines(void **state)
 	assert_int_equal(keys_apply_line(t, "bind C-n down", err, sizeof err), 0);
 	assert_int_equal(keys_lookup(t, KEYS_LIST, KEYS_CTRL('n')), KEYS_CMD_DOWN);
 	assert_int_equal(keys_lookup(t, KEYS_PAGER, KEYS_CTRL('n')), KEYS_CMD_DOWN);
-	assert_int_equal(keys_apply_line(t, "  bind   pager  Space  page-down ", err, sizeof err), 0);
+	assert_int_equal(keys_apply_line(t, "  bind   pager  Space  page-down ", err, sizeof err),
+	                 0);
 	assert_int_equal(keys_lookup(t, KEYS_PAGER, ' '), KEYS_CMD_PAGE_DOWN);
 	assert_int_equal(keys_lookup(t, KEYS_LIST, ' '), KEYS_CMD_NONE);
 	/* a context binding shadows the global one */
@@ -361,7 +367,8 @@ static void test_bad_lines(void **state)
 	keys_table *d = keys_table_new();
 	for (int ctx = 0; ctx < KEYS_NCTX; ctx++)
 		for (int k = 0x20; k < 0x7f; k++)
-			assert_int_equal(keys_lookup(t, (keys_ctx)ctx, k), keys_lookup(d, (keys_ctx)ctx, k));
+			assert_int_equal(keys_lookup(t, (keys_ctx)ctx, k),
+			                 keys_lookup(d, (keys_ctx)ctx, k));
 	keys_table_free(d);
 	keys_table_free(t);
 }
@@ -396,8 +403,8 @@ static void test_write_config_round_trip(void **state)
 {
 	(void)state;
 	keys_table *t = keys_table_new();
-	const char *lines[] = {"bind C-n down", "unbind d", "bind pager Space page-down",
-			       "bind list q filter", "unbind form u", "bind M-x command"};
+	const char *lines[] = {"bind C-n down",      "unbind d",      "bind pager Space page-down",
+	                       "bind list q filter", "unbind form u", "bind M-x command"};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
 		assert_int_equal(keys_apply_line(t, lines[i], NULL, 0), 0);
 	char *text = NULL;
@@ -413,7 +420,7 @@ static void test_write_config_round_trip(void **state)
 	for (int ctx = 0; ctx < KEYS_NCTX; ctx++)
 		for (size_t i = 0; i < sizeof probe / sizeof probe[0]; i++)
 			assert_int_equal(keys_lookup(u, (keys_ctx)ctx, probe[i]),
-					 keys_lookup(t, (keys_ctx)ctx, probe[i]));
+			                 keys_lookup(t, (keys_ctx)ctx, probe[i]));
 	free(text);
 	/* defaults produce no lines */
 	keys_table *d = keys_table_new();
@@ -440,8 +447,8 @@ static void test_docs_keys_md_in_sync(void **state)
 		fail_msg("cannot read %s (run from the source tree or set RAPPORT_SRCDIR)", path);
 	if (glen != flen || memcmp(gen, file, glen) != 0)
 		fail_msg("%s differs from keys_write_markdown(); regenerate it with "
-			 "build/release/tests/unit/test_keys --write-docs",
-			 path);
+		         "build/release/tests/unit/test_keys --write-docs",
+		         path);
 	free(gen);
 	free(file);
 }

@@ -1,4 +1,6 @@
 /* Unit tests for slugs (src/core/slug.c). */
+/* cmocka.h needs setjmp.h, stdarg.h and stddef.h before it */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <cmocka.h>
 
 #include "rapport/slug.h"
+/* clang-format on */
 
 /* Asserts slug_from_name(name, max) == want and that it is valid (or ""). */
 static void expect_slug(const char *name, size_t max, const char *want)

@@ -1,4 +1,6 @@
 /* Unit tests for the terminal sanitizer and display widths (src/core/text.c). */
+/* cmocka.h needs setjmp.h, stdarg.h and stddef.h before it */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <cmocka.h>
 
 #include "rapport/text.h"
+/* clang-format on */
 
 /* Sanitizes s (NUL-terminated) and compares with want. */
 static void expect_sanitized(const char *s, const char *want)
@@ -64,7 +67,9 @@ static void test_controls_escaped(void **state)
 	expect_sanitized("\x7f", "\\x7f");
 	expect_sanitized("\x01\x1f", "\\x01\\x1f");
 	/* C1 controls arrive as 2-byte UTF-8: U+009B (CSI) and U+0085 (NEL) */
-	expect_sanitized("x\xc2\x9b" "2Jy", "x\\x9b2Jy");
+	expect_sanitized("x\xc2\x9b"
+	                 "2Jy",
+	                 "x\\x9b2Jy");
 	expect_sanitized("\xc2\x85", "\\x85");
 	/* embedded NUL inside an explicit length */
 	expect_sanitized_n("a\0b", 3, "a\\x00b");
@@ -79,9 +84,11 @@ static void test_osc52_clipboard_escape(void **state)
 static void test_bidi_overrides(void **state)
 {
 	(void)state;
-	expect_sanitized("abc\xe2\x80\xae" "fdp.exe", "abc<U+202E>fdp.exe");
+	expect_sanitized("abc\xe2\x80\xae"
+	                 "fdp.exe",
+	                 "abc<U+202E>fdp.exe");
 	expect_sanitized("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
-			 "<U+202A><U+202B><U+202C><U+202D>");
+	                 "<U+202A><U+202B><U+202C><U+202D>");
 	expect_sanitized("\xe2\x81\xa6x\xe2\x81\xa9", "<U+2066>x<U+2069>");
 	expect_sanitized("\xe2\x81\xa7\xe2\x81\xa8", "<U+2067><U+2068>");
 	expect_sanitized("\xe2\x80\x8e\xe2\x80\x8f", "<U+200E><U+200F>");
@@ -95,14 +102,14 @@ static void test_invalid_utf8(void **state)
 {
 	(void)state;
 	expect_sanitized("\xff", "\\xff");
-	expect_sanitized("a\xc3", "a\\xc3");               /* truncated */
-	expect_sanitized("\xc0\xaf", "\\xc0\\xaf");         /* overlong '/' */
-	expect_sanitized("\xe0\x80\xaf", "\\xe0\\x80\\xaf"); /* overlong 3-byte */
-	expect_sanitized("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* surrogate U+D800 */
+	expect_sanitized("a\xc3", "a\\xc3");                          /* truncated */
+	expect_sanitized("\xc0\xaf", "\\xc0\\xaf");                   /* overlong '/' */
+	expect_sanitized("\xe0\x80\xaf", "\\xe0\\x80\\xaf");          /* overlong 3-byte */
+	expect_sanitized("\xed\xa0\x80", "\\xed\\xa0\\x80");          /* surrogate U+D800 */
 	expect_sanitized("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* > U+10FFFF */
 	expect_sanitized("\xf5\x80", "\\xf5\\x80");
-	expect_sanitized("\x80x", "\\x80x");               /* lone continuation */
-	expect_sanitized("\xe2\x82", "\\xe2\\x82");        /* truncated euro */
+	expect_sanitized("\x80x", "\\x80x");        /* lone continuation */
+	expect_sanitized("\xe2\x82", "\\xe2\\x82"); /* truncated euro */
 	expect_sanitized("\xe2\x82\xac", "€");
 	expect_sanitized("\xf0\x9f\x98\x80", "😀");
 }
@@ -141,8 +148,10 @@ static void test_width(void **state)
 	assert_int_equal(text_width("ＡＢ"), 4); /* fullwidth */
 	assert_int_equal(text_width("😀"), 2);
 	assert_int_equal(text_width("🎉x"), 3);
-	assert_int_equal(text_width("e\xcc\x81"), 1);      /* e + combining acute */
-	assert_int_equal(text_width("a\xe2\x80\x8b" "b"), 2); /* zero width space */
+	assert_int_equal(text_width("e\xcc\x81"), 1); /* e + combining acute */
+	assert_int_equal(text_width("a\xe2\x80\x8b"
+	                            "b"),
+	                 2); /* zero width space */
 	assert_int_equal(text_width("Zoë"), 3);
 	assert_int_equal(text_width("\xd8\xb3\xd9\x8e"), 1); /* Arabic + fatha */
 	assert_int_equal(text_width("\xe3\x80\x80"), 2);     /* ideographic space */
@@ -188,7 +197,10 @@ static void test_fit_never_splits(void **state)
 	assert_int_equal(text_fit("a😀", 2, buf, sizeof buf), 1);
 	assert_string_equal(buf, "a");
 	/* combining marks stay with their base */
-	assert_int_equal(text_fit("e\xcc\x81" "f", 1, buf, sizeof buf), 1);
+	assert_int_equal(text_fit("e\xcc\x81"
+	                          "f",
+	                          1, buf, sizeof buf),
+	                 1);
 	assert_string_equal(buf, "e\xcc\x81");
 	/* byte limit: "é" needs 2 bytes + NUL */
 	assert_int_equal(text_fit("éé", 2, buf, 4), 1);
@@ -212,8 +224,14 @@ static void test_fit_sanitized_property(void **state)
 {
 	(void)state;
 	const char *inputs[] = {
-	    "\x1b]0;pwned\x07\x1b[2J", "日本語テキスト", "😀😀😀", "e\xcc\x81\xcc\x82z",
-	    "\xe2\x80\xae" "abc", "\xff\xfe\xfd", "mixed 日本 and 😀 \x01",
+	    "\x1b]0;pwned\x07\x1b[2J",
+	    "日本語テキスト",
+	    "😀😀😀",
+	    "e\xcc\x81\xcc\x82z",
+	    "\xe2\x80\xae"
+	    "abc",
+	    "\xff\xfe\xfd",
+	    "mixed 日本 and 😀 \x01",
 	};
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		char *s = text_sanitize(inputs[i], (size_t)-1);

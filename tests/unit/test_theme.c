@@ -1,5 +1,7 @@
 /* Unit tests for theme parsing, inheritance, lookup and colour resolution
  * (src/core/theme.c) and for the shipped themes in themes/. */
+/* cmocka.h needs setjmp.h, stdarg.h and stddef.h before it */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 
 #include "rapport/embedded.h"
 #include "rapport/theme.h"
+/* clang-format on */
 
 static char tmpdir[256];
 
@@ -72,7 +75,8 @@ static void test_shipped_themes_parse_cleanly(void **state)
 		assert_null(errors);
 		for (int r = 0; r < THEME_ROLE_COUNT; r++)
 			if (!theme_role_set(t, (theme_role)r))
-				fail_msg("%s does not set role %s", f->name, theme_role_name((theme_role)r));
+				fail_msg("%s does not set role %s", f->name,
+				         theme_role_name((theme_role)r));
 		theme_free(t);
 	}
 	assert_true(count >= 5);
@@ -84,10 +88,27 @@ static void test_shipped_themes_parse_cleanly(void **state)
 static void test_role_names(void **state)
 {
 	(void)state;
-	const char *want[] = {"normal", "muted", "header", "title", "border", "selection",
-			      "selection_focused", "status", "status_error", "status_warn", "match",
-			      "breadcrumb", "count", "key", "form_label", "form_invalid", "diff_add",
-			      "diff_del", "search_score", "badge_primary", "dialog"};
+	const char *want[] = {"normal",
+	                      "muted",
+	                      "header",
+	                      "title",
+	                      "border",
+	                      "selection",
+	                      "selection_focused",
+	                      "status",
+	                      "status_error",
+	                      "status_warn",
+	                      "match",
+	                      "breadcrumb",
+	                      "count",
+	                      "key",
+	                      "form_label",
+	                      "form_invalid",
+	                      "diff_add",
+	                      "diff_del",
+	                      "search_score",
+	                      "badge_primary",
+	                      "dialog"};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		int r = theme_role_by_name(want[i]);
 		assert_true(r >= 0);
@@ -101,18 +122,18 @@ static void test_bad_lines_reported_and_skipped(void **state)
 {
 	(void)state;
 	const char *text = "# a comment\n"
-			   "normal = white black\n"
-			   "bogus_role = red\n"
-			   "selection = purple\n"
-			   "match = yellow black blink\n"
-			   "header red\n"
-			   "status = 256\n"
-			   "\n"
-			   "   # indented comment\n"
-			   "muted = #12345g\n"
-			   "inherit ../../etc\n"
-			   "title = bright_white default bold # trailing comment\n"
-			   "key = #ff8700 # orange\n";
+	                   "normal = white black\n"
+	                   "bogus_role = red\n"
+	                   "selection = purple\n"
+	                   "match = yellow black blink\n"
+	                   "header red\n"
+	                   "status = 256\n"
+	                   "\n"
+	                   "   # indented comment\n"
+	                   "muted = #12345g\n"
+	                   "inherit ../../etc\n"
+	                   "title = bright_white default bold # trailing comment\n"
+	                   "key = #ff8700 # orange\n";
 	int nerr = 0;
 	char *errors = NULL;
 	theme *t = theme_parse("t", text, &nerr, &errors);
@@ -159,8 +180,8 @@ static void test_hostile_error_text_is_sanitized(void **state)
 static void test_parent_role_fallback(void **state)
 {
 	(void)state;
-	theme *t = theme_parse("p", "normal = 250 235\nselection = 231 24\nstatus = 16 250\n", NULL,
-			       NULL);
+	theme *t =
+	    theme_parse("p", "normal = 250 235\nselection = 231 24\nstatus = 16 250\n", NULL, NULL);
 	theme_style sel = theme_resolve(t, THEME_SELECTION, 256, false);
 	theme_style foc = theme_resolve(t, THEME_SELECTION_FOCUSED, 256, false);
 	theme_style err = theme_resolve(t, THEME_STATUS_ERROR, 256, false);
@@ -209,9 +230,10 @@ static void test_colour_conversion(void **state)
 static void test_degradation_256_16_8(void **state)
 {
 	(void)state;
-	theme *t = theme_parse("d", "normal = default default\nmatch = #ff0000 bright_yellow bold\n"
-				    "header = 33\n",
-			       NULL, NULL);
+	theme *t = theme_parse("d",
+	                       "normal = default default\nmatch = #ff0000 bright_yellow bold\n"
+	                       "header = 33\n",
+	                       NULL, NULL);
 	theme_style m256 = theme_resolve(t, THEME_MATCH, 256, false);
 	theme_style m16 = theme_resolve(t, THEME_MATCH, 16, false);
 	theme_style m8 = theme_resolve(t, THEME_MATCH, 8, false);
@@ -239,7 +261,8 @@ static void test_degradation_256_16_8(void **state)
 					assert_int_not_equal(all[r].fg, all[r].bg);
 			}
 			assert_false(same_style(all[THEME_SELECTION], all[THEME_NORMAL]));
-			assert_false(same_style(all[THEME_SELECTION_FOCUSED], all[THEME_SELECTION]));
+			assert_false(
+			    same_style(all[THEME_SELECTION_FOCUSED], all[THEME_SELECTION]));
 			assert_false(same_style(all[THEME_MATCH], all[THEME_NORMAL]));
 			assert_false(same_style(all[THEME_STATUS_ERROR], all[THEME_STATUS]));
 		}
@@ -280,7 +303,7 @@ static void test_no_color(void **state)
 		/* mono.theme and NO_COLOR cannot drift apart */
 		if (!same_style(nc[r], m[r]))
 			fail_msg("mono.theme role %s differs from the NO_COLOR attributes",
-				 theme_role_name((theme_role)r));
+			         theme_role_name((theme_role)r));
 		assert_true(same_style(nc[r], few[r]));
 	}
 	assert_int_equal(nc[THEME_SELECTION].attrs, THEME_REVERSE);
@@ -305,7 +328,7 @@ static void test_default_theme_when_null(void **state)
 	theme *dark = theme_parse("dark", theme_builtin_text(THEME_DEFAULT_NAME), NULL, NULL);
 	for (int r = 0; r < THEME_ROLE_COUNT; r++)
 		assert_true(same_style(theme_resolve(NULL, (theme_role)r, 256, false),
-				       theme_resolve(dark, (theme_role)r, 256, false)));
+		                       theme_resolve(dark, (theme_role)r, 256, false)));
 	assert_string_equal(theme_name(NULL), "dark");
 	theme_free(dark);
 }
@@ -327,7 +350,7 @@ static void test_load_builtin_and_user(void **state)
 	theme *sol = theme_load("solarized", NULL);
 	assert_int_equal(theme_resolve(t, THEME_MATCH, 16, false).fg, 1);
 	assert_true(same_style(theme_resolve(t, THEME_HEADER, 256, false),
-			       theme_resolve(sol, THEME_HEADER, 256, false)));
+	                       theme_resolve(sol, THEME_HEADER, 256, false)));
 	theme_free(sol);
 	theme_free(t);
 
@@ -389,7 +412,7 @@ static void test_names(void **state)
 		if (i)
 			assert_true(strcmp(names[i - 1], names[i]) < 0);
 		found += !strcmp(names[i], "dark") + !strcmp(names[i], "mono") +
-			 !strcmp(names[i], "zz-custom");
+		         !strcmp(names[i], "zz-custom");
 	}
 	assert_int_equal(found, 3);
 	theme_names_free(names, n);
