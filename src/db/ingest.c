@@ -304,14 +304,22 @@ static void buf_copy_text(buf *b, const char *s, size_t n)
 	b->n = (size_t)(o - b->s);
 }
 
-typedef struct copier {
+/* Where the chunk rows go: COPY (fast) or, when row-level security applies
+ * to the connected role (COPY FROM refuses RLS tables), one multi-row
+ * INSERT per batch built from array parameters. */
+typedef struct sink {
 	db *d;
 	PGconn *pg;
-	buf row;
-} copier;
+	bool insert;   /* INSERT mode */
+	bool vectors;  /* rows carry embeddings */
+	const char *item_id;
+	buf row;       /* COPY: pending rows */
+	buf idx, content, emb, meta; /* INSERT: array literals */
+	size_t rows;   /* INSERT: rows pending */
+} sink;
 
 /* Starts COPY data_chunks FROM STDIN. */
-static db_status copy_begin(copier *c)
+static db_status copy_begin(sink *c)
 {
 	PGresult *r = PQexec(c->pg, "COPY data_chunks (data_item_id, chunk_index, content,"
 	                            " embedding, metadata) FROM STDIN");
@@ -322,8 +330,8 @@ static db_status copy_begin(copier *c)
 	return st;
 }
 
-/* Sends the buffered rows. */
-static db_status copy_flush(copier *c)
+/* Sends the buffered COPY rows. */
+static db_status copy_flush(sink *c)
 {
 	if (c->row.oom) {
 		dbi_seterr(c->d, "out of memory");
@@ -340,7 +348,7 @@ static db_status copy_flush(copier *c)
 
 /* Ends the COPY (aborting it with `abort_msg` when non-NULL) and collects
  * the server's verdict. */
-static db_status copy_end(copier *c, const char *abort_msg)
+static db_status copy_end(sink *c, const char *abort_msg)
 {
 	db_status st = DB_OK;
 	if (!abort_msg)
@@ -358,6 +366,52 @@ static db_status copy_end(copier *c, const char *abort_msg)
 	return st;
 }
 
+/* Appends one double-quoted array element (with \ and " escaped). */
+static void buf_array_elem(buf *b, const char *s, size_t n, bool first)
+{
+	if (!buf_reserve(b, 2 * n + 3))
+		return;
+	char *o = b->s + b->n;
+	if (!first)
+		*o++ = ',';
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			*o++ = '\\';
+		*o++ = s[i];
+	}
+	*o++ = '"';
+	b->n = (size_t)(o - b->s);
+}
+
+/* Runs the pending INSERT batch. */
+static db_status insert_flush(sink *c)
+{
+	if (c->rows == 0)
+		return DB_OK;
+	buf *arrs[4] = {&c->idx, &c->content, &c->emb, &c->meta};
+	for (int i = 0; i < 4; i++)
+		buf_add(arrs[i], "}", 2); /* closes the literal, NUL included */
+	if (c->idx.oom || c->content.oom || c->emb.oom || c->meta.oom) {
+		dbi_seterr(c->d, "out of memory");
+		return DB_ERROR;
+	}
+	const char *p[5] = {c->item_id, c->idx.s, c->content.s, c->emb.s, c->meta.s};
+	db_status st = dbi_exec(
+	    c->d,
+	    c->vectors ? "INSERT INTO data_chunks (data_item_id, chunk_index, content, embedding,"
+	                 " metadata) SELECT $1::uuid, t.i, t.c, t.e::vector, t.m::jsonb"
+	                 " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)"
+	               : "INSERT INTO data_chunks (data_item_id, chunk_index, content, metadata)"
+	                 " SELECT $1::uuid, t.i, t.c, t.m::jsonb"
+	                 " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)",
+	    5, p);
+	for (int i = 0; i < 4; i++)
+		arrs[i]->n = 0;
+	c->rows = 0;
+	return st;
+}
+
 /* Characters in t[a..b) as SQL counts them (valid UTF-8 assumed). */
 static size_t count_chars(const char *t, size_t a, size_t b)
 {
@@ -371,48 +425,86 @@ typedef struct chunk_job {
 	const char *text;
 	const chunk_span *sp;
 	size_t n;
-	const char *item_id;
 	char *model_json; /* the model id as a JSON string, or "null" */
 } chunk_job;
 
-/* Appends the COPY row of chunk k; vec is NULL for no embedding. */
-static void add_row(copier *c, const chunk_job *j, size_t k, const float *vec, int dim,
-                    size_t cstart)
+/* The chunk's metadata JSON into b (reset first). */
+static void chunk_meta(buf *b, const chunk_job *j, const chunk_span *s, size_t cstart)
+{
+	char tail[128];
+	size_t cend = cstart + count_chars(j->text, s->start, s->end);
+	b->n = 0;
+	buf_str(b, "{\"embedding_model\": ");
+	buf_str(b, j->model_json);
+	snprintf(tail, sizeof tail, ", \"start\": %zu, \"end\": %zu, \"char_start\": %zu, "
+	         "\"char_end\": %zu}", s->start, s->end, cstart, cend);
+	buf_str(b, tail);
+}
+
+/* Adds the row of chunk k; vec is NULL for no embedding. */
+static void add_row(sink *c, const chunk_job *j, size_t k, const float *vec, int dim,
+                    size_t cstart, buf *meta)
 {
 	const chunk_span *s = &j->sp[k];
 	char num[32];
-	buf *b = &c->row;
-	buf_str(b, j->item_id);
-	snprintf(num, sizeof num, "\t%zu\t", k);
-	buf_str(b, num);
-	buf_copy_text(b, j->text + s->start, s->end - s->start);
-	buf_add(b, "\t", 1);
-	if (vec) {
-		char *v = embed_vector_text(vec, dim);
-		if (!v)
-			b->oom = true;
-		else
-			buf_str(b, v);
-		free(v);
+	char *v = vec ? embed_vector_text(vec, dim) : NULL;
+	if (vec && !v)
+		c->row.oom = c->idx.oom = true;
+	chunk_meta(meta, j, s, cstart);
+	if (c->insert) {
+		bool first = c->rows++ == 0;
+		buf *arrs[4] = {&c->idx, &c->content, &c->emb, &c->meta};
+		for (int i = 0; i < 4 && first; i++)
+			buf_add(arrs[i], "{", 1);
+		snprintf(num, sizeof num, "%s%zu", first ? "" : ",", k);
+		buf_str(&c->idx, num);
+		buf_array_elem(&c->content, j->text + s->start, s->end - s->start, first);
+		buf_array_elem(&c->emb, v ? v : "", v ? strlen(v) : 0, first);
+		buf_array_elem(&c->meta, meta->s, meta->n, first);
 	} else {
-		buf_str(b, "\\N");
+		buf *b = &c->row;
+		buf_str(b, c->item_id);
+		snprintf(num, sizeof num, "\t%zu\t", k);
+		buf_str(b, num);
+		buf_copy_text(b, j->text + s->start, s->end - s->start);
+		buf_add(b, "\t", 1);
+		buf_str(b, v ? v : "\\N");
+		buf_add(b, "\t", 1);
+		buf_copy_text(b, meta->s, meta->n);
+		buf_add(b, "\n", 1);
 	}
-	char meta[96];
-	size_t cend = cstart + count_chars(j->text, s->start, s->end);
-	buf_str(b, "\t{\"embedding_model\": ");
-	buf_copy_text(b, j->model_json, strlen(j->model_json));
-	snprintf(meta, sizeof meta, ", \"start\": %zu, \"end\": %zu, \"char_start\": %zu, "
-	         "\"char_end\": %zu}\n", s->start, s->end, cstart, cend);
-	buf_str(b, meta);
+	free(v);
 }
 
-/* Embeds the chunks batch by batch and streams them into the COPY. */
-static db_status send_chunks(copier *c, embedder *e, const chunk_job *j, const ingest_opts *o)
+/* Embeds texts of chunks [k0, k0+m) into vecs. */
+static db_status embed_chunks(db *d, embedder *e, const chunk_job *j, size_t k0, size_t m,
+                              char **texts, float *vecs)
+{
+	for (size_t i = 0; i < m; i++) {
+		const chunk_span *s = &j->sp[k0 + i];
+		texts[i] = strndup(j->text + s->start, s->end - s->start);
+	}
+	char *err = NULL;
+	int rc = embed_batch(e, (const char *const *)texts, m, vecs, &err);
+	for (size_t i = 0; i < m; i++) {
+		free(texts[i]);
+		texts[i] = NULL;
+	}
+	if (rc == 0)
+		return DB_OK;
+	dbi_seterr(d, "%s", err ? err : "embedding failed");
+	free(err);
+	return DB_ERROR;
+}
+
+/* Embeds the chunks batch by batch and sends them to the sink. */
+static db_status send_chunks(sink *c, embedder *e, const chunk_job *j, const ingest_opts *o)
 {
 	int dim = e ? embed_dim(e) : 0;
-	size_t batch = e ? (size_t)embed_batch_size(e) : 1024;
+	size_t batch = e ? (size_t)embed_batch_size(e) : 256;
 	float *vecs = e ? malloc(batch * (size_t)dim * sizeof *vecs) : NULL;
 	char **texts = calloc(batch, sizeof *texts);
+	buf meta = {0};
 	db_status st = DB_OK;
 	size_t cpos = 0, cchars = 0; /* character offset of byte cpos */
 	if ((e && !vecs) || !texts) {
@@ -421,24 +513,8 @@ static db_status send_chunks(copier *c, embedder *e, const chunk_job *j, const i
 	}
 	for (size_t k0 = 0; st == DB_OK && k0 < j->n; k0 += batch) {
 		size_t m = j->n - k0 < batch ? j->n - k0 : batch;
-		if (e) {
-			for (size_t i = 0; i < m; i++) {
-				const chunk_span *s = &j->sp[k0 + i];
-				texts[i] = strndup(j->text + s->start, s->end - s->start);
-			}
-			char *err = NULL;
-			int rc = embed_batch(e, (const char *const *)texts, m, vecs, &err);
-			for (size_t i = 0; i < m; i++) {
-				free(texts[i]);
-				texts[i] = NULL;
-			}
-			if (rc != 0) {
-				dbi_seterr(c->d, "%s", err ? err : "embedding failed");
-				free(err);
-				st = DB_ERROR;
-				break;
-			}
-		}
+		if (e && (st = embed_chunks(c->d, e, j, k0, m, texts, vecs)) != DB_OK)
+			break;
 		for (size_t i = 0; i < m; i++) {
 			const chunk_span *s = &j->sp[k0 + i];
 			if (s->start >= cpos)
@@ -446,19 +522,34 @@ static db_status send_chunks(copier *c, embedder *e, const chunk_job *j, const i
 			else
 				cchars -= count_chars(j->text, s->start, cpos);
 			cpos = s->start;
-			add_row(c, j, k0 + i, e ? vecs + i * (size_t)dim : NULL, dim, cchars);
-			if (c->row.n >= COPY_FLUSH && (st = copy_flush(c)) != DB_OK)
-				break;
+			add_row(c, j, k0 + i, e ? vecs + i * (size_t)dim : NULL, dim, cchars, &meta);
 		}
+		if (c->insert)
+			st = insert_flush(c);
+		else if (c->row.n >= COPY_FLUSH || c->row.oom)
+			st = copy_flush(c);
 		if (st == DB_OK && o->progress)
 			o->progress(o->progress_ud, k0 + m, j->n);
 	}
+	free(meta.s);
 	free(vecs);
 	free(texts);
 	return st;
 }
 
-/* Chunks, embeds and COPYs the item's chunks; *n gets the chunk count. */
+/* True when row-level security applies to this role on data_chunks. */
+static db_status rls_active(db *d, bool *out)
+{
+	PGresult *r = NULL;
+	db_status st = dbi_query(d, "SELECT row_security_active('data_chunks')", 0, NULL, &r);
+	if (st != DB_OK)
+		return st;
+	*out = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return DB_OK;
+}
+
+/* Chunks, embeds and writes the item's chunks; *n gets the chunk count. */
 static db_status write_chunks(db *d, embedder *e, const char *text, size_t len,
                               const ingest_opts *o, const char *item_id, size_t *n)
 {
@@ -467,13 +558,15 @@ static db_status write_chunks(db *d, embedder *e, const char *text, size_t len,
 	if (*n == 0)
 		return DB_OK;
 	cJSON *mj = e ? cJSON_CreateString(embed_model_id(e)) : NULL;
-	chunk_job j = {text, sp, *n, item_id, mj ? cJSON_PrintUnformatted(mj) : strdup("null")};
+	chunk_job j = {text, sp, *n, mj ? cJSON_PrintUnformatted(mj) : strdup("null")};
 	cJSON_Delete(mj);
-	copier c = {d, dbi_pg(d), {0}};
-	db_status st = j.model_json ? copy_begin(&c) : DB_ERROR;
+	sink c = {.d = d, .pg = dbi_pg(d), .vectors = e != NULL, .item_id = item_id};
+	db_status st = j.model_json ? rls_active(d, &c.insert) : DB_ERROR;
 	if (!j.model_json)
 		dbi_seterr(d, "out of memory");
-	if (st == DB_OK) {
+	if (st == DB_OK && c.insert) {
+		st = send_chunks(&c, e, &j, o);
+	} else if (st == DB_OK && (st = copy_begin(&c)) == DB_OK) {
 		st = send_chunks(&c, e, &j, o);
 		if (st != DB_OK) {
 			char saved[512];
@@ -485,6 +578,10 @@ static db_status write_chunks(db *d, embedder *e, const char *text, size_t len,
 		}
 	}
 	free(c.row.s);
+	free(c.idx.s);
+	free(c.content.s);
+	free(c.emb.s);
+	free(c.meta.s);
 	free(j.model_json);
 	free(sp);
 	return st;

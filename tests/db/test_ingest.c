@@ -390,6 +390,57 @@ static void test_reembed_changes_models(void **state)
 	free(t);
 }
 
+/* A coach's own login role: row-level security applies, so chunks go in
+ * through INSERT instead of COPY; another coach's client is refused. */
+static void test_as_coach_under_rls(void **state)
+{
+	(void)state;
+	testdb_exec(g_db,
+	            "INSERT INTO coaches (id, coaching_company_id, email, name) VALUES"
+	            " ('22222222-2222-2222-2222-2222222222f5', '11111111-1111-1111-1111-111111111111',"
+	            "  'h5-rls-coach@ingest.example', 'Rhea Coach');"
+	            "INSERT INTO clients (id, client_organization_id, primary_coach_id, email, name)"
+	            " VALUES ('44444444-4444-4444-4444-4444444444f5',"
+	            " '33333333-3333-3333-3333-333333333334', '22222222-2222-2222-2222-2222222222f5',"
+	            " 'h5-rls-client@globex.example', 'Gil Client');"
+	            "SELECT rapport_grant_coach('h5-rls-coach@ingest.example', NULL);");
+	db *c = testdb_connect_opts("h5_ingest", (db_conn_opts){.user = "h5-rls-coach@ingest.example"});
+	want(c, "SELECT row_security_active('data_chunks')", "t");
+	size_t len;
+	char *t = transcript(50, "rls \\ \"quoted\" {braces}", &len);
+	ingest_result r;
+	ingest_opts o = {.client = "h5-rls-client@globex.example"};
+	assert_int_equal(ingest_text(c, g_hash, t, len, &o, &r), DB_OK);
+	assert_true(r.nchunks > 1);
+	/* the coach sees every chunk, and the contents survived the array quoting */
+	chunk_span *sp;
+	size_t n = chunk_text(t, len, &o.chunk, &sp);
+	assert_int_equal(n, r.nchunks);
+	char sql[512];
+	for (size_t k = 0; k < n; k++) {
+		snprintf(sql, sizeof sql,
+		         "SELECT content FROM data_chunks WHERE data_item_id = '%s' AND chunk_index = %zu"
+		         " AND vector_dims(embedding) = %d AND (metadata->>'end')::int = %zu",
+		         r.item_id, k, g_dim, sp[k].end);
+		char *got = value(c, sql);
+		assert_non_null(got);
+		assert_int_equal(strlen(got), sp[k].end - sp[k].start);
+		assert_memory_equal(got, t + sp[k].start, sp[k].end - sp[k].start);
+		free(got);
+	}
+	free(sp);
+	/* someone else's client: the database refuses, nothing is left */
+	long long items = num(g_db, "SELECT count(*) FROM data_items");
+	long long chunks = num(g_db, "SELECT count(*) FROM data_chunks");
+	free(t);
+	t = transcript(20, "not mine", &len);
+	o.client = "dana@acme.example";
+	assert_int_equal(ingest_text(c, g_hash, t, len, &o, &r), DB_DENIED);
+	expect_nothing_for(r.sha256, items, chunks);
+	db_close(c);
+	free(t);
+}
+
 static void test_without_pgvector(void **state)
 {
 	(void)state;
@@ -430,6 +481,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_ten_megabyte_transcript),
 	    cmocka_unit_test(test_reembed_changes_models),
+	    cmocka_unit_test(test_as_coach_under_rls),
 	    cmocka_unit_test(test_without_pgvector),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
