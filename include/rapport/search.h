@@ -119,6 +119,16 @@ void search_result_free(search_result *res);
  * the hits out of a result to keep them). */
 void search_hits_free(search_hit *hits, size_t n);
 
+/* Diagnostics (blocking): the plan of r's statement as EXPLAIN (ANALYZE,
+ * BUFFERS) text (malloc'd, caller frees) with the server-side planning and
+ * execution times in ms. */
+db_status search_explain(db *d, const search_req *r, char **plan, double *planning_ms,
+                         double *execution_ms);
+/* A psql script (malloc'd, caller frees) that runs exactly r's statement
+ * with its parameters as quoted literals (PREPARE/EXECUTE): to reproduce or
+ * time a search outside rapport. */
+db_status search_sql_script(db *d, const search_req *r, char **script);
+
 /* Learns (and caches for this connection, 60 s) pgvector's capabilities and
  * the embedding models of the corpus visible to this role. Called by
  * search_send(); callers may call it ahead (e.g. when the pane opens) so the

@@ -30,13 +30,15 @@ static const char search_usage[] =
     "  --ef-search N        pgvector hnsw.ef_search for this query (1..1000)\n"
     "  --json               a JSON array of results\n"
     "  --csv                CSV with a header row (RFC 4180)\n"
+    "  --explain            run EXPLAIN ANALYZE instead: server-side times and the plan\n"
+    "  --sql                print the statement with its parameters as a psql script\n"
     "  --help               this help\n"
     "\n"
     "The query embedding comes from the configured provider (embed.provider;\n"
     "the built-in hash embedder by default). Exit status: 0 ok (also when nothing\n"
     "matched), 1 failure (unknown scope, model mismatch, ...), 2 usage or connection.\n";
 
-typedef enum out_fmt { OUT_HUMAN, OUT_JSON, OUT_CSV } out_fmt;
+typedef enum out_fmt { OUT_HUMAN, OUT_JSON, OUT_CSV, OUT_EXPLAIN, OUT_SQL } out_fmt;
 
 typedef struct scope_arg {
 	db_kind kind;
@@ -112,7 +114,7 @@ static char *join_words(int argc, char **argv, int from)
 }
 
 enum { O_MODE = 256, O_SCOPE, O_TYPE, O_FROM, O_TO, O_VIS, O_LIKE, O_LIMIT, O_OFFSET, O_EF,
-       O_JSON, O_CSV, O_HELP };
+       O_JSON, O_CSV, O_EXPLAIN, O_SQL, O_HELP };
 
 static const struct option search_long[] = {
     {"mode", required_argument, NULL, O_MODE},     {"scope", required_argument, NULL, O_SCOPE},
@@ -121,6 +123,7 @@ static const struct option search_long[] = {
     {"like", required_argument, NULL, O_LIKE},     {"limit", required_argument, NULL, O_LIMIT},
     {"offset", required_argument, NULL, O_OFFSET}, {"ef-search", required_argument, NULL, O_EF},
     {"json", no_argument, NULL, O_JSON},           {"csv", no_argument, NULL, O_CSV},
+    {"explain", no_argument, NULL, O_EXPLAIN},     {"sql", no_argument, NULL, O_SQL},
     {"help", no_argument, NULL, O_HELP},           {NULL, 0, NULL, 0},
 };
 
@@ -160,6 +163,8 @@ static int apply_opt(search_opts *o, int c, const char *arg)
 		           : fail(EXIT_USAGE, "--ef-search takes a number from 1 to 1000");
 	case O_JSON: o->fmt = OUT_JSON; return -1;
 	case O_CSV: o->fmt = OUT_CSV; return -1;
+	case O_EXPLAIN: o->fmt = OUT_EXPLAIN; return -1;
+	case O_SQL: o->fmt = OUT_SQL; return -1;
 	case O_HELP: fputs(search_usage, stdout); return EXIT_OK;
 	default: return fail(EXIT_USAGE, "unknown option (see rapport search --help)");
 	}
@@ -541,6 +546,24 @@ static void print_csv(FILE *out, const search_result *res, int offset, bool raw)
 	}
 }
 
+/* --explain / --sql: prints the diagnosis instead of results. */
+static int diagnose(db *d, search_opts *o)
+{
+	char *text = NULL;
+	double plan = 0, exec = 0;
+	db_status st = o->fmt == OUT_SQL ? search_sql_script(d, &o->req, &text)
+	                                 : search_explain(d, &o->req, &text, &plan, &exec);
+	if (st != DB_OK)
+		return fail(st == DB_CONNLOST ? EXIT_USAGE : EXIT_FAIL, db_errmsg(d));
+	if (o->fmt == OUT_EXPLAIN)
+		printf("planning %.3f ms, execution %.3f ms\n", plan, exec);
+	char *safe = isatty(STDOUT_FILENO) ? text_sanitize_multiline(text, (size_t)-1) : NULL;
+	fputs(safe ? safe : text, stdout);
+	free(safe);
+	free(text);
+	return fflush(stdout) == 0 ? EXIT_OK : fail(EXIT_FAIL, "could not write the output");
+}
+
 /* Connects, resolves, embeds, searches and prints; returns the exit code. */
 static int run(const rapport_globals *g, search_opts *o, const config *cfg)
 {
@@ -555,6 +578,8 @@ static int run(const rapport_globals *g, search_opts *o, const config *cfg)
 		code = choose_mode(d, o, cfg);
 	if (code < 0)
 		code = embed_query(d, o, cfg, &emb, &vec);
+	if (code < 0 && (o->fmt == OUT_EXPLAIN || o->fmt == OUT_SQL))
+		code = diagnose(d, o);
 	if (code < 0) {
 		db_status st = search_run(d, &o->req, &res);
 		if (st != DB_OK)

@@ -25,7 +25,7 @@
  *   $11 visibility   $12 candidates per list
  * Outer statement only:
  *   $13 query text  $14 mode  $15 limit  $16 offset  $17 ef_search
- *   $18 iterative scan  $19 the kNN statement */
+ *   $18 iterative scan  $19 the kNN statement  $20 the words to highlight */
 
 /* The item's date as ISO text: metadata date, else the day it was created.
  * Text, so a malformed metadata value can never make the query fail. */
@@ -110,10 +110,10 @@ static const char search_sql[] =
     " NULLIF(split_part(left(di.raw_content, 300), E'\\n', 1), '')) AS title,"
     " " ITEM_DATE_SQL " AS item_date,"
     " " OFFSET_SQL("start") " AS start_off, " OFFSET_SQL("end") " AS end_off,"
-    " CASE WHEN COALESCE($13::text, '') = ''"
-    " OR NOT c.content_tsv @@ websearch_to_tsquery('english', $13::text)"
+    " CASE WHEN COALESCE($20::text, '') = ''"
+    " OR NOT c.content_tsv @@ websearch_to_tsquery('english', $20::text)"
     " THEN left(" SAFE_CONTENT ", 240)"
-    " ELSE ts_headline('english', " SAFE_CONTENT ", websearch_to_tsquery('english', $13::text),"
+    " ELSE ts_headline('english', " SAFE_CONTENT ", websearch_to_tsquery('english', $20::text),"
     " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) ||"
     " ', MaxWords=24, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') END AS snippet,"
     " (SELECT count(*) FROM fused) > $16::int + $15::int AS more"
@@ -571,6 +571,11 @@ static bool filtered(const search_cache *c, const search_req *r)
 	       (c->caps.rls_enabled && !c->caps.is_admin);
 }
 
+/* hnsw.ef_search unless asked otherwise: 100 measured recall@10 1.0 against
+ * exact search on hash-embedded seed data where pgvector's default 40 gave
+ * 0.73 (tests/bench/search_latency.sh). */
+enum { EF_DEFAULT = 100, NPARAMS = 20 };
+
 /* Text buffers for the statement's numeric parameters. */
 typedef struct req_nums {
 	char cand[16], limit[16], offset[16], ef[16];
@@ -592,10 +597,11 @@ static bool has_operators(const char *q)
 	return false;
 }
 
-/* The words of q joined by " or " (malloc'd): in hybrid and semantic modes a
- * chunk matching any of the words takes part in the text ranking and shows
- * highlights (ts_rank_cd still prefers chunks matching more of them). A query
- * written with operators is kept as typed. */
+/* The words of q joined by " or " (malloc'd), for highlighting in hybrid and
+ * semantic modes: a passage found by meaning shows whichever of the words it
+ * has. (Ranking keeps the query as typed: an any-word text list costs a
+ * ts_rank_cd per chunk that has any common word, and measured no better.)
+ * A query written with operators is kept as typed. */
 static char *relaxed_query(const char *q)
 {
 	size_t n = strlen(q);
@@ -624,8 +630,9 @@ static char *relaxed_query(const char *q)
 	return out;
 }
 
-/* Validates r against the cache and fills the 19 parameters. own[0] and
- * own[1] receive the malloc'd vector text and text query (caller frees). */
+/* Validates r against the cache and fills the NPARAMS parameters. own[0]
+ * and own[1] receive the malloc'd vector text and highlight words (caller
+ * frees). */
 static db_status build(db *d, search_cache *c, const search_req *r, const char **p,
                        req_nums *nums, char **own)
 {
@@ -656,7 +663,7 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 		cand = cand * 2 < 100 ? 100 : cand * 2;
 	if (cand > 2 * SEARCH_LIMIT_MAX)
 		cand = 2 * SEARCH_LIMIT_MAX;
-	int ef = r->ef_search > 0 ? r->ef_search : cand < 40 ? 40 : cand;
+	int ef = r->ef_search > 0 ? r->ef_search : cand < EF_DEFAULT ? EF_DEFAULT : cand;
 	if (mode != SEARCH_TEXT && !c->caps.iterative_scan && filtered(c, r)) {
 		ef = ef < 10 * cand ? 10 * cand : ef;
 		set_note(c, "pgvector %s has no iterative index scans (0.8+): a filtered semantic "
@@ -668,6 +675,7 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 		own[1] = mode == SEARCH_TEXT ? strdup(r->query) : relaxed_query(r->query);
 	if (opt(r->query) && !own[1])
 		abort();
+	p[19] = own[1];
 	snprintf(nums->cand, sizeof nums->cand, "%d", cand);
 	snprintf(nums->limit, sizeof nums->limit, "%d", limit);
 	snprintf(nums->offset, sizeof nums->offset, "%d", r->offset);
@@ -675,15 +683,24 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 	const char *v[19] = {
 	    *vec,          opt(r->like_chunk_id), model,       opt(r->company_id), opt(r->coach_id),
 	    opt(r->client_id), opt(r->org_id),    opt(r->data_type), opt(r->date_from), opt(r->date_to),
-	    opt(r->visibility), nums->cand,       own[1],      search_mode_name(mode), nums->limit,
+	    opt(r->visibility), nums->cand,       opt(r->query), search_mode_name(mode), nums->limit,
 	    nums->offset,  nums->ef,              c->caps.iterative_scan ? "true" : "false", knn_sql};
 	memcpy(p, v, sizeof v);
 	c->mode = mode;
 	return DB_OK;
 }
 
-db_status search_send(db *d, const search_req *r)
+/* The statement's parameters for r (validated), in a. */
+typedef struct req_args {
+	const char *p[NPARAMS];
+	req_nums nums;
+	char *own[2];
+} req_args;
+
+/* Prepares the cache, checks r and fills a; free a.own afterwards. */
+static db_status req_args_fill(db *d, const search_req *r, req_args *a)
 {
+	memset(a, 0, sizeof *a);
 	if (!d || !r)
 		return DB_INVALID;
 	db_status st = search_prepare(d);
@@ -694,15 +711,105 @@ db_status search_send(db *d, const search_req *r)
 	c->note = NULL;
 	if ((st = check_filters(d, r)) != DB_OK)
 		return st;
-	const char *p[19];
-	req_nums nums;
-	char *own[2] = {NULL, NULL};
-	st = build(d, c, r, p, &nums, own);
+	return build(d, c, r, a->p, &a->nums, a->own);
+}
+
+/* Frees what req_args_fill allocated. */
+static void req_args_free(req_args *a)
+{
+	free(a->own[0]);
+	free(a->own[1]);
+}
+
+db_status search_send(db *d, const search_req *r)
+{
+	req_args a;
+	db_status st = req_args_fill(d, r, &a);
 	if (st == DB_OK)
-		st = dbi_send_ex(d, search_sql, 19, p, parse_result, result_dtor);
-	free(own[0]);
-	free(own[1]);
+		st = dbi_send_ex(d, search_sql, NPARAMS, a.p, parse_result, result_dtor);
+	req_args_free(&a);
 	return st;
+}
+
+/* "X ms" after label in the plan text, or -1. */
+static double plan_ms(const char *plan, const char *label)
+{
+	const char *p = strstr(plan, label);
+	return p ? strtod(p + strlen(label), NULL) : -1;
+}
+
+db_status search_explain(db *d, const search_req *r, char **plan, double *planning_ms,
+                         double *execution_ms)
+{
+	req_args a;
+	*plan = NULL;
+	db_status st = req_args_fill(d, r, &a);
+	size_t n = sizeof search_sql + 64;
+	char *sql = malloc(n);
+	if (!sql)
+		abort();
+	snprintf(sql, n, "EXPLAIN (ANALYZE, BUFFERS) %s", search_sql);
+	PGresult *res = NULL;
+	if (st == DB_OK)
+		st = dbi_query(d, sql, NPARAMS, a.p, &res);
+	free(sql);
+	req_args_free(&a);
+	if (st != DB_OK)
+		return st;
+	size_t len = 1;
+	for (int i = 0; i < PQntuples(res); i++)
+		len += strlen(PQgetvalue(res, i, 0)) + 1;
+	char *out = malloc(len), *o = out;
+	if (!out)
+		abort();
+	for (int i = 0; i < PQntuples(res); i++)
+		o += sprintf(o, "%s\n", PQgetvalue(res, i, 0));
+	*o = '\0';
+	PQclear(res);
+	*planning_ms = plan_ms(out, "Planning Time: ");
+	*execution_ms = plan_ms(out, "Execution Time: ");
+	*plan = out;
+	return DB_OK;
+}
+
+/* Appends s to the growable string *buf (length *n). */
+static void append(char **buf, size_t *n, const char *s)
+{
+	size_t k = strlen(s);
+	char *b = realloc(*buf, *n + k + 1);
+	if (!b)
+		abort();
+	memcpy(b + *n, s, k + 1);
+	*buf = b;
+	*n += k;
+}
+
+db_status search_sql_script(db *d, const search_req *r, char **script)
+{
+	req_args a;
+	*script = NULL;
+	db_status st = req_args_fill(d, r, &a);
+	if (st != DB_OK) {
+		req_args_free(&a);
+		return st;
+	}
+	char *out = NULL;
+	size_t n = 0;
+	append(&out, &n, "SET plan_cache_mode = force_custom_plan;\nPREPARE rapport_search AS\n");
+	append(&out, &n, search_sql);
+	append(&out, &n, ";\nEXECUTE rapport_search(");
+	for (int i = 0; i < NPARAMS; i++) {
+		char *lit = a.p[i] ? PQescapeLiteral(dbi_pg(d), a.p[i], strlen(a.p[i])) : NULL;
+		if (a.p[i] && !lit)
+			abort();
+		append(&out, &n, i ? ", " : "");
+		append(&out, &n, lit ? lit : "NULL");
+		PQfreemem(lit);
+	}
+	append(&out, &n, ");\nDEALLOCATE rapport_search;\n");
+	req_args_free(&a);
+	*script = out;
+	return DB_OK;
 }
 
 db_status search_take(db *d, search_result **out)
