@@ -4,6 +4,7 @@
  * (keep mine / take theirs / merge key by key), undo of the last save, and a
  * recovery file for unsaved edits when the terminal goes away. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +20,9 @@
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
 
-typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT } pf_mode;
+typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT, PF_ASK } pf_mode;
+/* What a yes/no question asked inside the pane does on yes. */
+typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW } pf_ask;
 typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY } pf_edit;
 
 typedef struct pf_row {
@@ -52,6 +55,13 @@ typedef struct pf {
 	size_t raw_len, raw_cap, raw_cur;
 	int raw_top;
 	bool raw_failed; /* the last apply failed on this text */
+	char raw_err[200]; /* where and why, shown while in raw mode */
+	/* yes/no asked inside the pane (its answer may close the pane) */
+	pf_ask ask;
+	pf_mode ask_from;
+	/* the pane's own message line (the status line is shared) */
+	char note[300];
+	bool note_err;
 	/* save preview and conflict */
 	form_diff *diff;
 	form_merge *merge;
@@ -71,6 +81,18 @@ static void pf_rows_build(pf *s);
 static attr_t pf_attr(pf *s, theme_role r)
 {
 	return app_attr(s->a, r);
+}
+
+/* Says something on the pane's message line and on the status line. */
+static void pf_say(pf *s, ui_msg lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void pf_say(pf *s, ui_msg lvl, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->note, sizeof s->note, fmt, ap);
+	va_end(ap);
+	s->note_err = lvl == UI_ERROR;
+	app_status(s->a, lvl, "%s", s->note);
 }
 
 /* Revalidates after an edit and rebuilds the rows. */
@@ -248,6 +270,7 @@ static void raw_set(pf *s, const char *text)
 	s->raw_cur = 0;
 	s->raw_top = 0;
 	s->raw_failed = false;
+	s->raw_err[0] = '\0';
 }
 
 static void raw_insert(pf *s, const char *bytes, size_t n)
@@ -391,8 +414,8 @@ static int pf_raw_apply(pf *s)
 	if (form_replace_json(s->f, s->raw, s->raw_len, &e) != 0) {
 		s->raw_cur = e.offset <= s->raw_len ? e.offset : s->raw_len;
 		s->raw_failed = true;
-		app_status(s->a, UI_ERROR, "line %d, column %d: %s (text kept; fix it or Esc twice to drop it)",
-		           e.line, e.col, e.msg);
+		snprintf(s->raw_err, sizeof s->raw_err, "line %d, column %d: %s", e.line, e.col, e.msg);
+		pf_say(s, UI_ERROR, "%s (text kept; fix it, or Esc again to drop it)", s->raw_err);
 		return -1;
 	}
 	free(s->raw);
@@ -484,6 +507,11 @@ static void pf_draw_title(pf *s, WINDOW *w, const char *what)
 static void pf_draw_help(pf *s, WINDOW *w, const char *help)
 {
 	int h = getmaxy(w);
+	if (s->note[0] && !(s->mode == PF_RAW && s->raw_failed)) {
+		attr_t na = pf_attr(s, s->note_err ? THEME_STATUS_ERROR : THEME_STATUS);
+		ui_fill(w, h - 2, 0, getmaxx(w), na);
+		ui_put(w, h - 2, 1, getmaxx(w) - 2, s->note, na);
+	}
 	ui_fill(w, h - 1, 0, getmaxx(w), pf_attr(s, THEME_MUTED));
 	ui_put_safe(w, h - 1, 1, getmaxx(w) - 2, help, pf_attr(s, THEME_MUTED));
 }
@@ -498,7 +526,7 @@ static void pf_draw_form(pf *s, WINDOW *w)
 	}
 	if (labw > getmaxx(w) / 3)
 		labw = getmaxx(w) / 3;
-	int h = getmaxy(w) - 2;
+	int h = getmaxy(w) - 3;
 	if ((int)s->cur < s->top)
 		s->top = (int)s->cur;
 	if ((int)s->cur >= s->top + h)
@@ -543,6 +571,10 @@ static void pf_draw_raw(pf *s, WINDOW *w)
 			break;
 		off = eol + 1;
 	}
+	if (s->raw_failed && s->raw_err[0]) {
+		ui_fill(w, h, 0, cols, pf_attr(s, THEME_FORM_INVALID));
+		ui_put_safe(w, h, 1, cols - 2, s->raw_err, pf_attr(s, THEME_FORM_INVALID));
+	}
 	pf_draw_help(s, w, "raw JSON: type freely  Esc apply and return  C-s save  F2 $EDITOR");
 	if (cy >= 0 && cx < cols) {
 		wmove(w, cy, cx);
@@ -573,7 +605,8 @@ static void pf_draw_diff(pf *s, WINDOW *w)
 	pf_draw_help(s, w, "y/Enter save  n/Esc back to the form");
 }
 
-static const char *const state_words[] = {"same", "mine", "theirs", "both same", "CONFLICT"};
+static const char *const state_words[] = {"same", "changed by you", "changed by them",
+                                          "same change", "CONFLICT"};
 
 static void pf_draw_conflict(pf *s, WINDOW *w)
 {
@@ -583,7 +616,7 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 	         "Someone else saved this %s meanwhile (%zu conflicting key%s). Theirs beside yours:",
 	         db_kind_label(s->kind), s->merge->nconflicts, s->merge->nconflicts == 1 ? "" : "s");
 	ui_put_safe(w, y++, 1, cols - 2, head, pf_attr(s, THEME_STATUS_WARN));
-	int kw = cols / 5, colw = (cols - kw - 16) / 2;
+	int kw = cols / 5, colw = (cols - kw - 30) / 2;
 	char hdr[300];
 	snprintf(hdr, sizeof hdr, "%-*s %-*s %-*s %s", kw, "key", colw, "mine", colw, "theirs", "use");
 	ui_put_safe(w, y++, 1, cols - 2, hdr, pf_attr(s, THEME_HEADER));
@@ -609,13 +642,29 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 	                                "Esc back (edit kept)");
 }
 
+static const char *const ask_text[] = {
+    [ASK_DISCARD_CLOSE] = "Discard your unsaved changes? (y/n)",
+    [ASK_DROP_RAW] = "Drop the raw JSON text you typed? (y/n)",
+};
+
 static void pf_draw(pane *p, WINDOW *w)
 {
 	pf *s = p->priv;
 	werase(w);
 	curs_set(0);
 	static const char *const what[] = {"metadata", "metadata", "raw JSON", "save?", "conflict"};
-	pf_draw_title(s, w, what[s->mode]);
+	pf_mode m = s->mode == PF_ASK ? s->ask_from : s->mode;
+	pf_draw_title(s, w, what[m]);
+	if (s->mode == PF_ASK) {
+		s->mode = m; /* draw what is under the question */
+		pf_draw(p, w);
+		s->mode = PF_ASK;
+		curs_set(0);
+		int y = getmaxy(w) - 1;
+		ui_fill(w, y, 0, getmaxx(w), pf_attr(s, THEME_DIALOG));
+		ui_put_safe(w, y, 1, getmaxx(w) - 2, ask_text[s->ask], pf_attr(s, THEME_DIALOG));
+		return;
+	}
 	switch (s->mode) {
 	case PF_RAW: pf_draw_raw(s, w); break;
 	case PF_DIFF: pf_draw_diff(s, w); break;
@@ -630,7 +679,7 @@ static void pf_draw(pane *p, WINDOW *w)
 static int pf_edit_begin(pf *s, pf_edit what, const char *text)
 {
 	if (strlen(text) >= sizeof s->line.buf - 1) {
-		app_status(s->a, UI_ERROR, "value too long to edit on one line: use R (raw JSON) or E");
+		pf_say(s, UI_ERROR, "value too long to edit on one line: use R (raw JSON) or E");
 		return UI_REDRAW;
 	}
 	ui_line_set(&s->line, text);
@@ -647,7 +696,7 @@ static int pf_enum_done(pane *owner, int choice, void *ctx)
 	pf *s = owner->priv;
 	size_t field = (size_t)(uintptr_t)ctx;
 	if (choice >= 0 && form_set_enum(s->f, field, (size_t)choice) != 0)
-		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+		pf_say(s, UI_ERROR, "%s", form_error(s->f));
 	pf_changed(s);
 	return UI_REDRAW;
 }
@@ -742,7 +791,7 @@ static int pf_edit_apply(pf *s)
 			rc = form_set_raw(s->f, field, t, NULL);
 	}
 	if (rc != 0) {
-		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+		pf_say(s, UI_ERROR, "%s", form_error(s->f));
 		return UI_REDRAW; /* the text stays as typed */
 	}
 	s->mode = PF_FORM;
@@ -771,13 +820,13 @@ static int pf_new_key_done(pane *owner, const char *answer, void *ctx)
 	if (!answer || !*answer)
 		return UI_REDRAW;
 	if (!ms_is_snake_case(answer)) {
-		app_status(s->a, UI_ERROR, "%s: key must be snake_case (lowercase letters, digits, _)",
+		pf_say(s, UI_ERROR, "%s: key must be snake_case (lowercase letters, digits, _)",
 		           answer);
 		return UI_REDRAW;
 	}
 	long i = form_find(s->f, answer);
 	if (i >= 0 && form_value(s->f, (size_t)i)) {
-		app_status(s->a, UI_ERROR, "%s: key already exists", answer);
+		pf_say(s, UI_ERROR, "%s: key already exists", answer);
 		return UI_REDRAW;
 	}
 	free(s->new_key);
@@ -803,7 +852,7 @@ static int pf_remove(pf *s)
 	int rc = r->item >= 0 ? form_list_delete(s->f, r->field, (size_t)r->item)
 	                      : form_unset(s->f, r->field);
 	if (rc)
-		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+		pf_say(s, UI_ERROR, "%s", form_error(s->f));
 	pf_changed(s);
 	return UI_REDRAW;
 }
@@ -816,7 +865,7 @@ static int pf_move_item(pf *s, int delta)
 	size_t field = r->field;
 	long item = r->item;
 	if (form_list_move(s->f, field, (size_t)item, delta) != 0) {
-		app_status(s->a, UI_ERROR, "%s", form_error(s->f));
+		pf_say(s, UI_ERROR, "%s", form_error(s->f));
 		return UI_REDRAW;
 	}
 	pf_changed(s);
@@ -855,7 +904,7 @@ static int pf_external(pf *s)
 	char path[] = "/tmp/rapport-edit-XXXXXX.json";
 	int fd = mkstemps(path, 5);
 	if (fd < 0) {
-		app_status(s->a, UI_ERROR, "cannot create a temporary file: %s", strerror(errno));
+		pf_say(s, UI_ERROR, "cannot create a temporary file: %s", strerror(errno));
 		return UI_REDRAW;
 	}
 	char *text = s->mode == PF_RAW ? ui_xstrdup(s->raw) : form_to_json(s->f, true);
@@ -876,7 +925,7 @@ static int pf_external(pf *s)
 	char *back = pf_slurp(path, &n);
 	unlink(path);
 	if (rc != 0 || !back) {
-		app_status(s->a, UI_ERROR, "the editor failed (exit %d); nothing changed", rc);
+		pf_say(s, UI_ERROR, "the editor failed (exit %d); nothing changed", rc);
 		free(back);
 		return UI_REDRAW;
 	}
@@ -884,7 +933,7 @@ static int pf_external(pf *s)
 	free(back);
 	s->mode = PF_RAW;
 	if (pf_raw_apply(s) == 0)
-		app_status(s->a, UI_INFO, form_dirty(s->f) ? "edited in $EDITOR: not saved yet (C-s saves)"
+		pf_say(s, UI_INFO, form_dirty(s->f) ? "edited in $EDITOR: not saved yet (C-s saves)"
 		                                           : "edited in $EDITOR: no changes");
 	return UI_REDRAW;
 }
@@ -904,7 +953,7 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 {
 	db *d = app_db_sync(s->a);
 	if (!d) {
-		app_status(s->a, UI_ERROR, "not connected: nothing saved, your edit is kept");
+		pf_say(s, UI_ERROR, "not connected: nothing saved, your edit is kept");
 		return UI_REDRAW;
 	}
 	char newtok[DB_TS_LEN] = "";
@@ -924,19 +973,19 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 		s->mode = PF_FORM;
 		pf_changed(s);
 		app_changed(s->a, s->kind, s->id);
-		app_status(s->a, UI_INFO, is_undo ? "last save undone" : "saved (u undoes)");
+		pf_say(s, UI_INFO, is_undo ? "last save undone" : "saved (u undoes)");
 		return UI_REDRAW;
 	}
 	if (st == DB_CONFLICT && !is_undo)
 		return pf_conflict_begin(s, d);
 	s->mode = PF_FORM;
 	if (st == DB_CONFLICT)
-		app_status(s->a, UI_ERROR, "changed by someone else since your save: not undone");
+		pf_say(s, UI_ERROR, "changed by someone else since your save: not undone");
 	else if (st == DB_NOTFOUND)
-		app_status(s->a, UI_ERROR, "this %s was deleted meanwhile: nothing saved, your edit is kept",
+		pf_say(s, UI_ERROR, "this %s was deleted meanwhile: nothing saved, your edit is kept",
 		           db_kind_label(s->kind));
 	else
-		app_status(s->a, UI_ERROR, "not saved (%s): your edit is kept, C-s retries",
+		pf_say(s, UI_ERROR, "not saved (%s): your edit is kept, C-s retries",
 		           db_errmsg(d));
 	return UI_REDRAW;
 }
@@ -951,7 +1000,7 @@ static int pf_save_start(pf *s)
 	pf_changed(s);
 	const ms_issue *e = ms_report_first_error(s->rep);
 	if (e) {
-		app_status(s->a, UI_ERROR, "not saved: %s%s", e->text,
+		pf_say(s, UI_ERROR, "not saved: %s%s", e->text,
 		           s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
 		for (size_t r = 0; r < s->nrows; r++)
 			if (pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)) {
@@ -961,7 +1010,7 @@ static int pf_save_start(pf *s)
 		return UI_REDRAW;
 	}
 	if (!form_dirty(s->f)) {
-		app_status(s->a, UI_INFO, "nothing to save");
+		pf_say(s, UI_INFO, "nothing to save");
 		return UI_REDRAW;
 	}
 	form_diff_free(s->diff);
@@ -984,7 +1033,7 @@ static int pf_conflict_begin(pf *s, db *d)
 	db_record *rec = NULL;
 	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
 		s->mode = PF_FORM;
-		app_status(s->a, UI_ERROR, "someone saved first and their version cannot be read (%s); "
+		pf_say(s, UI_ERROR, "someone saved first and their version cannot be read (%s); "
 		                           "your edit is kept", db_errmsg(d));
 		return UI_REDRAW;
 	}
@@ -1002,7 +1051,7 @@ static int pf_conflict_begin(pf *s, db *d)
 		pf_set_token(s->token, s->theirs_token);
 		form_mark_saved(s->f);
 		s->mode = PF_FORM;
-		app_status(s->a, UI_INFO, "the database already holds exactly your version: saved");
+		pf_say(s, UI_INFO, "the database already holds exactly your version: saved");
 		return UI_REDRAW;
 	}
 	form_merge_free(s->merge);
@@ -1025,7 +1074,7 @@ static int pf_conflict_resolve(pf *s, bool save)
 	s->mode = PF_FORM;
 	pf_changed(s);
 	if (!form_dirty(s->f)) {
-		app_status(s->a, UI_INFO, "took their version (nothing of yours left to save)");
+		pf_say(s, UI_INFO, "took their version (nothing of yours left to save)");
 		return UI_REDRAW;
 	}
 	return save ? pf_save_start(s) : UI_REDRAW;
@@ -1078,7 +1127,7 @@ static int pf_key_conflict(pf *s, pane *p, int key)
 	}
 	if (key == KEYS_ESC || c == KEYS_CMD_BACK) {
 		s->mode = PF_FORM;
-		app_status(s->a, UI_INFO, "not saved: your edit is kept (C-s tries again)");
+		pf_say(s, UI_INFO, "not saved: your edit is kept (C-s tries again)");
 		return UI_REDRAW;
 	}
 	return UI_HANDLED;
@@ -1087,11 +1136,11 @@ static int pf_key_conflict(pf *s, pane *p, int key)
 static int pf_undo(pf *s)
 {
 	if (!s->undo_json) {
-		app_status(s->a, UI_INFO, "no save to undo");
+		pf_say(s, UI_INFO, "no save to undo");
 		return UI_REDRAW;
 	}
 	if (pf_unsaved(s)) {
-		app_status(s->a, UI_ERROR, "save or discard your current edit before undoing");
+		pf_say(s, UI_ERROR, "save or discard your current edit before undoing");
 		return UI_REDRAW;
 	}
 	form_perr e;
@@ -1114,25 +1163,34 @@ static int pf_undo(pf *s)
 
 /* ---- keys --------------------------------------------------------------------------- */
 
-static int pf_discard_done(pane *owner, int choice, void *ctx)
+/* Asks a yes/no question in the pane's last line. */
+static int pf_ask_begin(pf *s, pf_ask what)
 {
-	(void)ctx;
-	pf *s = owner->priv;
-	if (choice != 1)
+	s->ask = what;
+	s->ask_from = s->mode;
+	s->mode = PF_ASK;
+	return UI_REDRAW;
+}
+
+/* The answer to the pane's own question. */
+static int pf_key_ask(pf *s, int key)
+{
+	if (key != 'y' && key != 'Y') {
+		if (key == 'n' || key == 'N' || key == KEYS_ESC)
+			s->mode = s->ask_from;
 		return UI_REDRAW;
-	if (s->mode == PF_RAW && s->raw_failed) {
-		free(s->raw);
-		s->raw = NULL;
-		s->mode = PF_FORM;
+	}
+	free(s->raw);
+	s->raw = NULL;
+	s->raw_failed = false;
+	s->mode = PF_FORM;
+	if (s->ask == ASK_DROP_RAW) {
 		pf_changed(s);
 		return UI_REDRAW;
 	}
 	form_json *o = form_json_dup(form_original(s->f));
 	form_rebase(s->f, o, o); /* nothing unsaved left for on_hangup */
 	form_json_free(o);
-	free(s->raw);
-	s->raw = NULL;
-	s->mode = PF_FORM;
 	pf_recovery_remove(s);
 	return UI_CLOSE;
 }
@@ -1144,8 +1202,7 @@ static int pf_close(pf *s, pane *p)
 		pf_recovery_remove(s);
 		return UI_CLOSE;
 	}
-	app_confirm(s->a, s->self, "Discard your unsaved changes?", pf_discard_done, NULL);
-	return UI_REDRAW;
+	return pf_ask_begin(s, ASK_DISCARD_CLOSE);
 }
 
 static int pf_key_raw(pf *s, pane *p, int key)
@@ -1154,10 +1211,8 @@ static int pf_key_raw(pf *s, pane *p, int key)
 	if (c == KEYS_CMD_SAVE)
 		return pf_save_start(s);
 	if (key == KEYS_ESC) {
-		if (s->raw_failed) {
-			app_confirm(s->a, s->self, "Drop the raw JSON text you typed?", pf_discard_done, NULL);
-			return UI_REDRAW;
-		}
+		if (s->raw_failed)
+			return pf_ask_begin(s, ASK_DROP_RAW);
 		pf_raw_apply(s);
 		return UI_REDRAW;
 	}
@@ -1214,7 +1269,7 @@ static int pf_key_form(pf *s, pane *p, int key)
 	case KEYS_CMD_BACK: return pf_close(s, p);
 	case KEYS_CMD_QUIT:
 		if (pf_unsaved(s)) {
-			app_status(s->a, UI_ERROR, "unsaved changes: C-s saves, Esc discards");
+			pf_say(s, UI_ERROR, "unsaved changes: C-s saves, Esc discards");
 			return UI_REDRAW;
 		}
 		return UI_UNHANDLED;
@@ -1225,6 +1280,7 @@ static int pf_key_form(pf *s, pane *p, int key)
 static int pf_key(pane *p, int key)
 {
 	pf *s = p->priv;
+	s->note[0] = '\0';
 	switch (s->mode) {
 	case PF_EDIT:
 		if (app_command(s->a, p, key) == KEYS_CMD_SAVE)
@@ -1240,6 +1296,7 @@ static int pf_key(pane *p, int key)
 		}
 		return UI_HANDLED;
 	case PF_CONFLICT: return pf_key_conflict(s, p, key);
+	case PF_ASK: return pf_key_ask(s, key);
 	default: return pf_key_form(s, p, key);
 	}
 }
@@ -1322,7 +1379,7 @@ static int pf_recover_done(pane *owner, int choice, void *ctx)
 		raw_set(s, text->text);
 		s->mode = PF_RAW;
 		if (pf_raw_apply(s) == 0)
-			app_status(s->a, UI_INFO, "recovered your unsaved edit: C-s saves it");
+			pf_say(s, UI_INFO, "recovered your unsaved edit: C-s saves it");
 	}
 	pf_recovery_remove(s);
 	form_json_free(rec);
@@ -1383,7 +1440,9 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 		raw_set(s, rec->metadata);
 		s->mode = PF_RAW;
 		s->raw_failed = true;
-		app_status(a, UI_ERROR, "stored metadata: line %d, column %d: %s", e.line, e.col, e.msg);
+		snprintf(s->raw_err, sizeof s->raw_err, "stored metadata: line %d, column %d: %s", e.line,
+		         e.col, e.msg);
+		app_status(a, UI_ERROR, "%s", s->raw_err);
 	}
 	db_record_free(rec);
 	pf_changed(s);

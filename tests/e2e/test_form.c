@@ -1,0 +1,457 @@
+/* Screen tests of the metadata form pane: the real binary in a pty (H7's
+ * tests/common/vt harness) against a fresh database; each widget type, the
+ * raw-JSON error path, $EDITOR hand-off with an editor script, the conflict
+ * dialog with a second connection writing meanwhile, undo, discard
+ * confirmation and the recovery file after SIGHUP. Database contents are
+ * checked after every save. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/testdb.h"
+#include "common/vt.h"
+
+#define DBNAME "h8_form_e2e"
+#define ANA "20000000-0000-4000-8000-000000000001"
+#define CAROL "40000000-0000-4000-8000-000000000001"
+#define T 8000 /* ms: generous for loaded CI machines */
+
+static db *conn;
+static char *conninfo;
+static char tmpdir[] = "/tmp/rapport-form-e2e-XXXXXX";
+static char state_env[300], editor_env[300];
+
+static const char reset_sql[] =
+    "DELETE FROM clients; DELETE FROM coaches; DELETE FROM client_organizations;"
+    "DELETE FROM coaching_companies;"
+    "INSERT INTO coaching_companies(id, name, slug) VALUES"
+    " ('10000000-0000-4000-8000-000000000001', 'Acme Coaching', 'acme');"
+    "INSERT INTO coaches(id, coaching_company_id, email, name, metadata) VALUES"
+    " ('" ANA "', '10000000-0000-4000-8000-000000000001', 'ana@acme.example', 'Ana Alvarez',"
+    "  '{\"experience_years\": 15, \"specializations\": [\"a\", \"b\"], \"zz_note\": 1.50}');"
+    "INSERT INTO client_organizations(id, name, slug, metadata) VALUES"
+    " ('30000000-0000-4000-8000-000000000001', 'Globex', 'globex', '{\"size\": \"startup\"}');"
+    "INSERT INTO clients(id, client_organization_id, primary_coach_id, email, name, metadata)"
+    " VALUES ('" CAROL "', '30000000-0000-4000-8000-000000000001', '" ANA "',"
+    " 'carol@globex.example', 'Carol Client', '{\"department\": \"Product\"}');";
+
+static char *value(const char *sql)
+{
+	char *out = NULL;
+	if (db_exec_value(conn, sql, &out) != DB_OK)
+		fail_msg("%s: %s", sql, db_errmsg(conn));
+	return out;
+}
+
+static void want_value(const char *sql, const char *want)
+{
+	char *got = value(sql);
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("%s: got '%s', want '%s'", sql, got ? got : "(null)", want);
+	free(got);
+}
+
+static void want_meta(const char *table, const char *id, const char *key, const char *want)
+{
+	char sql[300];
+	snprintf(sql, sizeof sql, "SELECT coalesce(metadata->'%s', 'null')::text FROM %s WHERE id = '%s'",
+	         key, table, id);
+	want_value(sql, want);
+}
+
+/* True when text appears on two rows (the list and the detail pane). */
+static bool shown_twice(vt *v, void *ctx)
+{
+	int rows, cols, n = 0;
+	vt_size(v, &rows, &cols);
+	for (int r = 0; r < rows - 1; r++)
+		n += vt_row_find(v, r, ctx) >= 0;
+	return n >= 2;
+}
+
+/* Starts rapport and opens the form of the record found by ref, once the
+ * detail pane shows `name` twice (list row and detail title). */
+static vt *open_form(const char *ref, const char *name)
+{
+	const char *args[] = {"-d", conninfo, NULL};
+	const char *env[] = {state_env, editor_env, "VISUAL", NULL};
+	vt *v = vt_start(30, 120, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, ":goto %s<Enter>", ref);
+	vt_keys(v, cmd);
+	assert_true(vt_wait(v, shown_twice, (void *)name, T));
+	vt_keys(v, "e");
+	assert_true(vt_wait_text(v, "\u00b7 metadata", T));
+	return v;
+}
+
+static void quit(vt *v)
+{
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "\u00b7 metadata", T));
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
+}
+
+/* Ctrl-S, check the diff shows `line`, confirm, wait for "saved". */
+static void save(vt *v, const char *line)
+{
+	vt_keys(v, "<C-s>");
+	assert_true(vt_wait_text(v, "Save these changes?", T));
+	if (line)
+		assert_true(vt_wait_text(v, line, T));
+	vt_keys(v, "y");
+	/* the write is synchronous: the preview goes once it is done */
+	assert_true(vt_wait_gone(v, "Save these changes?", T));
+	assert_true(vt_wait_text(v, "saved (u undoes)", T));
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	conn = testdb_open(DBNAME);
+	conninfo = testdb_conninfo(DBNAME);
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(state_env, sizeof state_env, "XDG_STATE_HOME=%s/state", tmpdir);
+	snprintf(editor_env, sizeof editor_env, "EDITOR=%s/editor.sh", tmpdir);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		return -1;
+	db_close(conn);
+	free(conninfo);
+	return 0;
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	testdb_exec(conn, reset_sql);
+	return 0;
+}
+
+static void test_toggle_widget(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	/* active is absent: shown with its default */
+	assert_true(vt_wait_text(v, "[x] (default: true)", T));
+	vt_keys(v, " ");
+	assert_true(vt_wait_text(v, "[ ] false", T));
+	assert_true(vt_wait_text(v, "(modified)", T));
+	save(v, "+ active: false");
+	want_meta("coaches", ANA, "active", "false");
+	/* untouched values keep their text */
+	want_meta("coaches", ANA, "zz_note", "1.50");
+	vt_keys(v, " ");
+	assert_true(vt_wait_text(v, "[x] true", T));
+	save(v, "~ active: false \u2192 true");
+	want_meta("coaches", ANA, "active", "true");
+	quit(v);
+}
+
+static void test_number_widget(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "j");
+	assert_true(vt_wait_text(v, "(an integer \u2265 0)", T));
+	vt_keys(v, "<Enter><C-u>abc<Enter>");
+	assert_true(vt_wait_text(v, "experience_years: not a number", T));
+	/* still editing, the text as typed */
+	assert_true(vt_wait_text(v, "abc", T));
+	vt_keys(v, "<C-u>-3<Enter>");
+	assert_true(vt_wait_text(v, "-3  must be an integer \u2265 0", T));
+	vt_keys(v, "<C-s>");
+	assert_true(vt_wait_text(v, "not saved: experience_years: must be an integer \u2265 0", T));
+	want_meta("coaches", ANA, "experience_years", "15");
+	vt_keys(v, "<Enter><C-u>16<Enter>");
+	save(v, "~ experience_years: 15 \u2192 16");
+	want_meta("coaches", ANA, "experience_years", "16");
+	want_meta("coaches", ANA, "zz_note", "1.50");
+	quit(v);
+}
+
+static void test_list_widget(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	/* rows: active, experience_years, specializations, a, b */
+	vt_keys(v, "jj<Enter>teams<Enter>");
+	assert_true(vt_wait_text(v, "3 items", T));
+	vt_keys(v, "K"); /* the new item (selected) moves above b */
+	vt_keys(v, "k<Enter><C-u>A1<Enter>");
+	assert_true(vt_wait_text(v, "A1", T));
+	vt_keys(v, "jjx"); /* delete b */
+	assert_true(vt_wait_text(v, "2 items", T));
+	save(v, NULL);
+	want_meta("coaches", ANA, "specializations", "[\"A1\", \"teams\"]");
+	/* an absent list: add the first item from its header */
+	vt_keys(v, "gjjjjj<Enter>ICF-PCC<Enter>");
+	assert_true(vt_wait_text(v, "ICF-PCC", T));
+	save(v, "+ certifications: [\"ICF-PCC\"]");
+	want_meta("coaches", ANA, "certifications", "[\"ICF-PCC\"]");
+	quit(v);
+}
+
+static void test_enum_and_date_widgets(void **state)
+{
+	(void)state;
+	vt *v = open_form("globex", "Globex");
+	assert_true(vt_wait_text(v, "< startup >", T));
+	vt_keys(v, " ");
+	assert_true(vt_wait_text(v, "enterprise", T));
+	vt_keys(v, "e");
+	assert_true(vt_wait_text(v, "< enterprise >", T));
+	save(v, "~ size: \"startup\" \u2192 \"enterprise\"");
+	want_meta("client_organizations", "30000000-0000-4000-8000-000000000001", "size",
+	          "\"enterprise\"");
+	quit(v);
+
+	v = open_form("carol@globex.example", "Carol Client");
+	/* clients: department, active, start_date */
+	vt_keys(v, "jj<Enter>2025-02-30<Enter>");
+	assert_true(vt_wait_text(v, "start_date: must be a date (YYYY-MM-DD)", T));
+	vt_keys(v, "<C-u>2025-03-01<Enter>");
+	save(v, "+ start_date: \"2025-03-01\"");
+	want_meta("clients", CAROL, "start_date", "\"2025-03-01\"");
+	want_meta("clients", CAROL, "department", "\"Product\"");
+	/* text widget */
+	vt_keys(v, "g<Enter><C-u>R&D \"lab\"<Enter>");
+	save(v, NULL);
+	want_meta("clients", CAROL, "department", "\"R&D \\\"lab\\\"\"");
+	quit(v);
+}
+
+static void test_keys_and_raw_values(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "a");
+	assert_true(vt_wait_text(v, "New key", T));
+	vt_keys(v, "FooBar<Enter>");
+	assert_true(vt_wait_text(v, "FooBar: key must be snake_case", T));
+	vt_keys(v, "a");
+	assert_true(vt_wait_text(v, "New key", T));
+	vt_keys(v, "favourite_food<Enter>");
+	vt_keys(v, "<C-u>{\"soup\": [1, 2.50]}<Enter>");
+	assert_true(vt_wait_text(v, "{\"soup\":[1,2.50]}", T));
+	/* remove the unknown zz_note: G goes to the last row (favourite_food), k above it */
+	vt_keys(v, "Gkx");
+	assert_true(vt_wait_gone(v, "zz_note", T));
+	save(v, "- zz_note: 1.50");
+	want_value("SELECT metadata ? 'zz_note' FROM coaches WHERE id = '" ANA "'", "f");
+	want_meta("coaches", ANA, "favourite_food", "{\"soup\": [1, 2.50]}");
+	quit(v);
+}
+
+static void test_raw_json_error_path(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "R");
+	assert_true(vt_wait_text(v, "\u00b7 raw JSON", T));
+	assert_true(vt_wait_text(v, "\"experience_years\": 15", T));
+	/* break it on line 2 (jsonb's key order: shorter keys first) */
+	vt_keys(v, "<Down><End>,,");
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_text(v, "line 2, column 19: expected a key in double quotes, found ','", T));
+	/* the text is still there exactly as typed */
+	assert_true(vt_wait_text(v, "\"zz_note\": 1.50,,,", T));
+	want_meta("coaches", ANA, "zz_note", "1.50");
+	vt_keys(v, "<Del><Del><Esc>");
+	assert_true(vt_wait_text(v, "\u00b7 metadata", T));
+	/* change a value in raw mode and save from it */
+	vt_keys(v, "R<Down><Down><Down><Down><Down><Down><End><BS><BS>20<C-s>");
+	assert_true(vt_wait_text(v, "~ experience_years: 15 \u2192 20", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_gone(v, "Save these changes?", T));
+	want_meta("coaches", ANA, "experience_years", "20");
+	want_meta("coaches", ANA, "zz_note", "1.50");
+	quit(v);
+}
+
+/* Writes the editor script tests use as $EDITOR. */
+static void editor_script(const char *body)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/editor.sh", tmpdir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	chmod(path, 0755);
+}
+
+static void test_external_editor(void **state)
+{
+	(void)state;
+	editor_script("sed -i 's/\"experience_years\": 15/\"experience_years\": 42/' \"$1\"");
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "E");
+	assert_true(vt_wait_text(v, "edited in $EDITOR: not saved yet", T));
+	assert_true(vt_wait_text(v, "42", T));
+	save(v, "~ experience_years: 15 \u2192 42");
+	want_meta("coaches", ANA, "experience_years", "42");
+	/* an editor that leaves broken JSON: raw mode, line and column, text kept */
+	editor_script("printf '{\\n  \"a\": 1\\n  \"b\": 2\\n}\\n' > \"$1\"");
+	vt_keys(v, "E");
+	assert_true(vt_wait_text(v, "line 3, column 3: expected ',' or '}'", T));
+	assert_true(vt_wait_text(v, "\u00b7 raw JSON", T));
+	assert_true(vt_wait_text(v, "\"b\": 2", T));
+	want_meta("coaches", ANA, "experience_years", "42");
+	/* drop it: Esc twice asks */
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_text(v, "Drop the raw JSON text you typed? (y/n)", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_text(v, "\u00b7 metadata", T));
+	quit(v);
+}
+
+static void test_conflict_dialog(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "j<Enter><C-u>20<Enter>");
+	assert_true(vt_wait_text(v, "(modified)", T));
+	/* someone else saves meanwhile */
+	testdb_exec(conn, "UPDATE coaches SET metadata = metadata || '{\"experience_years\": 30,"
+	                  " \"timezone\": \"Asia/Tokyo\"}' WHERE id = '" ANA "'");
+	vt_keys(v, "<C-s>y");
+	assert_true(vt_wait_text(v, "Someone else saved this coach meanwhile (1 conflicting key)", T));
+	assert_true(vt_wait_text(v, "CONFLICT", T));
+	/* Esc: nothing saved, edit kept */
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_text(v, "not saved: your edit is kept", T));
+	want_meta("coaches", ANA, "experience_years", "30");
+	/* again, merge key by key: take theirs on the conflict, keep their timezone */
+	vt_keys(v, "<C-s>y");
+	assert_true(vt_wait_text(v, "Someone else saved", T));
+	vt_keys(v, "k");
+	assert_true(vt_wait_text(v, "Space mine/theirs", T));
+	assert_true(vt_wait_text(v, "theirs (changed by them)", T));
+	vt_keys(v, "j ");
+	assert_true(vt_wait_text(v, "theirs (CONFLICT)", T));
+	vt_keys(v, "<Enter>");
+	assert_true(vt_wait_text(v, "took their version", T));
+	want_meta("coaches", ANA, "experience_years", "30");
+	want_meta("coaches", ANA, "timezone", "\"Asia/Tokyo\"");
+	/* keep mine: my value wins, their other key stays */
+	vt_keys(v, "g<Enter>"); /* toggle active on */
+	vt_keys(v, "j<Enter><C-u>21<Enter>");
+	testdb_exec(conn, "UPDATE coaches SET metadata = metadata || '{\"experience_years\": 31,"
+	                  " \"certifications\": [\"DISC\"]}' WHERE id = '" ANA "'");
+	vt_keys(v, "<C-s>y");
+	assert_true(vt_wait_text(v, "Someone else saved", T));
+	vt_keys(v, "m");
+	assert_true(vt_wait_text(v, "Save these changes?", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_text(v, "saved (u undoes)", T));
+	want_meta("coaches", ANA, "experience_years", "21");
+	want_meta("coaches", ANA, "active", "false");
+	want_meta("coaches", ANA, "timezone", "\"Asia/Tokyo\"");
+	want_meta("coaches", ANA, "certifications", "[\"DISC\"]");
+	quit(v);
+}
+
+static void test_undo_and_discard(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "j<Enter><C-u>7<Enter>");
+	save(v, NULL);
+	want_meta("coaches", ANA, "experience_years", "7");
+	vt_keys(v, "u");
+	assert_true(vt_wait_text(v, "last save undone", T));
+	want_meta("coaches", ANA, "experience_years", "15");
+	vt_keys(v, "u");
+	assert_true(vt_wait_text(v, "no save to undo", T));
+	/* undo refuses when someone saved after us */
+	vt_keys(v, "<Enter><C-u>8<Enter>");
+	save(v, NULL);
+	testdb_exec(conn, "UPDATE coaches SET metadata = metadata || '{\"x_other\": 1}' WHERE id = '" ANA
+	                  "'");
+	vt_keys(v, "u");
+	assert_true(vt_wait_text(v, "changed by someone else since your save: not undone", T));
+	want_meta("coaches", ANA, "experience_years", "8");
+	/* Esc on a dirty form asks first */
+	vt_keys(v, "<Enter><C-u>9<Enter><Esc>");
+	assert_true(vt_wait_text(v, "Discard your unsaved changes?", T));
+	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "(modified)", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_text(v, "Discard your unsaved changes?", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_gone(v, "\u00b7 metadata", T));
+	want_meta("coaches", ANA, "experience_years", "8");
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
+}
+
+static void test_recovery_after_sighup(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "j<Enter><C-u>99<Enter>");
+	assert_true(vt_wait_text(v, "(modified)", T));
+	kill(vt_pid(v), SIGHUP);
+	vt_wait_exit(v, T);
+	vt_free(v);
+	char path[400];
+	snprintf(path, sizeof path, "%s/state/rapport/recovery-coaches-%s.json", tmpdir, ANA);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	want_meta("coaches", ANA, "experience_years", "15");
+	/* next start: offered back */
+	const char *args[] = {"-d", conninfo, NULL};
+	const char *env[] = {state_env, NULL};
+	v = vt_start(30, 120, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	vt_keys(v, ":goto ana@acme.example<Enter>");
+	assert_true(vt_wait(v, shown_twice, "Ana Alvarez", T));
+	vt_keys(v, "e");
+	assert_true(vt_wait_text(v, "Recover the unsaved edit", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_text(v, "recovered your unsaved edit", T));
+	assert_true(vt_wait_text(v, "99", T));
+	assert_int_equal(stat(path, &st), -1);
+	save(v, "~ experience_years: 15 \u2192 99");
+	want_meta("coaches", ANA, "experience_years", "99");
+	quit(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_toggle_widget, reset),
+	    cmocka_unit_test_setup(test_number_widget, reset),
+	    cmocka_unit_test_setup(test_list_widget, reset),
+	    cmocka_unit_test_setup(test_enum_and_date_widgets, reset),
+	    cmocka_unit_test_setup(test_keys_and_raw_values, reset),
+	    cmocka_unit_test_setup(test_raw_json_error_path, reset),
+	    cmocka_unit_test_setup(test_external_editor, reset),
+	    cmocka_unit_test_setup(test_conflict_dialog, reset),
+	    cmocka_unit_test_setup(test_undo_and_discard, reset),
+	    cmocka_unit_test_setup(test_recovery_after_sighup, reset),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
