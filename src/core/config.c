@@ -157,6 +157,7 @@ static int config_set_str(config *c, const struct config_key *k, const char *v, 
 	return config_store_str(slot, v, err, errsz);
 }
 
+/* Sets one setting from its text value, validating it. */
 int config_set(config *c, const char *key, const char *value, char *err, size_t errsz)
 {
 	const struct config_key *k = config_key_find(key);
@@ -180,6 +181,7 @@ int config_set(config *c, const char *key, const char *value, char *err, size_t 
 	return config_set_str(c, k, value, err, errsz);
 }
 
+/* A config holding the defaults. */
 config *config_new(void)
 {
 	config *c = calloc(1, sizeof *c);
@@ -197,6 +199,7 @@ fail:
 	return NULL;
 }
 
+/* Frees a config and everything it owns. */
 void config_free(config *c)
 {
 	if (!c)
@@ -280,6 +283,7 @@ static int config_line(config *c, const char *line, char *err, size_t errsz)
 	return rc;
 }
 
+/* Applies config text line by line, reporting and skipping bad lines. */
 int config_parse(config *c, const char *text, const char *source, char **errors)
 {
 	int bad = 0, lineno = 0, overlap_line = 0;
@@ -365,6 +369,7 @@ static char *config_read_file(const char *path, char *err, size_t errsz)
 	return buf;
 }
 
+/* Reads and parses the config file (explicit path or default location). */
 int config_load(config *c, const char *path, char **errors)
 {
 	char err[512];
@@ -398,6 +403,7 @@ done:
 	return rc;
 }
 
+/* Lets command-line options override the file. */
 void config_apply_globals(config *c, const rapport_globals *g)
 {
 	if (!g)
@@ -408,6 +414,7 @@ void config_apply_globals(config *c, const rapport_globals *g)
 		c->read_only = true;
 }
 
+/* The editor command to run for external editing. */
 const char *config_editor(const config *c)
 {
 	const char *e = c ? c->editor : NULL;
@@ -418,6 +425,7 @@ const char *config_editor(const config *c)
 	return e && *e ? e : "vi";
 }
 
+/* Fills an embed_config from the embed.* settings. */
 void config_embed(const config *c, embed_config *out)
 {
 	memset(out, 0, sizeof *out);
@@ -429,6 +437,7 @@ void config_embed(const config *c, embed_config *out)
 	out->timeout_ms = c->embed_timeout_ms;
 }
 
+/* Fills chunk_opts from the chunk.* settings. */
 void config_chunk(const config *c, chunk_opts *out)
 {
 	out->target_chars = (size_t)c->chunk_target;
@@ -454,11 +463,13 @@ static void config_write_str(FILE *out, const char *v)
 	fputc('"', out);
 }
 
+/* Name of setting i in documentation order. */
 const char *config_key_name(size_t i)
 {
 	return i < CONFIG_NKEYS ? config_keys[i].name : NULL;
 }
 
+/* Writes every setting and the changed bindings in file syntax. */
 void config_write(const config *c, FILE *out)
 {
 	for (size_t i = 0; i < CONFIG_NKEYS; i++) {
@@ -492,6 +503,7 @@ static void config_check_theme(const config *c)
 	free(errors);
 }
 
+/* rapport --print-config: load, merge the globals, print. */
 int config_print_effective(const rapport_globals *g, FILE *out)
 {
 	config *c = config_new();

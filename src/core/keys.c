@@ -55,6 +55,7 @@ struct keys_table {
 	size_t n[KEYS_NCTX], cap[KEYS_NCTX];
 };
 
+/* The command table row of cmd. */
 const keys_command *keys_command_info(keys_cmd cmd)
 {
 	if (cmd <= KEYS_CMD_NONE || cmd >= KEYS_CMD_COUNT)
@@ -62,6 +63,7 @@ const keys_command *keys_command_info(keys_cmd cmd)
 	return &keys_commands[cmd];
 }
 
+/* Looks a command up by its config/command-line name. */
 keys_cmd keys_command_by_name(const char *name)
 {
 	for (int i = 1; name && i < KEYS_CMD_COUNT; i++)
@@ -70,11 +72,13 @@ keys_cmd keys_command_by_name(const char *name)
 	return KEYS_CMD_NONE;
 }
 
+/* The config name of a binding context. */
 const char *keys_ctx_name(keys_ctx ctx)
 {
 	return (ctx >= 0 && ctx < KEYS_NCTX) ? keys_ctx_names[ctx] : NULL;
 }
 
+/* Looks a binding context up by name (case-insensitive). */
 int keys_ctx_by_name(const char *name)
 {
 	for (int i = 0; name && i < KEYS_NCTX; i++)
@@ -125,6 +129,7 @@ static bool keys_valid(int key)
 	return true;
 }
 
+/* Turns a character read from the terminal into a key code. */
 int keys_from_char(uint32_t wc)
 {
 	switch (wc) {
@@ -221,6 +226,7 @@ static int keys_combine(int mods, int base)
 	return keys_valid(key) ? key : 0;
 }
 
+/* Parses a key string such as "C-s" or "PgDn" into a key code. */
 int keys_parse(const char *s, int *key)
 {
 	int mods = 0, base;
@@ -264,6 +270,7 @@ static int keys_format_base(int base, char *buf, size_t bufsz)
 	return snprintf(buf, bufsz, "%s", name);
 }
 
+/* Writes the canonical key string of a key code. */
 int keys_format(int key, char *buf, size_t bufsz)
 {
 	char tmp[48];
@@ -289,6 +296,7 @@ static long keys_find(const keys_table *t, keys_ctx ctx, int key)
 	return -1;
 }
 
+/* Binds key to cmd in one context, replacing its previous meaning there. */
 int keys_bind(keys_table *t, keys_ctx ctx, int key, keys_cmd cmd)
 {
 	if (!t || ctx < 0 || ctx >= KEYS_NCTX || !keys_valid(key) || !keys_command_info(cmd))
@@ -310,6 +318,7 @@ int keys_bind(keys_table *t, keys_ctx ctx, int key, keys_cmd cmd)
 	return 0;
 }
 
+/* Removes a key from one context or from all of them. */
 int keys_unbind(keys_table *t, int ctx, int key)
 {
 	int removed = 0;
@@ -350,6 +359,7 @@ static int keys_bind_defaults(keys_table *t, const keys_command *c)
 	return 0;
 }
 
+/* A binding table holding every command's default keys. */
 keys_table *keys_table_new(void)
 {
 	keys_table *t = calloc(1, sizeof *t);
@@ -363,6 +373,7 @@ keys_table *keys_table_new(void)
 	return t;
 }
 
+/* Frees a binding table. */
 void keys_table_free(keys_table *t)
 {
 	if (!t)
@@ -372,6 +383,7 @@ void keys_table_free(keys_table *t)
 	free(t);
 }
 
+/* Deep copy of a binding table. */
 keys_table *keys_table_dup(const keys_table *t)
 {
 	keys_table *d = calloc(1, sizeof *d);
@@ -389,6 +401,7 @@ keys_table *keys_table_dup(const keys_table *t)
 	return d;
 }
 
+/* The command a key runs in ctx, falling back to the global bindings. */
 keys_cmd keys_lookup(const keys_table *t, keys_ctx ctx, int key)
 {
 	if (!t || ctx < 0 || ctx >= KEYS_NCTX)
@@ -400,6 +413,7 @@ keys_cmd keys_lookup(const keys_table *t, keys_ctx ctx, int key)
 	return i >= 0 ? t->b[KEYS_GLOBAL][i].cmd : KEYS_CMD_NONE;
 }
 
+/* The keys bound to cmd in exactly ctx. */
 size_t keys_for_command(const keys_table *t, keys_ctx ctx, keys_cmd cmd, int *out, size_t max)
 {
 	size_t count = 0;
@@ -414,6 +428,7 @@ size_t keys_for_command(const keys_table *t, keys_ctx ctx, keys_cmd cmd, int *ou
 	return count;
 }
 
+/* The keys bound to cmd in ctx as one "j, Down" string. */
 size_t keys_describe(const keys_table *t, keys_ctx ctx, keys_cmd cmd, char *buf, size_t bufsz)
 {
 	size_t len = 0;
@@ -537,6 +552,7 @@ static bool keys_comment_at(char **w, int i)
 	return i > 0;
 }
 
+/* Applies one bind/unbind config line; nothing changes on error. */
 int keys_apply_line(keys_table *t, const char *line, char *err, size_t errsz)
 {
 	char buf[256];
@@ -616,6 +632,7 @@ static bool keys_help_add(const keys_table *t, keys_ctx ctx, keys_ctx shadow, ke
 	return true;
 }
 
+/* Help overlay text for a pane: its own commands, then the global ones. */
 char *keys_help_text(const keys_table *t, keys_ctx ctx)
 {
 	char *s = calloc(1, 1);
@@ -675,6 +692,7 @@ static void keys_md_context(FILE *out, const keys_table *d, keys_ctx ctx)
 	fputc('\n', out);
 }
 
+/* Writes docs/keys.md from the command table and the default bindings. */
 void keys_write_markdown(FILE *out)
 {
 	keys_table *d = keys_table_new();

@@ -53,6 +53,7 @@ static size_t slug_limit(size_t max)
 	return max == 0 || max > SLUG_MAX ? SLUG_MAX : max;
 }
 
+/* Slug of a display name: transliterated, lowercase, hyphenated, bounded. */
 char *slug_from_name(const char *name, size_t max)
 {
 	size_t limit = slug_limit(max), len = 0, n = name ? strlen(name) : 0;
@@ -97,6 +98,7 @@ char *slug_from_name(const char *name, size_t max)
 	return out;
 }
 
+/* base-N for uniqueness, shortened to fit SLUG_MAX. */
 char *slug_with_suffix(const char *base, unsigned n)
 {
 	char suffix[16];
@@ -116,6 +118,7 @@ char *slug_with_suffix(const char *base, unsigned n)
 	return out;
 }
 
+/* True for [a-z0-9] runs joined by single hyphens, 1..SLUG_MAX bytes. */
 bool slug_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;

@@ -309,6 +309,7 @@ static bool text_in(const struct text_range *t, size_t n, uint32_t cp)
 	return false;
 }
 
+/* Decodes one strict UTF-8 character; 0 when the bytes are not one. */
 int text_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -342,6 +343,7 @@ int text_utf8_decode(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+/* Encodes one code point as UTF-8; 0 for surrogates and values past U+10FFFF. */
 int text_utf8_encode(uint32_t cp, char out[4])
 {
 	if (cp < 0x80) {
@@ -368,6 +370,7 @@ int text_utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
+/* True when every byte of s belongs to a valid UTF-8 character. */
 bool text_utf8_valid(const char *s, size_t len)
 {
 	uint32_t cp;
@@ -389,12 +392,14 @@ static bool text_cp_bidi(uint32_t cp)
 	       cp == 0x200F || cp == 0x061C;
 }
 
+/* True for code points the sanitizer replaces with a visible escape. */
 bool text_cp_escaped(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || text_cp_bidi(cp) || cp == 0x2028 ||
 	       cp == 0x2029 || (cp >= 0xFFF9 && cp <= 0xFFFB);
 }
 
+/* Terminal columns of one code point, from the tables above (not the locale). */
 int text_cp_width(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
@@ -516,16 +521,19 @@ static char *text_sanitize_impl(const char *s, size_t len, bool multiline)
 	return b.p;
 }
 
+/* Single-line sanitizer: every control, including newline and tab, is escaped. */
 char *text_sanitize(const char *s, size_t len)
 {
 	return text_sanitize_impl(s, len, false);
 }
 
+/* Pager sanitizer: keeps newlines, expands tabs, drops the CR of CRLF. */
 char *text_sanitize_multiline(const char *s, size_t len)
 {
 	return text_sanitize_impl(s, len, true);
 }
 
+/* Sum of the column widths of the characters of s. */
 int text_width(const char *s)
 {
 	size_t len = s ? strlen(s) : 0;
@@ -542,6 +550,7 @@ int text_width(const char *s)
 	return (int)w;
 }
 
+/* Copies the longest whole-character prefix of s that fits cols and bufsz. */
 int text_fit(const char *s, int cols, char *buf, size_t bufsz)
 {
 	size_t len = s ? strlen(s) : 0, out = 0;
@@ -569,6 +578,7 @@ int text_fit(const char *s, int cols, char *buf, size_t bufsz)
 	return used;
 }
 
+/* Appends one sanitized "SOURCE:LINE: reason" line to a message text. */
 int text_diag_add(char **buf, const char *source, int line, const char *reason)
 {
 	char head[32] = "";

@@ -97,11 +97,13 @@ static const unsigned char theme_ansi_rgb[16][3] = {
 
 static const unsigned char theme_cube[6] = {0, 95, 135, 175, 215, 255};
 
+/* The theme-file name of a role. */
 const char *theme_role_name(theme_role r)
 {
 	return (r >= 0 && r < THEME_ROLE_COUNT) ? theme_roles[r].name : NULL;
 }
 
+/* Looks a role up by its theme-file name. */
 int theme_role_by_name(const char *name)
 {
 	for (int i = 0; name && i < THEME_ROLE_COUNT; i++)
@@ -110,6 +112,7 @@ int theme_role_by_name(const char *name)
 	return -1;
 }
 
+/* True for names safe to use as a file name: [A-Za-z0-9_-]{1,64}. */
 bool theme_name_valid(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
@@ -155,6 +158,7 @@ static int theme_cube_level(int v)
 	return best;
 }
 
+/* Nearest xterm-256 colour (cube or grey ramp) of an RGB colour. */
 int theme_rgb_to_256(int r, int g, int b)
 {
 	int lr = theme_cube_level(r), lg = theme_cube_level(g), lb = theme_cube_level(b);
@@ -175,6 +179,7 @@ static int theme_grey_to_16(int v)
 	return v < 60 ? 0 : v < 160 ? 8 : v < 230 ? 7 : 15;
 }
 
+/* One of the 16 ANSI colours for a 256-colour index, by hue and brightness. */
 int theme_256_to_16(int idx)
 {
 	if (idx < 16)
@@ -193,6 +198,7 @@ int theme_256_to_16(int idx)
 	return c + (max >= 4 ? 8 : 0);
 }
 
+/* One of the 8 basic colours for an ANSI colour (grey becomes white). */
 int theme_16_to_8(int idx)
 {
 	if (idx < 0)
@@ -361,6 +367,7 @@ static const char *theme_line(theme *t, char *line, char *why, size_t whysz)
 	return theme_parse_style(w, n, &t->spec[r], why, whysz);
 }
 
+/* Parses theme text line by line, reporting and skipping bad lines. */
 theme *theme_parse(const char *name, const char *text, int *nerrors, char **errors)
 {
 	int nerr = 0, lineno = 0;
@@ -393,6 +400,7 @@ theme *theme_parse(const char *name, const char *text, int *nerrors, char **erro
 	return t;
 }
 
+/* Frees a theme. */
 void theme_free(theme *t)
 {
 	if (!t)
@@ -402,16 +410,19 @@ void theme_free(theme *t)
 	free(t);
 }
 
+/* The theme's name (the default theme's for NULL). */
 const char *theme_name(const theme *t)
 {
 	return t ? t->name : THEME_DEFAULT_NAME;
 }
 
+/* The name after `inherit`, or NULL. */
 const char *theme_inherit_name(const theme *t)
 {
 	return t ? t->inherit : NULL;
 }
 
+/* Fills the roles t does not set from base. */
 void theme_set_base(theme *t, const theme *base)
 {
 	for (int r = 0; t && base && r < THEME_ROLE_COUNT; r++)
@@ -419,6 +430,7 @@ void theme_set_base(theme *t, const theme *base)
 			t->spec[r] = base->spec[r];
 }
 
+/* True when the theme sets role r itself or through its base. */
 bool theme_role_set(const theme *t, theme_role r)
 {
 	return t && r >= 0 && r < THEME_ROLE_COUNT && t->spec[r].set;
@@ -450,6 +462,7 @@ static char *theme_user_dir(void)
 	return d;
 }
 
+/* Path of the user's theme file for name. */
 char *theme_user_path(const char *name)
 {
 	char *dir = theme_user_dir();
@@ -539,6 +552,7 @@ static theme *theme_load_chain(const char *name, bool builtin_only, struct theme
 	return t;
 }
 
+/* Loads a theme by name (user file, then built in), following inherit. */
 theme *theme_load(const char *name, char **errors)
 {
 	struct theme_link chain[THEME_MAX_DEPTH];
@@ -595,6 +609,7 @@ static void theme_names_user(char ***names, size_t *n)
 	free(dir);
 }
 
+/* Sorted names of the built-in and user themes. */
 size_t theme_names(char ***names)
 {
 	size_t n = 0;
@@ -614,6 +629,7 @@ size_t theme_names(char ***names)
 	return n;
 }
 
+/* Frees what theme_names() returned. */
 void theme_names_free(char **names, size_t n)
 {
 	for (size_t i = 0; names && i < n; i++)
@@ -621,6 +637,7 @@ void theme_names_free(char **names, size_t n)
 	free(names);
 }
 
+/* True when NO_COLOR is set and non-empty. */
 bool theme_no_color_env(void)
 {
 	const char *v = getenv("NO_COLOR");
@@ -679,6 +696,7 @@ static bool theme_same(theme_style a, theme_style b)
 	return a.fg == b.fg && a.bg == b.bg && a.attrs == b.attrs;
 }
 
+/* Resolves every role for a terminal, keeping guarded roles distinct. */
 void theme_resolve_all(const theme *t, int colors, bool no_color, theme_style *out)
 {
 	if (!t)
@@ -700,6 +718,7 @@ void theme_resolve_all(const theme *t, int colors, bool no_color, theme_style *o
 		}
 }
 
+/* Resolves one role for a terminal. */
 theme_style theme_resolve(const theme *t, theme_role r, int colors, bool no_color)
 {
 	theme_style all[THEME_ROLE_COUNT];
