@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "rapport/cli.h"
+#include "rapport/config.h"
 #include "rapport/local.h"
 #include "rapport/seed.h"
 #include "rapport/text.h"
@@ -37,10 +38,25 @@ static int prepare_private(db *d, const rapport_globals *g)
 	return 0;
 }
 
+/* read_only = true in the config file makes every session read-only, as
+ * --read-only does; bad config lines are reported where the config is used. */
+static bool config_wants_read_only(const rapport_globals *g)
+{
+	config *c = config_new();
+	char *errors = NULL;
+	bool ro = false;
+	if (c && config_load(c, g->config_path, &errors) >= 0)
+		ro = c->read_only;
+	free(errors);
+	config_free(c);
+	return ro;
+}
+
 db *cli_connect(const rapport_globals *g)
 {
 	db_conn_opts o = g->conn;
 	char *conninfo = NULL, *err = NULL;
+	o.read_only = o.read_only || config_wants_read_only(g);
 	bool private_cluster = db_opts_use_private(&o);
 	if (private_cluster) {
 		if (local_ensure_running(&conninfo, &err) != 0) {
