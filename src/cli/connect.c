@@ -52,30 +52,50 @@ static bool config_wants_read_only(const rapport_globals *g)
 	return ro;
 }
 
-db *cli_connect(const rapport_globals *g)
+/* Connects with o; prints one line and returns NULL on failure. */
+static db *connect_or_say(const db_conn_opts *o)
 {
-	db_conn_opts o = g->conn;
-	char *conninfo = NULL, *err = NULL;
-	o.read_only = o.read_only || config_wants_read_only(g);
-	bool private_cluster = db_opts_use_private(&o);
-	if (private_cluster) {
-		if (local_ensure_running(&conninfo, &err) != 0) {
-			print_err("private cluster", err);
-			free(err);
-			return NULL;
-		}
-		o.dbname = conninfo;
-	}
-	db *d = db_connect(&o, &err);
-	free(conninfo);
+	char *err = NULL;
+	db *d = db_connect(o, &err);
 	if (!d) {
 		print_err("cannot connect", err);
 		free(err);
-		return NULL;
-	}
-	if (private_cluster && prepare_private(d, g) != 0) {
-		db_close(d);
-		return NULL;
 	}
 	return d;
+}
+
+/* Starts the private cluster and brings it up to date on a writable
+ * connection (migrations, --demo), then opens the session as asked. */
+static db *connect_private(const rapport_globals *g, db_conn_opts o)
+{
+	char *conninfo = NULL, *err = NULL;
+	if (local_ensure_running(&conninfo, &err) != 0) {
+		print_err("private cluster", err);
+		free(err);
+		return NULL;
+	}
+	o.dbname = conninfo;
+	bool read_only = o.read_only;
+	o.read_only = false;
+	db *d = connect_or_say(&o);
+	if (d && prepare_private(d, g) != 0) {
+		db_close(d);
+		d = NULL;
+	}
+	if (d && read_only) {
+		db_close(d);
+		o.read_only = true;
+		d = connect_or_say(&o);
+	}
+	free(conninfo);
+	return d;
+}
+
+db *cli_connect(const rapport_globals *g)
+{
+	db_conn_opts o = g->conn;
+	o.read_only = o.read_only || config_wants_read_only(g);
+	if (db_opts_use_private(&o))
+		return connect_private(g, o);
+	return connect_or_say(&o);
 }
