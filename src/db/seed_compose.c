@@ -139,6 +139,17 @@ static void turn(seed_buf *b, const char *who, const char *t, const seed_vars *v
 	seed_buf_str(b, "\n\n");
 }
 
+/* Appends one speaker turn made of two sentences "Name: t1 t2\n\n". */
+static void turn2(seed_buf *b, const char *who, const char *t1, const char *t2, const seed_vars *v)
+{
+	seed_buf_str(b, who);
+	seed_buf_str(b, ": ");
+	seed_fill(b, t1, v);
+	seed_buf_str(b, " ");
+	seed_fill(b, t2, v);
+	seed_buf_str(b, "\n\n");
+}
+
 /* Random entry of a NULL-terminated list. */
 static const char *pick(seed_rng *r, const char *const *list)
 {
@@ -178,12 +189,16 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 	turn(b, C, pick_n(r, topic->situation, 4), v);
 	turn(b, K, topic->explore[order[0]], v);
 	turn(b, C, topic->reflect[order[0]], v);
-	turn(b, K, pick_n(r, topic->insight, 3), v);
-	if (v->goal && *v->goal) {
-		turn(b, K, pick(r, seed_goal_link), v);
-		turn(b, C, pick(r, seed_goal_reply), v);
-	}
 	unsigned next = 1;
+	/* the coach's reflection leads into the next question: no two turns in a row */
+	if (v->goal && *v->goal) {
+		turn2(b, K, pick_n(r, topic->insight, 3), pick(r, seed_goal_link), v);
+		turn(b, C, pick(r, seed_goal_reply), v);
+	} else {
+		turn2(b, K, pick_n(r, topic->insight, 3), topic->explore[order[next]], v);
+		turn(b, C, topic->reflect[order[next]], v);
+		next++;
+	}
 	/* ~1.1 KB of closing turns follow; add explore pairs until near target. */
 	while (next < 5 && (next < 2 || b->len - start + 1100 < target)) {
 		turn(b, K, topic->explore[order[next]], v);
@@ -197,8 +212,9 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 	turn(b, C, pick_n(r, topic->options, 3), v);
 	turn(b, K, pick(r, seed_ask_commit), v);
 	turn(b, C, pick_n(r, topic->commit, 3), v);
-	turn(b, K, pick(r, seed_close_coach), v);
-	turn(b, C, pick(r, seed_close_client), v);
+	unsigned close = seed_rng_below(r, (unsigned)seed_count(seed_close_coach));
+	turn(b, K, seed_close_coach[close], v); /* the closing lines are pairs */
+	turn(b, C, seed_close_client[close], v);
 	b->len--; /* one trailing newline is enough */
 	b->p[b->len] = '\0';
 }
@@ -210,13 +226,18 @@ void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed
 	while (b->len - start < target) {
 		unsigned k = seed_rng_below(r, 5);
 		switch (seed_rng_below(r, 6)) {
-		case 0: turn(b, v->client, pick_n(r, topic->situation, 4), v); break;
-		case 1: turn(b, v->coach, pick_n(r, topic->insight, 3), v); break;
-		case 2:
-			turn(b, v->coach, pick(r, seed_ask_commit), v);
+		case 0:
+			turn(b, v->coach, pick(r, seed_open_next), v);
+			turn(b, v->client, pick_n(r, topic->situation, 4), v);
+			break;
+		case 1:
+			turn2(b, v->coach, pick_n(r, topic->insight, 3), pick(r, seed_ask_commit), v);
 			turn(b, v->client, pick_n(r, topic->commit, 3), v);
 			break;
-		case 3: turn(b, v->client, pick_n(r, topic->options, 3), v); break;
+		case 2:
+			turn(b, v->coach, "What options do you see? Let's get a few on the table before we judge any of them.", v);
+			turn(b, v->client, pick_n(r, topic->options, 3), v);
+			break;
 		default:
 			turn(b, v->coach, topic->explore[k], v);
 			turn(b, v->client, topic->reflect[k], v);

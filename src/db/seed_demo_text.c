@@ -45,7 +45,7 @@ const seed_model seed_models[] = {
      "3.1", "framework", "InsideOut Leadership", {"coaching conversation", "goal setting", "structure", NULL},
      {"Let's use the GROW frame for a moment. If this goes really well, what does the goal look like by the end of {Q}, concretely?",
       "We've spent a while in Reality, which is good. Let's move to Options: what could you do, without judging any of it yet?",
-      "Let's get to the Will part of GROW. What will you do, by when, and how committed are you on a scale of one to ten?"}},
+      "In GROW terms we've looked hard at the Reality. Now the Options: if nothing were off the table, what could you do?"}},
     {0, "Adaptive Leadership Framework", "adaptive-leadership-framework",
      "InsideOut's framework for leading through adaptive challenges: diagnose the system, then mobilise people to do the adaptive work.",
      "Adaptive Leadership Framework\n\n"
@@ -74,8 +74,8 @@ const seed_model seed_models[] = {
      "InsideOut applies the framework in executive coaching through a balcony review at the start "
      "of each engagement, stakeholder maps, and experiments run between sessions.",
      "2.0", "framework", "InsideOut Leadership", {"leadership", "adaptive", "systems-thinking", NULL},
-     {"Let me offer a distinction from the adaptive leadership work: is this a technical problem with a known fix, or an adaptive challenge that asks people to change how they work?",
-      "Let's get on the balcony for a moment. If you watched the last two weeks from above, what pattern would you see?",
+     {"Let me offer a distinction from the adaptive leadership work: a technical problem has a known fix, an adaptive challenge asks people to change how they work. If this is adaptive, what experiments could you run?",
+      "Let's get on the balcony for a moment. If you watched the last two weeks from above, you'd see a pattern. Given that pattern, what could you do differently?",
       "Whose work is this really? In adaptive leadership terms, what part of it could you give back to the people who own the problem?"}},
     {1, "CLEAR Model", "clear-model",
      "Contract, Listen, Explore, Action, Review: Peter Hawkins' model for transformational coaching conversations.",
@@ -102,7 +102,7 @@ const seed_model seed_models[] = {
      "1.4", "framework", "Northbridge Executive Coaching", {"contracting", "executive coaching", "review", NULL},
      {"Let's contract for a moment, in CLEAR terms: what would you like to have at the end of our time today, and how can I be most useful?",
       "I want to explore the personal impact before we jump to action. How is this affecting you, not just the project?",
-      "Before we close, let's review, as we always do with CLEAR: what was useful today, and what will you reflect on before next time?"}},
+      "We've listened and explored; in CLEAR terms it's time to move toward action. What ways forward can you see?"}},
     {1, "OSKAR Solution-Focused Coaching", "oskar-solution-focused",
      "Outcome, Scaling, Know-how, Affirm and action, Review: a solution-focused model that builds on what already works.",
      "OSKAR Solution-Focused Coaching\n\n"
@@ -122,8 +122,8 @@ const seed_model seed_models[] = {
      "Practice notes: keep steps small; a one-point move is progress. Notice and affirm resources "
      "sincerely. Use the client's own words for the outcome.",
      "1.0", "framework", "Northbridge Executive Coaching", {"solution-focused", "scaling", "strengths", NULL},
-     {"On a scale of one to ten, where ten is the outcome you want, where are you today, and what puts you at that number rather than zero?",
-      "Let's look for exceptions. When has this already gone a little better? What were you doing differently then?",
+     {"On a scale of one to ten, where ten is the outcome you want, you said you're about a four. What would move you one point up?",
+      "Let's look for exceptions. When has this already gone a little better, and what could you do more of?",
       "What would one point higher on the scale look like by next week? Just one point."}},
     {2, "Co-Active Coaching Model", "co-active-model",
      "The Co-Active model: the client is naturally creative, resourceful and whole; coaching addresses the client's whole life and dances in the moment.",

@@ -51,8 +51,8 @@ const char *const seed_close_coach[] = {
 
 const char *const seed_close_client[] = {
     "Thanks, {K}. This helped more than I expected. I'll let you know how it goes.",
-    "That I don't have to solve this alone or all at once. Talk soon, {K}.",
     "I'll put it in my calendar right now so it actually happens. Thanks, {K}.",
+    "That I don't have to solve this alone or all at once. Talk soon, {K}.",
     "Same time works. Thanks for pushing me on the specifics.",
     NULL,
 };
