@@ -241,6 +241,8 @@ void app_status(app *a, ui_msg level, const char *fmt, ...)
 	a->dirty = true;
 }
 
+static pane *app_focused(app *a);
+
 /* Draws the bottom line: message or hints on the left, connection on the right. */
 static void app_draw_status(app *a)
 {
@@ -248,23 +250,25 @@ static void app_draw_status(app *a)
 	attr_t base = a->attrs[THEME_STATUS];
 	werase(w);
 	ui_fill(w, 0, 0, a->cols, base);
-	char right[400];
-	const char *desc = a->d ? db_describe(a->d) : "";
-	snprintf(right, sizeof right, "%s%s%s ", a->busy || a->npending ? "loading… " : "",
+	char right[400], flags[64];
+	snprintf(flags, sizeof flags, "%s%s%s", a->busy || a->npending ? "loading… " : "",
 	         a->conn_lost ? "DISCONNECTED " : "",
 	         a->d && db_read_only(a->d) ? "[read-only] " : "");
-	char *sdesc = text_sanitize(desc, (size_t)-1);
-	size_t rl = strlen(right);
-	snprintf(right + rl, sizeof right - rl, "%s ", sdesc ? sdesc : "");
+	char *sdesc = text_sanitize(a->d ? db_describe(a->d) : "", (size_t)-1);
+	snprintf(right, sizeof right, "%s%s ", flags, sdesc ? sdesc : "");
 	free(sdesc);
 	int rw = text_width(right);
 	if (rw > a->cols / 2) {
-		right[0] = '\0';
-		rw = 0;
-		if (a->busy)
-			snprintf(right, sizeof right, "loading… "), rw = text_width(right);
+		snprintf(right, sizeof right, "%s", flags); /* the connection text goes first */
+		rw = text_width(right);
 	}
-	const char *left = a->msg[0] ? a->msg : "?:help  q:quit  /:filter  s:search  e:edit  ::command";
+	const char *hint = "?:help  q:quit  /:filter  s:search  e:edit  ::command";
+	keys_ctx ctx = app_focused(a)->ops->keys_ctx;
+	if (ctx == KEYS_PAGER)
+		hint = "/:find  n/N:next/previous match  q:close";
+	else if (ctx != KEYS_LIST)
+		hint = "?:help  Esc:back";
+	const char *left = a->msg[0] ? a->msg : hint;
 	attr_t la = a->msg[0] && a->msg_level == UI_ERROR ? a->attrs[THEME_STATUS_ERROR] : base;
 	ui_put_safe(w, 0, 1, a->cols - rw - 2, left, la);
 	if (rw)
@@ -757,19 +761,22 @@ static int app_map_fkey(int k)
 	return KEYS_NONE;
 }
 
-/* Opens H6's search pane if it is part of this build. */
+/* Opens H6's search pane, scoped to the selection or over everything. */
 static void app_open_search(app *a, bool scoped)
 {
 	ui_sel s = app_selection(a);
-	(void)s;
-	(void)scoped;
-	app_status(a, UI_ERROR, "search is not available in this build");
+	app_push(a, pane_search_open(a, scoped && s.kind != DB_NONE ? &s : NULL));
 }
 
-/* Opens H8's form pane for the selection if it is part of this build. */
+/* Opens H8's metadata form for the selection. */
 static void app_open_form(app *a)
 {
-	app_status(a, UI_ERROR, "editing is not available in this build");
+	ui_sel s = app_selection(a);
+	if (s.kind == DB_NONE) {
+		app_status(a, UI_INFO, "select a record to edit first");
+		return;
+	}
+	app_push(a, pane_form_open(a, s.kind, s.id));
 }
 
 /* Global keys the focused pane did not take. */
@@ -789,6 +796,12 @@ static void app_global_key(app *a, pane *p, int key)
 	case KEYS_CMD_PREV_PANE:
 		if (!a->nstack) {
 			a->focus = !a->focus;
+			a->full_redraw = true;
+		}
+		break;
+	case KEYS_CMD_OPEN:
+		if (!a->nstack && a->focus == 0) {
+			a->focus = 1; /* Enter on the deepest column: into the detail */
 			a->full_redraw = true;
 		}
 		break;

@@ -218,11 +218,15 @@ static void list_prefetch_later(ui_list *l)
 
 void ui_list_seek(ui_list *l, const char *name, const char *id)
 {
+	/* name and id may point into the window about to be freed */
+	char *nm = ui_xstrdup(name ? name : "");
+	char keep[DB_UUID_LEN];
+	snprintf(keep, sizeof keep, "%s", id ? id : "");
 	ui_list_clear(l);
 	l->filter[0] = '\0';
 	free(l->seek_name);
-	l->seek_name = ui_xstrdup(name ? name : "");
-	snprintf(l->keep_id, sizeof l->keep_id, "%s", id);
+	l->seek_name = nm;
+	memcpy(l->keep_id, keep, sizeof keep);
 	l->want = true;
 	l->want_dir = DB_AFTER;
 	l->loaded = false;

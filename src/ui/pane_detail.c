@@ -290,7 +290,7 @@ static void detail_draw(pane *p, WINDOW *w)
 	detail *d = p->priv;
 	werase(w);
 	getmaxyx(w, d->h, d->w);
-	attr_t border = app_attr(d->a, THEME_BORDER);
+	attr_t border = app_attr(d->a, p->focused ? THEME_SELECTION_FOCUSED : THEME_BORDER);
 	wattrset(w, border);
 	mvwvline_set(w, 0, 0, WACS_VLINE, d->h);
 	wattrset(w, A_NORMAL);

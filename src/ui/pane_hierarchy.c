@@ -20,6 +20,7 @@ typedef struct hier {
 	bool filtering;      /* typing a filter in column fc */
 	ui_line filter_line;
 	int h, w;
+	int pending_open;    /* `l` typed while the focused column was loading */
 	char copy[512];
 	char err[256];
 } hier;
@@ -126,6 +127,15 @@ static int hier_on_result(pane *p, db *d, int tag, db_status st)
 		app_request(h->a, p, tag);
 	if (!after || strcmp(before_id, after->id) != 0 || tag + 1 < h->ncols)
 		hier_follow(p, tag);
+	while (tag == h->fc && h->pending_open > 0 && !l->want && after) {
+		h->pending_open--;
+		if (h->fc + 1 >= h->ncols)
+			break;
+		h->fc++;
+		app_selection_changed(h->a);
+		if (!h->col[h->fc].loaded || h->col[h->fc].want)
+			break; /* the rest waits for that column */
+	}
 	return UI_REDRAW;
 }
 
@@ -303,8 +313,13 @@ static int hier_jump(pane *p, bool last)
 static int hier_open(pane *p)
 {
 	hier *h = p->priv;
-	if (!ui_list_sel(&h->col[h->fc]))
+	ui_list *l = &h->col[h->fc];
+	if (!ui_list_sel(l)) {
+		if (!l->loaded || l->want)
+			h->pending_open++; /* typed ahead: open once the rows are here */
 		return UI_HANDLED;
+	}
+	h->pending_open = 0;
 	if (h->fc + 1 < h->ncols) {
 		h->fc++;
 		app_selection_changed(h->a);

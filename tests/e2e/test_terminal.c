@@ -1,0 +1,284 @@
+/* Terminal robustness of the browser: odd terminals, signals, crashes, lost
+ * connections and the clipboard, on the real binary in a pty. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/vt.h"
+#include "e2e/browse_fixture.h"
+
+#define T_WAIT 10000
+
+static char *conninfo;
+
+/* Starts rapport on the fixture with extra env entries. */
+static vt *start_env(int rows, int cols, const char *const *env)
+{
+	const char *args[] = {"-d", conninfo, NULL};
+	return vt_start(rows, cols, args, env);
+}
+
+/* memmem without _GNU_SOURCE. */
+static const char *find_bytes(const char *hay, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; m <= n && i <= n - m; i++)
+		if (memcmp(hay + i, needle, m) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* Predicate: the raw output contains the string ctx. */
+static bool raw_has(vt *t, void *ctx)
+{
+	size_t n;
+	const char *raw = vt_raw(t, &n);
+	return find_bytes(raw, n, ctx) != NULL;
+}
+
+/* Predicate: the application switched to the alternate screen. */
+static bool in_altscreen(vt *t, void *ctx)
+{
+	(void)ctx;
+	return vt_altscreen(t);
+}
+
+/* TERM=dumb: a clear message, exit 2, no crash, terminal untouched. */
+static void test_term_dumb(void **state)
+{
+	(void)state;
+	const char *env[] = {"TERM=dumb", NULL};
+	vt *t = start_env(24, 80, env);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 2);
+	assert_true(vt_has_text(t, "cannot move the cursor"));
+	assert_false(vt_altscreen(t));
+	vt_free(t);
+}
+
+/* An unknown TERM: a clear message naming it, exit 2. */
+static void test_term_unknown(void **state)
+{
+	(void)state;
+	const char *env[] = {"TERM=no-such-terminal-xyz", NULL};
+	vt *t = start_env(24, 80, env);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 2);
+	assert_true(vt_has_text(t, "unknown terminal type 'no-such-terminal-xyz'"));
+	vt_free(t);
+}
+
+/* No TERM at all. */
+static void test_term_unset(void **state)
+{
+	(void)state;
+	const char *env[] = {"TERM", NULL};
+	vt *t = start_env(24, 80, env);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 2);
+	assert_true(vt_has_text(t, "TERM is not set"));
+	vt_free(t);
+}
+
+/* A 1x1 terminal: no crash; grows back into the browser. */
+static void test_one_by_one(void **state)
+{
+	(void)state;
+	vt *t = start_env(1, 1, NULL);
+	assert_true(vt_wait(t, in_altscreen, NULL, T_WAIT));
+	vt_resize(t, 24, 80);
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_resize(t, 1, 1);
+	vt_resize(t, 3, 200);
+	vt_resize(t, 24, 80);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* Closed stdin: the browser reads the terminal through /dev/tty. */
+static void test_closed_stdin(void **state)
+{
+	(void)state;
+	const char *args[] = {"-d", conninfo, NULL};
+	vt_opts o = {.rows = 24, .cols = 80, .args = args, .stdin_mode = VT_STDIN_CLOSED};
+	vt *t = vt_start_opts(&o);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, "/beta<Enter>");
+	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	assert_false(vt_altscreen(t));
+	vt_free(t);
+}
+
+/* stdin from /dev/null behaves the same. */
+static void test_devnull_stdin(void **state)
+{
+	(void)state;
+	const char *args[] = {"-d", conninfo, NULL};
+	vt_opts o = {.rows = 24, .cols = 80, .args = args, .stdin_mode = VT_STDIN_DEVNULL};
+	vt *t = vt_start_opts(&o);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* q leaves the alternate screen and shows the cursor again. */
+static void test_quit_restores(void **state)
+{
+	(void)state;
+	vt *t = start_env(24, 80, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	assert_true(vt_altscreen(t));
+	vt_raw_clear(t);
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	assert_false(vt_altscreen(t));
+	assert_true(raw_has(t, "\033[?1049l"));
+	vt_free(t);
+}
+
+/* SIGHUP and SIGINT from outside end the program with the terminal restored. */
+static void test_hup_int(void **state)
+{
+	(void)state;
+	int sigs[] = {SIGHUP, SIGINT};
+	for (int i = 0; i < 2; i++) {
+		vt *t = start_env(24, 80, NULL);
+		assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+		vt_kill(t, sigs[i]);
+		int st = vt_wait_exit(t, T_WAIT);
+		assert_true(st == 128 + sigs[i] || (sigs[i] == SIGINT && st == 130));
+		assert_false(vt_altscreen(t));
+		vt_free(t);
+	}
+}
+
+/* A crash (SIGSEGV, SIGABRT) restores the terminal, then dies by the signal. */
+static void test_crash_restores(void **state)
+{
+	(void)state;
+	int sigs[] = {SIGSEGV, SIGABRT};
+	for (int i = 0; i < 2; i++) {
+		vt *t = start_env(24, 80, NULL);
+		assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+		vt_kill(t, sigs[i]);
+		assert_int_equal(vt_wait_exit(t, T_WAIT), 128 + sigs[i]);
+		assert_false(vt_altscreen(t));
+		vt_free(t);
+	}
+}
+
+/* Ctrl-L repaints; Ctrl-Z comes back to a working screen. */
+static void test_redraw_suspend(void **state)
+{
+	(void)state;
+	vt *t = start_env(24, 80, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_raw_clear(t);
+	vt_keys(t, "<C-l>");
+	assert_true(vt_wait(t, raw_has, "\033[H\033[2J", T_WAIT) ||
+	            vt_wait(t, raw_has, "\033[2J", T_WAIT));
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	/* a session leader's process group is orphaned, so the kernel discards
+	 * the stop; rapport must still come back drawing and reading keys */
+	vt_keys(t, "<C-z>");
+	vt_keys(t, "/beta<Enter>");
+	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* y copies the selection's e-mail through OSC 52 (base64). */
+static void test_copy_osc52(void **state)
+{
+	(void)state;
+	vt *t = start_env(24, 100, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, ":goto carol@globex.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Carol Client", T_WAIT));
+	vt_raw_clear(t);
+	vt_keys(t, "y");
+	/* base64("carol@globex.example") */
+	assert_true(vt_wait(t, raw_has, "\033]52;c;Y2Fyb2xAZ2xvYmV4LmV4YW1wbGU=\a", T_WAIT));
+	assert_true(vt_wait_text(t, "copied carol@globex.example", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* The server ends the session: the status line says so, rapport reconnects
+ * and the same selection is still shown and browsable. */
+static void test_connection_lost(void **state)
+{
+	(void)state;
+	vt *t = start_env(24, 100, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, ":goto ana@acme.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching › Ana Alvarez", T_WAIT));
+	testdb_exec_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+	                  "WHERE datname = 't_h7_term' AND application_name = 'rapport'");
+	vt_keys(t, "j");
+	assert_true(vt_wait_text(t, "connection lost", T_WAIT));
+	assert_true(vt_wait_text(t, "reconnected", T_WAIT));
+	assert_true(vt_wait_row(t, 0, "Acme Coaching › Bob Brown", T_WAIT));
+	assert_true(vt_wait_text(t, "bob@acme.example", T_WAIT));
+	vt_keys(t, "k");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching › Ana Alvarez", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* --read-only is shown on the status line. */
+static void test_read_only_marker(void **state)
+{
+	(void)state;
+	const char *args[] = {"-d", conninfo, "--read-only", NULL};
+	vt *t = vt_start(24, 120, args, NULL);
+	assert_true(vt_wait_text(t, "[read-only]", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* Group setup: the fixture database. */
+static int setup(void **state)
+{
+	(void)state;
+	conninfo = browse_fixture("h7_term");
+	return 0;
+}
+
+/* Group teardown. */
+static int teardown(void **state)
+{
+	(void)state;
+	free(conninfo);
+	testdb_drop("h7_term");
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_term_dumb),      cmocka_unit_test(test_term_unknown),
+	    cmocka_unit_test(test_term_unset),     cmocka_unit_test(test_one_by_one),
+	    cmocka_unit_test(test_closed_stdin),   cmocka_unit_test(test_devnull_stdin),
+	    cmocka_unit_test(test_quit_restores),  cmocka_unit_test(test_hup_int),
+	    cmocka_unit_test(test_crash_restores), cmocka_unit_test(test_redraw_suspend),
+	    cmocka_unit_test(test_copy_osc52),     cmocka_unit_test(test_connection_lost),
+	    cmocka_unit_test(test_read_only_marker),
+	};
+	if (getenv("TEST_FILTER"))
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
+	return cmocka_run_group_tests_name("e2e_terminal", tests, setup, teardown);
+}
