@@ -100,20 +100,65 @@ static bool label_byte(unsigned char c)
 {
 	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == ' ' || c == '.' || c == '\'' || c == '-' ||
-	       c == '_' || c == '(' || c == ')' || c == '&';
+	       c == '_' || c == '&';
+}
+
+static bool time_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == ':' || c == '.' || c == ',';
+}
+
+/* Skips a timestamp at i ("[00:01:23]", "(01:23)", "00:01:23.5 ") and the
+ * blanks after it; returns i unchanged when there is none. */
+static size_t skip_timestamp(const unsigned char *t, size_t len, size_t i)
+{
+	size_t j = i;
+	unsigned char close = t[i] == '[' ? ']' : t[i] == '(' ? ')' : 0;
+	if (close)
+		j++;
+	size_t d = j;
+	while (j < len && j - d < 14 && (time_byte(t[j]) || (close && t[j] == ' ')))
+		j++;
+	if (j == d || !memchr(t + d, ':', j - d) || t[d] < '0' || t[d] > '9')
+		return i;
+	if (close) {
+		if (j >= len || t[j] != close)
+			return i;
+		j++;
+	} else if (j >= len || (t[j] != ' ' && t[j] != '\t')) {
+		return i;
+	}
+	while (j < len && (t[j] == ' ' || t[j] == '\t'))
+		j++;
+	return j;
 }
 
 /* True when the line starting at pos opens a speaker turn: "Name:" or
- * "COACH:" followed by whitespace or the end of the text. */
+ * "COACH:" followed by whitespace or the end of the text, optionally after
+ * a timestamp ("[00:01:23] Dana:") or with one in parentheses before the
+ * colon ("Dana Smith (00:01:23):"). */
 static bool turn_at(const unsigned char *t, size_t len, size_t pos)
 {
 	size_t i = pos, spaces = 0;
 	while (i < len && (t[i] == ' ' || t[i] == '\t') && i - pos < 8)
 		i++;
+	if (i < len)
+		i = skip_timestamp(t, len, i);
 	if (i >= len || !(t[i] >= 0x80 || (unsigned)((t[i] | 0x20) - 'a') < 26u))
 		return false;
 	size_t start = i;
-	while (i < len && i - start < LABEL_MAX && label_byte(t[i])) {
+	while (i < len && i - start < LABEL_MAX) {
+		if (t[i] == '(') { /* "(00:01:23)" or "(she/her)" inside the label */
+			size_t k = i + 1;
+			while (k < len && k - i < 24 && t[k] != ')' && t[k] != '\n')
+				k++;
+			if (k >= len || t[k] != ')')
+				return false;
+			i = k + 1;
+			continue;
+		}
+		if (!label_byte(t[i]))
+			break;
 		spaces += t[i] == ' ';
 		i++;
 	}

@@ -245,6 +245,8 @@ static void add_word(hasher *hs, const int32_t *cps, size_t n)
 		if (r) {
 			s = (const char *)r;
 			sl = (size_t)sb_stemmer_length(hs->stem);
+			if (sl > WORD_MAX * 4)
+				sl = WORD_MAX * 4;
 		}
 	}
 	ftable_add(&hs->ft, feature_hash('u', s, sl), 1.0f);

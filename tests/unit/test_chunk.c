@@ -210,6 +210,46 @@ static void test_turn_boundaries_respected(void **state)
 	free(t);
 }
 
+/* True when a turn of the timestamped transcript starts at p. */
+static bool stamped_turn_at(const char *t, size_t p)
+{
+	return (p == 0 || t[p - 1] == '\n') &&
+	       (!strncmp(t + p, "[00:", 4) || !strncmp(t + p, "Dana Smith (", 12) ||
+	        !strncmp(t + p, "01:", 3));
+}
+
+static void test_timestamped_speaker_labels(void **state)
+{
+	(void)state;
+	sbuf b = {0};
+	char line[256];
+	for (int i = 0; i < 90; i++) {
+		if (i % 3 == 0)
+			snprintf(line, sizeof line, "[00:%02d:%02d] COACH: ", i / 60, i % 60);
+		else if (i % 3 == 1)
+			snprintf(line, sizeof line, "Dana Smith (00:%02d:%02d): ", i / 60, i % 60);
+		else
+			snprintf(line, sizeof line, "01:%02d:%02d Speaker 2: ", i / 60, i % 60);
+		sb_puts(&b, line);
+		/* two lines per turn: a chunk may only end where the next turn begins */
+		sb_puts(&b, sentences[i % 6]);
+		sb_puts(&b, "\nand then ");
+		sb_puts(&b, sentences[(i + 1) % 6]);
+		sb_puts(&b, "\n");
+	}
+	chunk_opts o = {.target_chars = 500, .overlap_chars = 150};
+	chunk_span *v;
+	size_t n = check_chunks(b.s, b.n, &o, &v);
+	assert_true(n > 10);
+	for (size_t k = 0; k < n; k++) {
+		assert_true(stamped_turn_at(b.s, v[k].start));
+		if (k + 1 < n)
+			assert_true(stamped_turn_at(b.s, v[k].end + 1));
+	}
+	free(v);
+	free(b.s);
+}
+
 static void test_overlap(void **state)
 {
 	(void)state;
@@ -355,6 +395,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_and_whitespace),
 	    cmocka_unit_test(test_small_text_one_chunk),
 	    cmocka_unit_test(test_turn_boundaries_respected),
+	    cmocka_unit_test(test_timestamped_speaker_labels),
 	    cmocka_unit_test(test_overlap),
 	    cmocka_unit_test(test_offsets_round_trip),
 	    cmocka_unit_test(test_cjk_and_emoji),
