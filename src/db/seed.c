@@ -631,8 +631,12 @@ static db_status load_chunks(db *d, demo *dm, int dim, FILE *progress, long long
 			const char *text = it->content.p + sp[k].start;
 			size_t len = sp[k].end - sp[k].start;
 			seed_buf m = {0};
-			seed_buf_fmt(&m, "{\"embedding_model\":\"%s\",\"start\":%zu,\"end\":%zu}",
-			             EMBED_HASH_MODEL_ID, sp[k].start, sp[k].end);
+			size_t cs = seed_utf8_chars(it->content.p, sp[k].start);
+			seed_buf_fmt(&m,
+			             "{\"embedding_model\":\"%s\",\"start\":%zu,\"end\":%zu,"
+			             "\"char_start\":%zu,\"char_end\":%zu}",
+			             EMBED_HASH_MODEL_ID, sp[k].start, sp[k].end, cs,
+			             cs + seed_utf8_chars(text, len));
 			seed_copy_tuple(&c, dim > 0 ? 7 : 6);
 			seed_copy_buuid(&c, id);
 			seed_copy_buuid(&c, item_id);

@@ -309,6 +309,14 @@ void seed_email_local(const char *name, char *out, size_t n)
 	out[k] = '\0';
 }
 
+size_t seed_utf8_chars(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
 void seed_json_str(seed_buf *b, const char *s)
 {
 	seed_buf_add(b, "\"", 1);

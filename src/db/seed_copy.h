@@ -50,6 +50,8 @@ long seed_days(int y, int m, int d);
 void seed_timestamp(char out[20], int64_t secs);
 /* Lowercase ASCII e-mail local part of a name ("Tobias Krüger" -> tobias.kruger). */
 void seed_email_local(const char *name, char *out, size_t n);
+/* Characters (UTF-8 code points) in s[0..n). */
+size_t seed_utf8_chars(const char *s, size_t n);
 /* Appends a JSON string literal (quoted, escaped). */
 void seed_json_str(seed_buf *b, const char *s);
 /* Appends the text form of a Postgres array of text: {"a","b"}. */

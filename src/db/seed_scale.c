@@ -515,7 +515,7 @@ static db_status load_chunks(scale *sc)
 	if (sc->dim > 0 && !vec)
 		abort();
 	item_gen g = {0};
-	char meta[160];
+	char meta[224];
 	long long done = 0;
 	for (long long j = 0, left = sc->nchunks; st == DB_OK && c.st == DB_OK && left > 0; j++) {
 		int n = item_chunks(sc, j, left);
@@ -528,8 +528,12 @@ static db_status load_chunks(scale *sc)
 			seed_uuid(id, "s%u:chunk:%lld:%d", sc->seed, j, k);
 			const char *text = g.text.p + g.start[k];
 			size_t len = g.end[k] - g.start[k];
-			int ml = snprintf(meta, sizeof meta, "{\"embedding_model\":\"%s\",\"start\":%zu,\"end\":%zu}",
-			                  EMBED_HASH_MODEL_ID, g.start[k], g.end[k]);
+			size_t cs = seed_utf8_chars(g.text.p, g.start[k]);
+			int ml = snprintf(meta, sizeof meta,
+			                  "{\"embedding_model\":\"%s\",\"start\":%zu,\"end\":%zu,"
+			                  "\"char_start\":%zu,\"char_end\":%zu}",
+			                  EMBED_HASH_MODEL_ID, g.start[k], g.end[k], cs,
+			                  cs + seed_utf8_chars(text, len));
 			seed_copy_tuple(&c, sc->dim > 0 ? 7 : 6);
 			seed_copy_buuid(&c, id);
 			seed_copy_buuid(&c, item);

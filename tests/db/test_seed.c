@@ -65,6 +65,11 @@ static void check_chunks(db *d)
 	        "'UTF8') FROM (c.metadata->>'start')::int + 1 FOR (c.metadata->>'end')::int - "
 	        "(c.metadata->>'start')::int), 'UTF8')",
 	        0);
+	exactly(d,
+	        "SELECT count(*) FROM data_chunks c JOIN data_items i ON i.id = c.data_item_id "
+	        "WHERE c.content IS DISTINCT FROM substr(i.raw_content, (c.metadata->>'char_start')::int "
+	        "+ 1, (c.metadata->>'char_end')::int - (c.metadata->>'char_start')::int)",
+	        0);
 	char sql[300];
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM data_chunks WHERE embedding IS NULL OR vector_dims(embedding) <> %d",
