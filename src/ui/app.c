@@ -250,18 +250,6 @@ static void app_draw_status(app *a)
 	attr_t base = a->attrs[THEME_STATUS];
 	werase(w);
 	ui_fill(w, 0, 0, a->cols, base);
-	char right[400], flags[64];
-	snprintf(flags, sizeof flags, "%s%s%s", a->busy || a->npending ? "loading… " : "",
-	         a->conn_lost ? "DISCONNECTED " : "",
-	         a->d && db_read_only(a->d) ? "[read-only] " : "");
-	char *sdesc = text_sanitize(a->d ? db_describe(a->d) : "", (size_t)-1);
-	snprintf(right, sizeof right, "%s%s ", flags, sdesc ? sdesc : "");
-	free(sdesc);
-	int rw = text_width(right);
-	if (rw > a->cols / 2) {
-		snprintf(right, sizeof right, "%s", flags); /* the connection text goes first */
-		rw = text_width(right);
-	}
 	const char *hint = "?:help  q:quit  /:filter  s:search  e:edit  ::command";
 	keys_ctx ctx = app_focused(a)->ops->keys_ctx;
 	if (ctx == KEYS_PAGER)
@@ -270,9 +258,27 @@ static void app_draw_status(app *a)
 		hint = "?:help  Esc:back";
 	const char *left = a->msg[0] ? a->msg : hint;
 	attr_t la = a->msg[0] && a->msg_level == UI_ERROR ? a->attrs[THEME_STATUS_ERROR] : base;
+	/* right: state flags always, then as much of the connection as fits */
+	char flags[64];
+	snprintf(flags, sizeof flags, "%s%s%s", a->busy || a->npending ? "loading… " : "",
+	         a->conn_lost ? "DISCONNECTED " : "",
+	         a->d && db_read_only(a->d) ? "[read-only] " : "");
+	int fw = text_width(flags);
+	int lw = text_width(left);
+	int room = a->cols - 2 - fw - (lw + 3 < a->cols / 2 ? lw + 3 : a->cols / 2);
+	char desc[256] = "";
+	if (room > 12) {
+		char *sdesc = text_sanitize(a->d ? db_describe(a->d) : "", (size_t)-1);
+		text_fit(sdesc ? sdesc : "", room - 1, desc, sizeof desc);
+		free(sdesc);
+	}
+	int dw = text_width(desc);
+	int rw = fw + dw + (dw ? 1 : 0);
 	ui_put_safe(w, 0, 1, a->cols - rw - 2, left, la);
-	if (rw)
-		ui_put_safe(w, 0, a->cols - rw, rw, right, base);
+	int x = a->cols - rw;
+	x += ui_put_safe(w, 0, x, fw, flags, a->conn_lost ? a->attrs[THEME_STATUS_ERROR] : base);
+	if (dw)
+		ui_put_safe(w, 0, x, dw, desc, a->attrs[THEME_STATUS]);
 	wnoutrefresh(w);
 }
 

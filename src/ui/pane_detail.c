@@ -285,6 +285,31 @@ static int detail_item_line(detail *d, int item)
 	return -1;
 }
 
+/* Draws text wrapped over rows from y (continuations indented by 2);
+ * returns the next free row. */
+static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *s, attr_t at)
+{
+	char buf[2048];
+	int indent = 0;
+	do {
+		if (cols - indent < 4)
+			return y + 1;
+		text_fit(s, cols - indent, buf, sizeof buf);
+		size_t n = strlen(buf);
+		if (n == 0)
+			n = strlen(s); /* nothing fits: give up on this line */
+		char *sp = s[n] ? strrchr(buf, ' ') : NULL;
+		if (sp && sp - buf > (long)n / 3) { /* break between words */
+			n = (size_t)(sp - buf) + 1;
+			buf[n] = '\0';
+		}
+		ui_put_safe(w, y++, x + indent, cols - indent, buf, at);
+		s += n;
+		indent = 2;
+	} while (*s && y < maxy);
+	return y;
+}
+
 static void detail_draw(pane *p, WINDOW *w)
 {
 	detail *d = p->priv;
@@ -309,14 +334,18 @@ static void detail_draw(pane *p, WINDOW *w)
 		ui_put_safe(w, 1, x, cols, "loading…", app_attr(d->a, THEME_MUTED));
 		return;
 	}
-	for (int y = 0; y < d->h && (size_t)(d->top + y) < d->n; y++) {
-		dline *l = &d->lines[d->top + y];
+	int y = 0;
+	for (size_t i = (size_t)d->top; y < d->h && i < d->n; i++) {
+		dline *l = &d->lines[i];
 		attr_t at = app_attr(d->a, l->role);
 		if (l->item >= 0 && l->item == d->item)
 			at = app_attr(d->a, p->focused ? THEME_SELECTION_FOCUSED : THEME_SELECTION);
-		if (l->item >= 0)
+		if (l->item >= 0) {
 			ui_fill(w, y, x, cols, at);
-		ui_put_safe(w, y, x + l->indent, cols - l->indent, l->text, at);
+			ui_put_safe(w, y++, x + l->indent, cols - l->indent, l->text, at);
+			continue;
+		}
+		y = detail_wrap(w, y, x + l->indent, cols - l->indent, d->h, l->text, at);
 	}
 }
 

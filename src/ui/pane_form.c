@@ -26,9 +26,22 @@ typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW } pf_ask;
 typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY } pf_edit;
 
 typedef struct pf_row {
+	int col;   /* >= 0: core column; PF_ROW_META: metadata; PF_ROW_SEP: separator */
 	size_t field;
 	long item; /* -1: the field itself; >= 0: a list item */
 } pf_row;
+enum { PF_ROW_META = -1, PF_ROW_SEP = -2 };
+
+/* A core column of the record (name, email, ... and foreign keys). */
+typedef struct pf_col {
+	const char *name; /* static column name */
+	char *orig;       /* as loaded or last saved; NULL: SQL NULL */
+	char *cur;        /* current value; NULL: SQL NULL */
+	db_kind fk;       /* referenced kind for a foreign key, else DB_NONE */
+	char *fk_label;   /* name of the record cur refers to */
+	char *theirs;     /* after a conflict: the database's value */
+	bool conflict;
+} pf_col;
 
 typedef struct pf {
 	app *a;
@@ -40,6 +53,12 @@ typedef struct pf {
 	char *name;            /* record name (raw) */
 	metaschema *schema;
 	form *f;
+	pf_col *cols;
+	size_t ncols;
+	int edit_col;     /* column being edited inline */
+	db_page *pick;    /* rows offered by a foreign-key picker */
+	int pick_col;
+	bool pick_none;   /* the picker's first choice is "(none)" */
 	ms_report *rep; /* validation of the current document */
 	pf_mode mode;
 	/* field list */
@@ -119,35 +138,75 @@ static const ms_issue *pf_issue(const pf *s, const char *key)
 
 static void pf_rows_build(pf *s)
 {
-	size_t n = 0, nf = form_nfields(s->f);
+	size_t n = s->ncols + 1, nf = form_nfields(s->f);
 	for (size_t i = 0; i < nf; i++)
 		n += 1 + (form_field_at(s->f, i)->widget == FORM_LIST ? form_list_len(s->f, i) : 0);
 	free(s->rows);
-	s->rows = ui_xcalloc(n ? n : 1, sizeof *s->rows);
+	s->rows = ui_xcalloc(n, sizeof *s->rows);
 	s->nrows = 0;
+	for (size_t c = 0; c < s->ncols; c++)
+		s->rows[s->nrows++] = (pf_row){(int)c, 0, -1};
+	if (s->ncols)
+		s->rows[s->nrows++] = (pf_row){PF_ROW_SEP, 0, -1};
 	for (size_t i = 0; i < nf; i++) {
-		s->rows[s->nrows++] = (pf_row){i, -1};
+		s->rows[s->nrows++] = (pf_row){PF_ROW_META, i, -1};
 		if (form_field_at(s->f, i)->widget == FORM_LIST)
 			for (size_t j = 0; j < form_list_len(s->f, i); j++)
-				s->rows[s->nrows++] = (pf_row){i, (long)j};
+				s->rows[s->nrows++] = (pf_row){PF_ROW_META, i, (long)j};
 	}
 	if (s->cur >= s->nrows)
 		s->cur = s->nrows ? s->nrows - 1 : 0;
+	if (s->nrows && s->rows[s->cur].col == PF_ROW_SEP)
+		s->cur = s->cur + 1 < s->nrows ? s->cur + 1 : s->cur - 1;
 }
 
 /* Moves the cursor to field i (item j, or -1). */
 static void pf_goto(pf *s, size_t i, long j)
 {
 	for (size_t r = 0; r < s->nrows; r++)
-		if (s->rows[r].field == i && s->rows[r].item == j) {
+		if (s->rows[r].col == PF_ROW_META && s->rows[r].field == i && s->rows[r].item == j) {
 			s->cur = r;
 			return;
 		}
 }
 
+/* The current row when it is a metadata row, else NULL. */
 static const pf_row *pf_row_cur(const pf *s)
 {
-	return s->nrows ? &s->rows[s->cur] : NULL;
+	return s->nrows && s->rows[s->cur].col == PF_ROW_META ? &s->rows[s->cur] : NULL;
+}
+
+/* The current core column, or NULL. */
+static pf_col *pf_col_cur(const pf *s)
+{
+	return s->nrows && s->rows[s->cur].col >= 0 ? &s->cols[s->rows[s->cur].col] : NULL;
+}
+
+static bool pf_cols_dirty(const pf *s)
+{
+	for (size_t i = 0; i < s->ncols; i++) {
+		const pf_col *c = &s->cols[i];
+		if ((c->orig == NULL) != (c->cur == NULL) || (c->orig && strcmp(c->orig, c->cur)))
+			return true;
+	}
+	return false;
+}
+
+static bool pf_col_dirty(const pf_col *c)
+{
+	return (c->orig == NULL) != (c->cur == NULL) || (c->orig && strcmp(c->orig, c->cur));
+}
+
+/* Moves the cursor by delta rows, skipping the separator. */
+static void pf_move(pf *s, long delta)
+{
+	long n = (long)s->nrows, c = (long)s->cur + delta;
+	if (!n)
+		return;
+	c = c < 0 ? 0 : c >= n ? n - 1 : c;
+	if (s->rows[c].col == PF_ROW_SEP)
+		c = delta < 0 ? (c > 0 ? c - 1 : c + 1) : (c + 1 < n ? c + 1 : c - 1);
+	s->cur = (size_t)c;
 }
 
 /* ---- recovery file ------------------------------------------------------- */
@@ -191,9 +250,11 @@ static char *pf_unsaved_text(pf *s)
 	return form_to_json(s->f, true);
 }
 
+static bool pf_cols_dirty(const pf *s);
+
 static bool pf_unsaved(const pf *s)
 {
-	return form_dirty(s->f) || (s->mode == PF_RAW && s->raw);
+	return form_dirty(s->f) || (s->mode == PF_RAW && s->raw) || pf_cols_dirty(s);
 }
 
 /* Writes the recovery file (0600) when there is something unsaved. */
@@ -495,6 +556,46 @@ static void pf_draw_row(pf *s, WINDOW *w, int y, const pf_row *r, bool sel, int 
 		            hint, sel ? base : pf_attr(s, is ? THEME_FORM_INVALID : THEME_MUTED));
 }
 
+/* Display text of a column value (foreign keys by name). */
+static const char *pf_col_text(const pf_col *c)
+{
+	if (c->fk && c->cur)
+		return c->fk_label ? c->fk_label : c->cur;
+	return c->cur ? c->cur : "";
+}
+
+static void pf_draw_col(pf *s, WINDOW *w, int y, const pf_col *c, bool sel, int labw)
+{
+	int cols = getmaxx(w);
+	attr_t base = sel ? pf_attr(s, THEME_SELECTION_FOCUSED) : pf_attr(s, THEME_NORMAL);
+	ui_fill(w, y, 0, cols, base);
+	attr_t la = sel ? base : pf_attr(s, c->conflict ? THEME_FORM_INVALID : THEME_HEADER);
+	int x = ui_put_safe(w, y, 1, labw, c->name, la);
+	if (pf_col_dirty(c))
+		ui_put_safe(w, y, 1 + x, 1, "*", la);
+	int vx = labw + 3, vw = cols - vx - 1;
+	if (s->mode == PF_EDIT && sel) {
+		ui_line_draw(&s->line, w, y, vx, vw, "", pf_attr(s, THEME_NORMAL));
+		return;
+	}
+	int used = ui_put(w, y, vx, vw, pf_col_text(c), base);
+	char hint[300] = "";
+	if (c->conflict)
+		snprintf(hint, sizeof hint, "  (theirs: %.200s)", c->theirs ? c->theirs : "NULL");
+	else if (c->fk && sel)
+		snprintf(hint, sizeof hint, "  (Enter picks another %s)", db_kind_label(c->fk));
+	if (*hint && vw - used > 4)
+		ui_put(w, y, vx + used, vw - used, hint,
+		       sel ? base : pf_attr(s, c->conflict ? THEME_FORM_INVALID : THEME_MUTED));
+}
+
+static void pf_draw_sep(pf *s, WINDOW *w, int y)
+{
+	int cols = getmaxx(w);
+	ui_fill(w, y, 0, cols, pf_attr(s, THEME_BORDER));
+	ui_put_safe(w, y, 1, cols - 2, "\u2500\u2500 metadata \u2500\u2500", pf_attr(s, THEME_BORDER));
+}
+
 static void pf_draw_title(pf *s, WINDOW *w, const char *what)
 {
 	char t[400];
@@ -519,6 +620,9 @@ static void pf_draw_help(pf *s, WINDOW *w, const char *help)
 static void pf_draw_form(pf *s, WINDOW *w)
 {
 	int labw = 8;
+	for (size_t i = 0; i < s->ncols; i++)
+		if ((int)strlen(s->cols[i].name) + 2 > labw)
+			labw = (int)strlen(s->cols[i].name) + 2;
 	for (size_t i = 0; i < form_nfields(s->f); i++) {
 		int lw = text_width(form_field_at(s->f, i)->key) + 2;
 		if (lw > labw)
@@ -531,8 +635,16 @@ static void pf_draw_form(pf *s, WINDOW *w)
 		s->top = (int)s->cur;
 	if ((int)s->cur >= s->top + h)
 		s->top = (int)s->cur - h + 1;
-	for (int y = 0; y < h && (size_t)(s->top + y) < s->nrows; y++)
-		pf_draw_row(s, w, y + 1, &s->rows[s->top + y], (size_t)(s->top + y) == s->cur, labw);
+	for (int y = 0; y < h && (size_t)(s->top + y) < s->nrows; y++) {
+		const pf_row *r = &s->rows[s->top + y];
+		bool sel = (size_t)(s->top + y) == s->cur;
+		if (r->col >= 0)
+			pf_draw_col(s, w, y + 1, &s->cols[r->col], sel, labw);
+		else if (r->col == PF_ROW_SEP)
+			pf_draw_sep(s, w, y + 1);
+		else
+			pf_draw_row(s, w, y + 1, r, sel, labw);
+	}
 	if (!s->nrows)
 		ui_put_safe(w, 2, 2, getmaxx(w) - 4, "(no keys: a adds one)", pf_attr(s, THEME_MUTED));
 	pf_draw_help(s, w, s->mode == PF_EDIT
@@ -1003,7 +1115,8 @@ static int pf_save_start(pf *s)
 		pf_say(s, UI_ERROR, "not saved: %s%s", e->text,
 		           s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
 		for (size_t r = 0; r < s->nrows; r++)
-			if (pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)) {
+			if (s->rows[r].col == PF_ROW_META &&
+			    pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)) {
 				s->cur = r;
 				break;
 			}
@@ -1242,20 +1355,12 @@ static int pf_key_raw(pf *s, pane *p, int key)
 static int pf_key_form(pf *s, pane *p, int key)
 {
 	switch (app_command(s->a, p, key)) {
-	case KEYS_CMD_DOWN:
-		if (s->cur + 1 < s->nrows)
-			s->cur++;
-		return UI_REDRAW;
-	case KEYS_CMD_UP:
-		if (s->cur > 0)
-			s->cur--;
-		return UI_REDRAW;
-	case KEYS_CMD_FIRST: s->cur = 0; return UI_REDRAW;
-	case KEYS_CMD_LAST: s->cur = s->nrows ? s->nrows - 1 : 0; return UI_REDRAW;
-	case KEYS_CMD_PAGE_DOWN:
-		s->cur = s->cur + 10 < s->nrows ? s->cur + 10 : (s->nrows ? s->nrows - 1 : 0);
-		return UI_REDRAW;
-	case KEYS_CMD_PAGE_UP: s->cur = s->cur > 10 ? s->cur - 10 : 0; return UI_REDRAW;
+	case KEYS_CMD_DOWN: pf_move(s, 1); return UI_REDRAW;
+	case KEYS_CMD_UP: pf_move(s, -1); return UI_REDRAW;
+	case KEYS_CMD_FIRST: pf_move(s, -(long)s->nrows); return UI_REDRAW;
+	case KEYS_CMD_LAST: pf_move(s, (long)s->nrows); return UI_REDRAW;
+	case KEYS_CMD_PAGE_DOWN: pf_move(s, 10); return UI_REDRAW;
+	case KEYS_CMD_PAGE_UP: pf_move(s, -10); return UI_REDRAW;
 	case KEYS_CMD_OPEN:
 	case KEYS_CMD_TOGGLE: return pf_open_row(s);
 	case KEYS_CMD_ADD_KEY: return pf_add(s);

@@ -334,6 +334,18 @@ static int sp_history(searchp *s, int delta)
 	return UI_REDRAW;
 }
 
+/* Esc / Ctrl-C while a search runs: Ctrl-C goes to the app's cancel (which
+ * reports back through on_result); Esc drops the request, and the app
+ * cancels a dropped request on the server when it does not finish at once. */
+static int sp_cancel(searchp *s, pane *p, int key)
+{
+	if (key != KEYS_ESC)
+		return UI_UNHANDLED;
+	app_request_drop(s->a, p);
+	sp_status(s, THEME_STATUS_WARN, "search cancelled");
+	return UI_REDRAW;
+}
+
 /* A key while typing the query. */
 static int sp_key_line(searchp *s, pane *p, int key)
 {
@@ -349,7 +361,7 @@ static int sp_key_line(searchp *s, pane *p, int key)
 		return UI_REDRAW;
 	}
 	if ((key == KEYS_ESC || key == KEYS_CTRL('c')) && app_loading(s->a, p, -1))
-		return UI_UNHANDLED; /* the app cancels the running query */
+		return sp_cancel(s, p, key);
 	int r = ui_line_key(&s->line, key);
 	if (r & UI_LINE_ENTER) {
 		s->like[0] = '\0';
@@ -460,8 +472,10 @@ static int sp_key_list(searchp *s, pane *p, int key)
 {
 	if (key == KEYS_TAB || key == KEYS_F(2))
 		return sp_cycle_mode(s, p);
-	if (key == KEYS_ESC || key == KEYS_CTRL('c'))
-		return app_loading(s->a, p, -1) || key != KEYS_ESC ? UI_UNHANDLED : UI_CLOSE;
+	if ((key == KEYS_ESC || key == KEYS_CTRL('c')) && app_loading(s->a, p, -1))
+		return sp_cancel(s, p, key);
+	if (key == KEYS_ESC)
+		return UI_CLOSE;
 	switch (app_command(s->a, p, key)) {
 	case KEYS_CMD_DOWN: return sp_move(s, p, 1);
 	case KEYS_CMD_UP:
