@@ -17,13 +17,14 @@
 
 #include "rapport/form.h"
 #include "rapport/metaschema.h"
+#include "rapport/slug.h"
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
 
 typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT, PF_ASK } pf_mode;
 /* What a yes/no question asked inside the pane does on yes. */
 typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW } pf_ask;
-typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY } pf_edit;
+typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY, PE_COLUMN } pf_edit;
 
 typedef struct pf_row {
 	int col;   /* >= 0: core column; PF_ROW_META: metadata; PF_ROW_SEP: separator */
@@ -700,6 +701,16 @@ static void pf_draw_diff(pf *s, WINDOW *w)
 {
 	int y = 1, cols = getmaxx(w), h = getmaxy(w) - 2;
 	ui_put_safe(w, y++, 1, cols - 2, "Save these changes?", pf_attr(s, THEME_HEADER));
+	for (size_t i = 0; i < s->ncols && y <= h; i++) {
+		const pf_col *c = &s->cols[i];
+		if (!pf_col_dirty(c))
+			continue;
+		char line[1024];
+		snprintf(line, sizeof line, "~ %s: %.400s \u2192 %.400s", c->name,
+		         c->orig ? (c->fk ? "(another)" : c->orig) : "NULL",
+		         c->cur ? pf_col_text(c) : "NULL");
+		ui_put(w, y++, 2, cols - 3, line, pf_attr(s, THEME_NORMAL));
+	}
 	for (size_t i = 0; i < s->diff->n && y <= h; i++) {
 		const form_diff_entry *e = &s->diff->v[i];
 		char line[1024];
@@ -785,6 +796,209 @@ static void pf_draw(pane *p, WINDOW *w)
 	}
 }
 
+/* ---- core columns --------------------------------------------------------------- */
+
+/* Columns the form edits, and the kind a foreign key refers to. */
+static const struct {
+	const char *name;
+	db_kind fk;
+	bool required; /* NOT NULL */
+} pf_editable[] = {
+    {"name", DB_NONE, true},        {"email", DB_NONE, true},
+    {"slug", DB_NONE, true},        {"title", DB_NONE, false},
+    {"bio", DB_NONE, false},        {"industry", DB_NONE, false},
+    {"description", DB_NONE, false}, {"content", DB_NONE, true},
+    {"coaching_company_id", DB_COMPANY, true},
+    {"client_organization_id", DB_ORG, true},
+    {"primary_coach_id", DB_COACH, false},
+};
+
+static int pf_editable_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof pf_editable / sizeof pf_editable[0]; i++)
+		if (strcmp(pf_editable[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool pf_col_long(const pf_col *c)
+{
+	return !strcmp(c->name, "bio") || !strcmp(c->name, "description") ||
+	       !strcmp(c->name, "content");
+}
+
+static char *pf_dup_or_null(const char *v)
+{
+	return v ? ui_xstrdup(v) : NULL;
+}
+
+/* Name of the record (kind, id), or NULL. */
+static char *pf_fk_name(db *d, db_kind kind, const char *id)
+{
+	db_record *r = NULL;
+	if (!id || db_record_get(d, kind, id, &r) != DB_OK)
+		return NULL;
+	const char *n = db_record_field(r, "name");
+	char *out = pf_dup_or_null(n);
+	db_record_free(r);
+	return out;
+}
+
+/* Loads the editable columns of rec (data items have none here). */
+static void pf_cols_load(pf *s, db *d, const db_record *rec)
+{
+	if (rec->kind == DB_ITEM)
+		return;
+	s->cols = ui_xcalloc(rec->nfields ? rec->nfields : 1, sizeof *s->cols);
+	for (size_t i = 0; i < rec->nfields; i++) {
+		int e = pf_editable_index(rec->fields[i].name);
+		if (e < 0)
+			continue;
+		pf_col *c = &s->cols[s->ncols++];
+		c->name = pf_editable[e].name;
+		c->fk = pf_editable[e].fk;
+		c->orig = pf_dup_or_null(rec->fields[i].value);
+		c->cur = pf_dup_or_null(rec->fields[i].value);
+		if (c->fk)
+			c->fk_label = pf_fk_name(d, c->fk, c->cur);
+	}
+}
+
+static void pf_cols_free(pf *s)
+{
+	for (size_t i = 0; i < s->ncols; i++) {
+		free(s->cols[i].orig);
+		free(s->cols[i].cur);
+		free(s->cols[i].fk_label);
+		free(s->cols[i].theirs);
+	}
+	free(s->cols);
+	s->cols = NULL;
+	s->ncols = 0;
+}
+
+/* Sets column c from the editor's text after checking its rules. */
+static int pf_col_set(pf *s, pf_col *c, const char *v)
+{
+	int e = pf_editable_index(c->name);
+	if (!*v && e >= 0 && pf_editable[e].required) {
+		pf_say(s, UI_ERROR, "%s: cannot be empty", c->name);
+		return -1;
+	}
+	if (*v && !strcmp(c->name, "email") && !ms_is_email(v)) {
+		pf_say(s, UI_ERROR, "email: must be an email address (name@example.com)");
+		return -1;
+	}
+	if (*v && !strcmp(c->name, "slug") && !slug_valid(v)) {
+		pf_say(s, UI_ERROR, "slug: lowercase letters and digits joined by single hyphens "
+		                    "(e.g. acme-coaching), at most %d characters", SLUG_MAX);
+		return -1;
+	}
+	free(c->cur);
+	c->cur = *v ? ui_xstrdup(v) : NULL;
+	if (c->fk && !c->cur) {
+		free(c->fk_label);
+		c->fk_label = NULL;
+	}
+	return 0;
+}
+
+static int pf_fk_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	db_page *pg = s->pick;
+	s->pick = NULL;
+	if (choice >= 0 && pg && s->pick_col >= 0 && (size_t)s->pick_col < s->ncols) {
+		pf_col *c = &s->cols[s->pick_col];
+		size_t i = (size_t)choice;
+		if (s->pick_none && i == 0) {
+			free(c->cur);
+			c->cur = NULL;
+			free(c->fk_label);
+			c->fk_label = NULL;
+		} else if (i - s->pick_none < pg->n) {
+			const db_row *r = &pg->rows[i - s->pick_none];
+			free(c->cur);
+			c->cur = ui_xstrdup(r->id);
+			free(c->fk_label);
+			c->fk_label = ui_xstrdup(r->name ? r->name : r->id);
+		}
+	}
+	db_page_free(pg);
+	return UI_REDRAW;
+}
+
+/* Offers the records column c may refer to (first 200 by name). */
+static int pf_pick_fk(pf *s, int col)
+{
+	pf_col *c = &s->cols[col];
+	db *d = app_db_sync(s->a);
+	if (!d)
+		return UI_REDRAW;
+	db_list_req r = {.kind = c->fk, .parent_kind = DB_NONE, .dir = DB_FIRST, .limit = 200};
+	if (c->fk == DB_COACH) { /* coaches of the same company as the current one */
+		db_record *cur = NULL;
+		if (c->cur && db_record_get(d, DB_COACH, c->cur, &cur) == DB_OK) {
+			const char *co = db_record_field(cur, "coaching_company_id");
+			snprintf(r.parent_id, sizeof r.parent_id, "%s", co ? co : "");
+			db_record_free(cur);
+		}
+		r.parent_kind = DB_COMPANY;
+		if (!r.parent_id[0]) {
+			pf_say(s, UI_ERROR, "no current coach to pick a colleague of: type a coach's "
+			                    "email in the raw column later");
+			return UI_REDRAW;
+		}
+	}
+	db_page *pg = NULL;
+	if (db_list(d, &r, &pg) != DB_OK) {
+		pf_say(s, UI_ERROR, "cannot list: %s", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	bool none = pf_editable[pf_editable_index(c->name)].required == false;
+	size_t n = pg->n + none;
+	const char **labels = ui_xcalloc(n ? n : 1, sizeof *labels);
+	if (none)
+		labels[0] = "(none)";
+	for (size_t i = 0; i < pg->n; i++)
+		labels[i + none] = pg->rows[i].name ? pg->rows[i].name : pg->rows[i].id;
+	db_page_free(s->pick);
+	s->pick = pg;
+	s->pick_col = col;
+	s->pick_none = none;
+	char title[80];
+	snprintf(title, sizeof title, "%s (%s)", c->name, db_kind_label(c->fk));
+	app_choose(s->a, s->self, title, labels, n, pf_fk_done, NULL);
+	free(labels);
+	return UI_REDRAW;
+}
+
+static int pf_edit_begin(pf *s, pf_edit what, const char *text);
+static int pf_external_text(pf *s, const char *text, char **out);
+
+/* Enter on a column row: picker, $EDITOR for long text, or inline. */
+static int pf_col_open(pf *s, int col)
+{
+	pf_col *c = &s->cols[col];
+	if (c->fk)
+		return pf_pick_fk(s, col);
+	const char *v = c->cur ? c->cur : "";
+	if (pf_col_long(c) || strlen(v) >= sizeof s->line.buf - 1) {
+		char *out = NULL;
+		if (pf_external_text(s, v, &out) == 0) {
+			size_t n = strlen(out);
+			while (n && out[n - 1] == '\n') /* editors add a final newline */
+				out[--n] = '\0';
+			pf_col_set(s, c, out);
+		}
+		free(out);
+		return UI_REDRAW;
+	}
+	s->edit_col = col;
+	return pf_edit_begin(s, PE_COLUMN, v);
+}
+
 /* ---- editing a field ----------------------------------------------------------- */
 
 /* Starts the inline editor on the current row with text. */
@@ -837,6 +1051,8 @@ static int pf_pick_enum(pf *s, size_t field)
 
 static int pf_open_row(pf *s)
 {
+	if (pf_col_cur(s))
+		return pf_col_open(s, s->rows[s->cur].col);
 	const pf_row *r = pf_row_cur(s);
 	if (!r)
 		return UI_HANDLED;
@@ -875,6 +1091,12 @@ static int pf_edit_apply(pf *s)
 	const char *t = s->line.buf;
 	int rc = 0;
 	size_t field = r ? r->field : 0;
+	if (s->edit == PE_COLUMN) {
+		if (pf_col_set(s, &s->cols[s->edit_col], t) != 0)
+			return UI_REDRAW; /* the text stays as typed */
+		s->mode = PF_FORM;
+		return UI_REDRAW;
+	}
 	if (s->edit == PE_NEW_KEY) {
 		long i = form_add_key(s->f, s->new_key, t, NULL);
 		rc = i < 0 ? -1 : 0;
@@ -958,6 +1180,11 @@ static int pf_add(pf *s)
 
 static int pf_remove(pf *s)
 {
+	pf_col *c = pf_col_cur(s);
+	if (c) {
+		pf_col_set(s, c, "");
+		return UI_REDRAW;
+	}
 	const pf_row *r = pf_row_cur(s);
 	if (!r)
 		return UI_HANDLED;
@@ -1011,15 +1238,17 @@ static int pf_run_editor(const char *path)
 	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static int pf_external(pf *s)
+/* Hands text to $VISUAL/$EDITOR; 0 with *out (malloc'd) the file as the
+ * editor left it, or -1 after saying why. */
+static int pf_external_text(pf *s, const char *text, char **out)
 {
+	*out = NULL;
 	char path[] = "/tmp/rapport-edit-XXXXXX.json";
 	int fd = mkstemps(path, 5);
 	if (fd < 0) {
 		pf_say(s, UI_ERROR, "cannot create a temporary file: %s", strerror(errno));
-		return UI_REDRAW;
+		return -1;
 	}
-	char *text = s->mode == PF_RAW ? ui_xstrdup(s->raw) : form_to_json(s->f, true);
 	size_t len = strlen(text), off = 0;
 	while (off < len) {
 		ssize_t w = write(fd, text + off, len - off);
@@ -1027,26 +1256,38 @@ static int pf_external(pf *s)
 			break;
 		off += (size_t)w;
 	}
+	bool ok = off == len;
 	if (len && text[len - 1] != '\n' && write(fd, "\n", 1) != 1)
-		off = 0;
+		ok = false;
 	close(fd);
-	free(text);
-	int rc = pf_run_editor(path);
+	int rc = ok ? pf_run_editor(path) : -1;
 	app_redraw_all(s->a);
 	size_t n = 0;
-	char *back = pf_slurp(path, &n);
+	char *back = rc == 0 ? pf_slurp(path, &n) : NULL;
 	unlink(path);
-	if (rc != 0 || !back) {
+	if (!back) {
 		pf_say(s, UI_ERROR, "the editor failed (exit %d); nothing changed", rc);
-		free(back);
-		return UI_REDRAW;
+		return -1;
 	}
+	*out = back;
+	return 0;
+}
+
+/* E: the whole document in $EDITOR; back in raw mode on a parse error. */
+static int pf_external(pf *s)
+{
+	char *text = s->mode == PF_RAW ? ui_xstrdup(s->raw) : form_to_json(s->f, true);
+	char *back = NULL;
+	int rc = pf_external_text(s, text, &back);
+	free(text);
+	if (rc != 0)
+		return UI_REDRAW;
 	raw_set(s, back);
 	free(back);
 	s->mode = PF_RAW;
 	if (pf_raw_apply(s) == 0)
 		pf_say(s, UI_INFO, form_dirty(s->f) ? "edited in $EDITOR: not saved yet (C-s saves)"
-		                                           : "edited in $EDITOR: no changes");
+		                                     : "edited in $EDITOR: no changes");
 	return UI_REDRAW;
 }
 
@@ -1122,7 +1363,7 @@ static int pf_save_start(pf *s)
 			}
 		return UI_REDRAW;
 	}
-	if (!form_dirty(s->f)) {
+	if (!form_dirty(s->f) && !pf_cols_dirty(s)) {
 		pf_say(s, UI_INFO, "nothing to save");
 		return UI_REDRAW;
 	}
@@ -1132,8 +1373,98 @@ static int pf_save_start(pf *s)
 	return UI_REDRAW;
 }
 
+/* Someone saved first while we wrote columns: show their values beside
+ * ours, rebase the metadata (merging when both changed it). */
+static int pf_cols_conflict(pf *s, db *d)
+{
+	db_record *rec = NULL;
+	s->mode = PF_FORM;
+	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
+		pf_say(s, UI_ERROR, "someone saved first and their version cannot be read (%s); "
+		                    "your edit is kept", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	for (size_t i = 0; i < s->ncols; i++) {
+		pf_col *c = &s->cols[i];
+		const char *t = db_record_field(rec, c->name);
+		free(c->theirs);
+		c->theirs = pf_dup_or_null(t);
+		c->conflict = pf_col_dirty(c) && ((t == NULL) != (c->orig == NULL) ||
+		                                  (t && strcmp(t, c->orig)));
+		free(c->orig);
+		c->orig = pf_dup_or_null(t);
+	}
+	form_perr e;
+	form_json *theirs = form_json_parse(rec->metadata, strlen(rec->metadata), &e);
+	char tok[DB_TS_LEN];
+	pf_set_token(tok, rec->updated_at);
+	db_record_free(rec);
+	if (theirs && !form_json_equal(theirs, form_original(s->f)) && form_dirty(s->f)) {
+		form_json_free(theirs);
+		return pf_conflict_begin(s, d); /* merge the metadata too */
+	}
+	if (theirs && !form_dirty(s->f))
+		form_rebase(s->f, theirs, theirs);
+	form_json_free(theirs);
+	pf_set_token(s->token, tok);
+	pf_changed(s);
+	pf_say(s, UI_ERROR, "someone else saved this %s meanwhile: their values are shown beside "
+	                    "yours; C-s saves yours", db_kind_label(s->kind));
+	return UI_REDRAW;
+}
+
+/* Writes the changed core columns; 0 on success, else flags after saying why. */
+static int pf_write_cols(pf *s, int *flags)
+{
+	db *d = app_db_sync(s->a);
+	s->mode = PF_FORM;
+	if (!d) {
+		pf_say(s, UI_ERROR, "not connected: nothing saved, your edit is kept");
+		*flags = UI_REDRAW;
+		return -1;
+	}
+	const char *names[16], *values[16];
+	size_t n = 0;
+	for (size_t i = 0; i < s->ncols && n < 16; i++)
+		if (pf_col_dirty(&s->cols[i])) {
+			names[n] = s->cols[i].name;
+			values[n++] = s->cols[i].cur;
+		}
+	char newtok[DB_TS_LEN] = "";
+	db_status st = db_update_fields(d, s->kind, s->id, s->token, n, names, values, newtok);
+	if (st == DB_CONFLICT) {
+		*flags = pf_cols_conflict(s, d);
+		return -1;
+	}
+	if (st != DB_OK) {
+		pf_say(s, UI_ERROR, "not saved: %s", db_errmsg(d));
+		*flags = UI_REDRAW;
+		return -1;
+	}
+	pf_set_token(s->token, newtok);
+	for (size_t i = 0; i < s->ncols; i++) {
+		free(s->cols[i].orig);
+		s->cols[i].orig = pf_dup_or_null(s->cols[i].cur);
+		s->cols[i].conflict = false;
+	}
+	free(s->undo_json); /* u undoes metadata saves; this one changed columns */
+	s->undo_json = NULL;
+	return 0;
+}
+
 static int pf_save_commit(pf *s)
 {
+	int flags = UI_REDRAW;
+	if (pf_cols_dirty(s) && pf_write_cols(s, &flags) != 0)
+		return flags;
+	if (!form_dirty(s->f)) {
+		s->mode = PF_FORM;
+		pf_recovery_remove(s);
+		pf_changed(s);
+		app_changed(s->a, s->kind, s->id);
+		pf_say(s, UI_INFO, "saved");
+		return UI_REDRAW;
+	}
 	char *json = form_to_json(s->f, false);
 	int fl = pf_write(s, json, false);
 	free(json);
@@ -1414,6 +1745,8 @@ static void pf_free(pane *p)
 	if (!s)
 		return;
 	form_free(s->f);
+	pf_cols_free(s);
+	db_page_free(s->pick);
 	metaschema_free(s->schema);
 	ms_report_free(s->rep);
 	form_diff_free(s->diff);
@@ -1537,6 +1870,7 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 		s->schema = NULL;
 	}
 	free(err);
+	pf_cols_load(s, d, rec);
 	form_perr e;
 	s->f = form_new(s->schema, rec->metadata, strlen(rec->metadata), &e);
 	if (!s->f) {
@@ -1551,6 +1885,8 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 	}
 	db_record_free(rec);
 	pf_changed(s);
+	if (s->ncols && s->ncols + 1 < s->nrows)
+		s->cur = s->ncols + 1; /* start on the metadata; columns are above */
 	return s;
 }
 

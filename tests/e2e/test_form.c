@@ -204,7 +204,7 @@ static void test_list_widget(void **state)
 	save(v, NULL);
 	want_meta("coaches", ANA, "specializations", "[\"A1\", \"teams\"]");
 	/* an absent list: add the first item from its header */
-	vt_keys(v, "gjjjjj<Enter>ICF-PCC<Enter>");
+	vt_keys(v, "gjjjj" "jjjjj" "<Enter>ICF-PCC<Enter>"); /* 4 columns, then the separator is skipped */
 	assert_true(vt_wait_text(v, "ICF-PCC", T));
 	save(v, "+ certifications: [\"ICF-PCC\"]");
 	want_meta("coaches", ANA, "certifications", "[\"ICF-PCC\"]");
@@ -234,7 +234,7 @@ static void test_enum_and_date_widgets(void **state)
 	want_meta("clients", CAROL, "start_date", "\"2025-03-01\"");
 	want_meta("clients", CAROL, "department", "\"Product\"");
 	/* text widget */
-	vt_keys(v, "g<Enter><C-u>R&D \"lab\"<Enter>");
+	vt_keys(v, "gjjjjj<Enter><C-u>R&D \"lab\"<Enter>"); /* past 5 columns (separator skipped) */
 	save(v, NULL);
 	want_meta("clients", CAROL, "department", "\"R&D \\\"lab\\\"\"");
 	quit(v);
@@ -354,7 +354,7 @@ static void test_conflict_dialog(void **state)
 	want_meta("coaches", ANA, "experience_years", "30");
 	want_meta("coaches", ANA, "timezone", "\"Asia/Tokyo\"");
 	/* keep mine: my value wins, their other key stays */
-	vt_keys(v, "g<Enter>"); /* toggle active on */
+	vt_keys(v, "gjjjj<Enter>"); /* past 4 columns (separator skipped): toggle active */
 	vt_keys(v, "j<Enter><C-u>21<Enter>");
 	testdb_exec(conn, "UPDATE coaches SET metadata = metadata || '{\"experience_years\": 31,"
 	                  " \"certifications\": [\"DISC\"]}' WHERE id = '" ANA "'");
