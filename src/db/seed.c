@@ -173,6 +173,7 @@ static void demo_sessions(demo *dm, int ci, long start)
 	long day = start;
 	const seed_topic *prev = NULL;
 	const seed_topic *g0 = c->goals[0] ? seed_topic_find(c->goals[0]) : NULL;
+	seed_buf last = {0};
 	for (int s = 0; s < sessions; s++) {
 		day += s == 0 ? 3 : 14 + seed_rng_below(&r, 15);
 		const seed_topic *t = session_topic(&r, c, s, prev);
@@ -192,8 +193,9 @@ static void demo_sessions(demo *dm, int ci, long start)
 		               .team = 6 + (int)seed_rng_below(&r, 30)};
 		demo_item *it = item_new(dm, "transcript", c->coach, ci, c->org);
 		seed_uuid_str(it->id, "item:transcript:%s:%d", email, s + 1);
+		v.last = s ? last.p : NULL;
 		seed_transcript(&it->content, &r, t, &v, seed_models[mi].tie_in, s == 0,
-		                1800 + seed_rng_below(&r, 3400));
+		                1800 + seed_rng_below(&r, 3400), &last);
 		static const char *const vis[] = {"private", "private", "private", "private",
 		                                  "coach_only", "coach_only", "coach_only",
 		                                  "coach_only", "org_visible"};
@@ -213,6 +215,7 @@ static void demo_sessions(demo *dm, int ci, long start)
 			prev_title[0] = (char)(prev_title[0] - 'A' + 'a');
 		prev = t;
 	}
+	free(last.p);
 }
 
 /* DISC, type and 360 assessments of one client. */

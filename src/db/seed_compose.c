@@ -93,6 +93,7 @@ static const char *var_value(const seed_vars *v, const char *name, size_t len, c
 	    {"TITLE", offsetof(seed_vars, title)}, {"GOAL", offsetof(seed_vars, goal)},
 	    {"PREV", offsetof(seed_vars, prev)},  {"PEER", offsetof(seed_vars, peer)},
 	    {"MODEL", offsetof(seed_vars, model)}, {"Q", offsetof(seed_vars, quarter)},
+	    {"LAST", offsetof(seed_vars, last)},
 	};
 	if (len == 4 && memcmp(name, "TEAM", 4) == 0) {
 		snprintf(num, 16, "%d", v->team);
@@ -179,14 +180,21 @@ static void shuffle(seed_rng *r, unsigned *idx, unsigned n)
 }
 
 void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_vars *v,
-                     const char *const *tie_in, int first_session, size_t target)
+                     const char *const *tie_in, int first_session, size_t target,
+                     seed_buf *commit_out)
 {
 	const char *K = v->coach, *C = v->client;
 	size_t start = b->len;
 	unsigned order[5];
 	shuffle(r, order, 5);
 	turn(b, K, pick(r, first_session ? seed_open_first : seed_open_next), v);
-	turn(b, C, pick_n(r, topic->situation, 4), v);
+	if (!first_session && v->last && *v->last) {
+		turn(b, C, pick(r, seed_report_back), v);
+		turn(b, K, pick(r, seed_learn_ask), v);
+		turn2(b, C, pick(r, seed_learning), pick_n(r, topic->situation, 4), v);
+	} else {
+		turn(b, C, pick_n(r, topic->situation, 4), v);
+	}
 	turn(b, K, topic->explore[order[0]], v);
 	turn(b, C, topic->reflect[order[0]], v);
 	unsigned next = 1;
@@ -201,7 +209,10 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 	}
 	/* ~1.1 KB of closing turns follow; add explore pairs until near target. */
 	while (next < 5 && (next < 2 || b->len - start + 1100 < target)) {
-		turn(b, K, topic->explore[order[next]], v);
+		if (next == 3 && b->len - start + 2000 < target)
+			turn2(b, K, topic->insight[order[next] % 3], topic->explore[order[next]], v);
+		else
+			turn(b, K, topic->explore[order[next]], v);
 		turn(b, C, topic->reflect[order[next]], v);
 		next++;
 	}
@@ -209,9 +220,18 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 		turn(b, K, pick_n(r, tie_in, 3), v);
 	else
 		turn(b, K, "What options do you see? Let's get a few on the table before we judge any of them.", v);
-	turn(b, C, pick_n(r, topic->options, 3), v);
+	unsigned o1 = seed_rng_below(r, 3), o2 = (o1 + 1 + seed_rng_below(r, 2)) % 3;
+	if (b->len - start + 1400 < target)
+		turn2(b, C, topic->options[o1], topic->options[o2], v);
+	else
+		turn(b, C, topic->options[o1], v);
 	turn(b, K, pick(r, seed_ask_commit), v);
-	turn(b, C, pick_n(r, topic->commit, 3), v);
+	const char *commit = pick_n(r, topic->commit, 3);
+	turn(b, C, commit, v);
+	if (commit_out) {
+		commit_out->len = 0;
+		seed_fill(commit_out, commit, v);
+	}
 	unsigned close = seed_rng_below(r, (unsigned)seed_count(seed_close_coach));
 	turn(b, K, seed_close_coach[close], v); /* the closing lines are pairs */
 	turn(b, C, seed_close_client[close], v);

@@ -86,6 +86,9 @@ extern const size_t seed_ntopics;
 /* Generic session turns (seed_topics.c). */
 extern const char *const seed_open_first[];
 extern const char *const seed_open_next[];
+extern const char *const seed_report_back[];
+extern const char *const seed_learn_ask[];
+extern const char *const seed_learning[];
 extern const char *const seed_goal_link[];
 extern const char *const seed_goal_reply[];
 extern const char *const seed_ask_commit[];
@@ -125,6 +128,7 @@ void seed_buf_fmt(seed_buf *b, const char *fmt, ...) __attribute__((format(print
 typedef struct seed_vars {
 	const char *client, *coach; /* first names */
 	const char *org, *dept, *title, *goal, *prev, *peer, *model, *quarter;
+	const char *last; /* the client's commitment last session, expanded; NULL none */
 	int team;
 } seed_vars;
 /* Appends template t with placeholders replaced: {C} {K} {ORG} {DEPT}
@@ -132,9 +136,13 @@ typedef struct seed_vars {
 void seed_fill(seed_buf *b, const char *t, const seed_vars *v);
 
 /* A coaching session transcript on `topic` (1.5-6 KB): speaker turns
- * "Name: text", one per paragraph. tie_in may be NULL. */
+ * "Name: text", one per paragraph, never two in a row by the same speaker.
+ * tie_in may be NULL. When v->last is set the client first reports back on
+ * it. The commitment made in this session is written (expanded) to
+ * commit_out when non-NULL. */
 void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_vars *v,
-                     const char *const *tie_in, int first_session, size_t target);
+                     const char *const *tie_in, int first_session, size_t target,
+                     seed_buf *commit_out);
 /* A few turns (about `target` bytes) of dialogue on `topic`, for scale chunks. */
 void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_vars *v,
                    size_t target);

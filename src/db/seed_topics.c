@@ -20,6 +20,28 @@ const char *const seed_open_next[] = {
     NULL,
 };
 
+const char *const seed_report_back[] = {
+    "Quick update first. Last time I committed to this: \"{LAST}\" I did it, and it went better than I feared. Not perfect, but the sky didn't fall.",
+    "On my action from last time, \"{LAST}\", I did about half. The first part was easy, then the week got away from me and I slipped back into old habits.",
+    "I have to be honest: I didn't do what I said last time, \"{LAST}\" I had the time. I just kept finding reasons not to.",
+    "I did it. Last session I said: \"{LAST}\" The surprising part was how little anyone pushed back.",
+    NULL,
+};
+
+const char *const seed_learn_ask[] = {
+    "What did you learn from that, about yourself or about the situation? And then, what do you want to work on today?",
+    "Let's stay with that for a moment. What does it tell you? And where would you like to take today's session?",
+    "Thank you for being straight about it. What's the lesson there, and what's most pressing for you today?",
+    NULL,
+};
+
+const char *const seed_learning[] = {
+    "I think the lesson is that the story in my head is usually worse than what actually happens. Today, though, I need to talk about something else.",
+    "That I need to put these things in my calendar, or they simply don't happen. Anyway, there's something new this week.",
+    "That I avoid things that make me feel exposed. Which connects to what I want to bring today.",
+    NULL,
+};
+
 const char *const seed_goal_link[] = {
     "When we started, you named {GOAL} as one of your coaching goals. How does what you're describing connect to that?",
     "I want to connect this back to your goal around {GOAL}. Where do you see the link?",
