@@ -1462,7 +1462,7 @@ static int pf_save_commit(pf *s)
 		pf_recovery_remove(s);
 		pf_changed(s);
 		app_changed(s->a, s->kind, s->id);
-		pf_say(s, UI_INFO, "saved");
+		pf_say(s, UI_INFO, "saved (columns)");
 		return UI_REDRAW;
 	}
 	char *json = form_to_json(s->f, false);

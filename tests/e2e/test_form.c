@@ -22,6 +22,8 @@
 #define DBNAME "h8_form_e2e"
 #define ANA "20000000-0000-4000-8000-000000000001"
 #define CAROL "40000000-0000-4000-8000-000000000001"
+#define BOB "20000000-0000-4000-8000-000000000002"
+#define INITECH "30000000-0000-4000-8000-000000000002"
 #define T 8000 /* ms: generous for loaded CI machines */
 
 static db *conn;
@@ -41,7 +43,13 @@ static const char reset_sql[] =
     " ('30000000-0000-4000-8000-000000000001', 'Globex', 'globex', '{\"size\": \"startup\"}');"
     "INSERT INTO clients(id, client_organization_id, primary_coach_id, email, name, metadata)"
     " VALUES ('" CAROL "', '30000000-0000-4000-8000-000000000001', '" ANA "',"
-    " 'carol@globex.example', 'Carol Client', '{\"department\": \"Product\"}');";
+    " 'carol@globex.example', 'Carol Client', '{\"department\": \"Product\"}');"
+    "INSERT INTO coaches(id, coaching_company_id, email, name) VALUES"
+    " ('" BOB "', '10000000-0000-4000-8000-000000000001', 'bob@acme.example', 'Bob Brown');"
+    "INSERT INTO client_organizations(id, name, slug) VALUES"
+    " ('" INITECH "', 'Initech', 'initech');"
+    "INSERT INTO clients(id, client_organization_id, email, name) VALUES"
+    " ('40000000-0000-4000-8000-000000000002', '" INITECH "', 'dan@initech.example', 'Dan Doe');";
 
 static char *value(const char *sql)
 {
@@ -103,6 +111,13 @@ static void quit(vt *v)
 	vt_free(v);
 }
 
+/* True when the pane says a save went through. */
+static bool saved_shown(vt *v, void *ctx)
+{
+	(void)ctx;
+	return vt_has_text(v, "saved (u undoes)") || vt_has_text(v, "saved (columns)");
+}
+
 /* Ctrl-S, check the diff shows `line`, confirm, wait for "saved". */
 static void save(vt *v, const char *line)
 {
@@ -113,7 +128,7 @@ static void save(vt *v, const char *line)
 	vt_keys(v, "y");
 	/* the write is synchronous: the preview goes once it is done */
 	assert_true(vt_wait_gone(v, "Save these changes?", T));
-	assert_true(vt_wait_text(v, "saved (u undoes)", T));
+	assert_true(vt_wait(v, saved_shown, NULL, T));
 }
 
 static int group_setup(void **state)
@@ -439,6 +454,50 @@ static void test_recovery_after_sighup(void **state)
 	quit(v);
 }
 
+static void test_core_columns(void **state)
+{
+	(void)state;
+	vt *v = open_form("carol@globex.example", "Carol Client");
+	/* columns first: organization, primary coach, email, name, title */
+	vt_keys(v, "g");
+	assert_true(vt_wait_text(v, "(Enter picks another organization)", T));
+	vt_keys(v, "<Enter>");
+	assert_true(vt_wait_text(v, "Initech", T));
+	vt_keys(v, "I");
+	assert_true(vt_wait(v, shown_twice, "Initech", T) || vt_wait_text(v, "Initech", T));
+	vt_keys(v, "j<Enter>");
+	assert_true(vt_wait_text(v, "(none)", T));
+	vt_keys(v, "B");
+	assert_true(vt_wait_text(v, "Bob Brown", T));
+	/* email: checked here, unique in the database */
+	vt_keys(v, "j<Enter><C-u>not-an-email<Enter>");
+	assert_true(vt_wait_text(v, "email: must be an email address (name@example.com)", T));
+	vt_keys(v, "<C-u>dan@initech.example<Enter>");
+	vt_keys(v, "<C-s>");
+	assert_true(vt_wait_text(v, "Save these changes?", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_text(v, "not saved: email dan@initech.example is already used by another "
+	                            "client", T));
+	want_value("SELECT email FROM clients WHERE id = '" CAROL "'", "carol@globex.example");
+	/* name cannot be empty */
+	vt_keys(v, "j<Enter><C-u><Enter>");
+	assert_true(vt_wait_text(v, "name: cannot be empty", T));
+	vt_keys(v, "<C-u>Carol Q. Client<Enter>k<Enter><C-u>carol.q@globex.example<Enter>");
+	save(v, "~ name: Carol Client \u2192 Carol Q. Client");
+	want_value("SELECT email || ' ' || name FROM clients WHERE id = '" CAROL "'",
+	           "carol.q@globex.example Carol Q. Client");
+	want_value("SELECT client_organization_id::text FROM clients WHERE id = '" CAROL "'", INITECH);
+	want_value("SELECT primary_coach_id::text FROM clients WHERE id = '" CAROL "'", BOB);
+	/* metadata untouched by a column save */
+	want_meta("clients", CAROL, "department", "\"Product\"");
+	/* a nullable column cleared with x */
+	vt_keys(v, "gjx");
+	assert_true(vt_wait_text(v, "primary_coach_id*", T));
+	save(v, NULL);
+	want_value("SELECT primary_coach_id IS NULL FROM clients WHERE id = '" CAROL "'", "t");
+	quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +511,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_conflict_dialog, reset),
 	    cmocka_unit_test_setup(test_undo_and_discard, reset),
 	    cmocka_unit_test_setup(test_recovery_after_sighup, reset),
+	    cmocka_unit_test_setup(test_core_columns, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
