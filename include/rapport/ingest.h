@@ -20,12 +20,12 @@
  * invalid UTF-8, the byte offset); DB_NOTFOUND: a named client/org/coach
  * does not exist. Embedding-provider failures are DB_ERROR with the
  * provider's line. */
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "rapport/chunk.h"
 #include "rapport/db.h"
 #include "rapport/embed.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #define INGEST_MAX_BYTES ((size_t)64 << 20) /* larger texts are refused */
 
@@ -33,12 +33,12 @@
 typedef void (*ingest_progress_fn)(void *ud, size_t done, size_t total);
 
 typedef struct ingest_opts {
-	const char *data_type;    /* transcript (NULL) | assessment | company_doc | coaching_model */
-	const char *visibility;   /* private (NULL) | coach_only | org_visible | public */
-	const char *client;       /* client email or uuid; NULL none */
-	const char *org;          /* organization slug or uuid; NULL: the client's */
-	const char *coach;        /* coach email or uuid; NULL: the client's primary coach */
-	const char *title;        /* metadata.title; NULL none */
+	const char *data_type;  /* transcript (NULL) | assessment | company_doc | coaching_model */
+	const char *visibility; /* private (NULL) | coach_only | org_visible | public */
+	const char *client;     /* client email or uuid; NULL none */
+	const char *org;        /* organization slug or uuid; NULL: the client's */
+	const char *coach;      /* coach email or uuid; NULL: the client's primary coach */
+	const char *title;      /* metadata.title; NULL none */
 	const char *session_date; /* metadata.session_date, YYYY-MM-DD; NULL none */
 	chunk_opts chunk;
 	ingest_progress_fn progress;
@@ -47,8 +47,8 @@ typedef struct ingest_opts {
 
 typedef struct ingest_result {
 	char item_id[DB_UUID_LEN];
-	bool already;    /* identical content was already stored: item_id is that item,
-	                    nothing was written */
+	bool already; /* identical content was already stored: item_id is that item,
+	                 nothing was written */
 	size_t nchunks;
 	bool embedded;   /* false: chunks stored without vectors (no pgvector / no embedder) */
 	char sha256[65]; /* hex digest of the content */

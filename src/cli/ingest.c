@@ -1,5 +1,11 @@
 /* rapport ingest / rapport reembed: add transcripts and documents (chunked,
  * embedded, one transaction per file) and recompute embeddings. */
+#include "rapport/ingest.h"
+
+#include "rapport/cli.h"
+#include "rapport/config.h"
+#include "rapport/text.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -7,11 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "rapport/cli.h"
-#include "rapport/config.h"
-#include "rapport/ingest.h"
-#include "rapport/text.h"
 
 static const char ingest_usage[] =
     "Usage: rapport ingest [--client EMAIL | --org SLUG] [--coach EMAIL] [OPTIONS] FILE...\n"
@@ -42,9 +43,26 @@ static const char reembed_usage[] =
     "  --api-key-env VAR     --embed-command CMD       --timeout-ms N\n"
     "  -q, --quiet           no progress bar\n";
 
-enum { OPT_CLIENT = 300, OPT_ORG, OPT_COACH, OPT_TYPE, OPT_VIS, OPT_TITLE, OPT_DATE,
-       OPT_PROVIDER, OPT_MODEL, OPT_BASE_URL, OPT_KEY_ENV, OPT_COMMAND, OPT_TIMEOUT,
-       OPT_CHUNK, OPT_OVERLAP, OPT_ALL, OPT_MISMATCH, OPT_HELP };
+enum {
+	OPT_CLIENT = 300,
+	OPT_ORG,
+	OPT_COACH,
+	OPT_TYPE,
+	OPT_VIS,
+	OPT_TITLE,
+	OPT_DATE,
+	OPT_PROVIDER,
+	OPT_MODEL,
+	OPT_BASE_URL,
+	OPT_KEY_ENV,
+	OPT_COMMAND,
+	OPT_TIMEOUT,
+	OPT_CHUNK,
+	OPT_OVERLAP,
+	OPT_ALL,
+	OPT_MISMATCH,
+	OPT_HELP
+};
 
 static const struct option ingest_opts_long[] = {
     {"client", required_argument, NULL, OPT_CLIENT},
@@ -148,7 +166,8 @@ static int parse_args(int argc, char **argv, args *a, const char *text)
 			break;
 		default: {
 			char msg[160];
-			snprintf(msg, sizeof msg, "unknown or incomplete option '%.100s'", argv[optind - 1]);
+			snprintf(msg, sizeof msg, "unknown or incomplete option '%.100s'",
+			         argv[optind - 1]);
 			return usage(text, msg), -1;
 		}
 		}
@@ -372,7 +391,8 @@ int cli_ingest(const rapport_globals *g, int argc, char **argv)
 	if (!a.io.client && !a.io.org && !a.io.coach)
 		return usage(ingest_usage, "say whose text this is: --client, --org or --coach");
 	if (a.all || a.mismatch)
-		return usage(ingest_usage, "--all and --model-mismatch belong to `rapport reembed`");
+		return usage(ingest_usage,
+		             "--all and --model-mismatch belong to `rapport reembed`");
 	config *cfg = apply_config(g, &a);
 	if (!cfg)
 		return EXIT_USAGE;
@@ -433,8 +453,10 @@ int cli_reembed(const rapport_globals *g, int argc, char **argv)
 		bar_clear(&b);
 		if (st != DB_OK) {
 			char line[900];
-			snprintf(line, sizeof line, "%s (%zu chunks were re-embedded before the failure; "
-			         "run again to continue)", db_errmsg(d), done);
+			snprintf(line, sizeof line,
+			         "%s (%zu chunks were re-embedded before the failure; "
+			         "run again to continue)",
+			         db_errmsg(d), done);
 			say("", line);
 			rc = EXIT_FAIL;
 		} else if (done == 0) {

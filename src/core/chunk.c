@@ -235,7 +235,8 @@ static size_t terminator_at(const unsigned char *t, size_t len, size_t p)
 		return 1;
 	if (p + 2 < len && t[p] == 0xE3 && t[p + 1] == 0x80 && t[p + 2] == 0x82)
 		return 3; /* 。 */
-	if (p + 2 < len && t[p] == 0xEF && t[p + 1] == 0xBC && (t[p + 2] == 0x81 || t[p + 2] == 0x9F))
+	if (p + 2 < len && t[p] == 0xEF && t[p + 1] == 0xBC &&
+	    (t[p + 2] == 0x81 || t[p + 2] == 0x9F))
 		return 3; /* ！ ？ */
 	if (p + 2 < len && t[p] == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA6)
 		return 3; /* … */

@@ -1,15 +1,16 @@
 /* Ingestion: a data item, its chunks and their embeddings in one
  * transaction; chunks go in through COPY (text format) so thousands per
  * second reach the indexed table. Also the re-embedding of stored chunks. */
+#include "rapport/ingest.h"
+
+#include "db/internal.h"
+#include "rapport/sha256.h"
+
 #include <cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "db/internal.h"
-#include "rapport/ingest.h"
-#include "rapport/sha256.h"
 
 enum { COPY_FLUSH = 1 << 20, REEMBED_BATCH_MAX = 256 };
 
@@ -71,8 +72,10 @@ int ingest_check(const char *text, size_t len, char *msg, size_t msgsz)
 	}
 	size_t bad = utf8_invalid_at(t, len);
 	if (bad < len) {
-		snprintf(msg, msgsz, "is not valid UTF-8 (byte 0x%02X at offset %zu); convert it "
-		         "first, e.g. iconv -f LATIN1 -t UTF-8", t[bad], bad);
+		snprintf(msg, msgsz,
+		         "is not valid UTF-8 (byte 0x%02X at offset %zu); convert it "
+		         "first, e.g. iconv -f LATIN1 -t UTF-8",
+		         t[bad], bad);
 		return -1;
 	}
 	size_t i = 0;
@@ -110,13 +113,17 @@ static bool date_ok(const char *s)
 static db_status check_opts(db *d, const ingest_opts *o)
 {
 	if (o->data_type && !in_list(o->data_type, data_types)) {
-		dbi_seterr(d, "unknown data type '%.40s' (use transcript, assessment, company_doc or "
-		              "coaching_model)", o->data_type);
+		dbi_seterr(d,
+		           "unknown data type '%.40s' (use transcript, assessment, company_doc or "
+		           "coaching_model)",
+		           o->data_type);
 		return DB_INVALID;
 	}
 	if (o->visibility && !in_list(o->visibility, visibilities)) {
-		dbi_seterr(d, "unknown visibility '%.40s' (use private, coach_only, org_visible or "
-		              "public)", o->visibility);
+		dbi_seterr(d,
+		           "unknown visibility '%.40s' (use private, coach_only, org_visible or "
+		           "public)",
+		           o->visibility);
 		return DB_INVALID;
 	}
 	if (o->session_date && !date_ok(o->session_date)) {
@@ -166,8 +173,10 @@ static db_status resolve_owner(db *d, const ingest_opts *o, owner *w)
 	memset(w, 0, sizeof *w);
 	if (o->client) {
 		st = lookup(d, "client with that email or id",
-		            "SELECT id, client_organization_id, primary_coach_id FROM clients WHERE id = $1",
-		            "SELECT id, client_organization_id, primary_coach_id FROM clients WHERE email = $1",
+		            "SELECT id, client_organization_id, primary_coach_id FROM clients "
+		            "WHERE id = $1",
+		            "SELECT id, client_organization_id, primary_coach_id FROM clients "
+		            "WHERE email = $1",
 		            o->client, &r);
 		if (st != DB_OK)
 			return st;
@@ -184,15 +193,16 @@ static db_status resolve_owner(db *d, const ingest_opts *o, owner *w)
 		copy_uuid(org, r, 0);
 		PQclear(r);
 		if (w->client[0] && strcmp(org, w->org) != 0) {
-			dbi_seterr(d, "client '%.80s' does not belong to organization '%.80s'", o->client,
-			           o->org);
+			dbi_seterr(d, "client '%.80s' does not belong to organization '%.80s'",
+			           o->client, o->org);
 			return DB_INVALID;
 		}
 		memcpy(w->org, org, sizeof org);
 	}
 	if (o->coach) {
-		st = lookup(d, "coach with that email or id", "SELECT id FROM coaches WHERE id = $1",
-		            "SELECT id FROM coaches WHERE email = $1", o->coach, &r);
+		st =
+		    lookup(d, "coach with that email or id", "SELECT id FROM coaches WHERE id = $1",
+		           "SELECT id FROM coaches WHERE email = $1", o->coach, &r);
 		if (st != DB_OK)
 			return st;
 		copy_uuid(w->coach, r, 0);
@@ -310,12 +320,12 @@ static void buf_copy_text(buf *b, const char *s, size_t n)
 typedef struct sink {
 	db *d;
 	PGconn *pg;
-	bool insert;   /* INSERT mode */
-	bool vectors;  /* rows carry embeddings */
+	bool insert;  /* INSERT mode */
+	bool vectors; /* rows carry embeddings */
 	const char *item_id;
-	buf row;       /* COPY: pending rows */
+	buf row;                     /* COPY: pending rows */
 	buf idx, content, emb, meta; /* INSERT: array literals */
-	size_t rows;   /* INSERT: rows pending */
+	size_t rows;                 /* INSERT: rows pending */
 } sink;
 
 /* Starts COPY data_chunks FROM STDIN. */
@@ -399,12 +409,13 @@ static db_status insert_flush(sink *c)
 	const char *p[5] = {c->item_id, c->idx.s, c->content.s, c->emb.s, c->meta.s};
 	db_status st = dbi_exec(
 	    c->d,
-	    c->vectors ? "INSERT INTO data_chunks (data_item_id, chunk_index, content, embedding,"
-	                 " metadata) SELECT $1::uuid, t.i, t.c, t.e::vector, t.m::jsonb"
-	                 " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)"
-	               : "INSERT INTO data_chunks (data_item_id, chunk_index, content, metadata)"
-	                 " SELECT $1::uuid, t.i, t.c, t.m::jsonb"
-	                 " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)",
+	    c->vectors
+	        ? "INSERT INTO data_chunks (data_item_id, chunk_index, content, embedding,"
+	          " metadata) SELECT $1::uuid, t.i, t.c, t.e::vector, t.m::jsonb"
+	          " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)"
+	        : "INSERT INTO data_chunks (data_item_id, chunk_index, content, metadata)"
+	          " SELECT $1::uuid, t.i, t.c, t.m::jsonb"
+	          " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)",
 	    5, p);
 	for (int i = 0; i < 4; i++)
 		arrs[i]->n = 0;
@@ -436,14 +447,16 @@ static void chunk_meta(buf *b, const chunk_job *j, const chunk_span *s, size_t c
 	b->n = 0;
 	buf_str(b, "{\"embedding_model\": ");
 	buf_str(b, j->model_json);
-	snprintf(tail, sizeof tail, ", \"start\": %zu, \"end\": %zu, \"char_start\": %zu, "
-	         "\"char_end\": %zu}", s->start, s->end, cstart, cend);
+	snprintf(tail, sizeof tail,
+	         ", \"start\": %zu, \"end\": %zu, \"char_start\": %zu, "
+	         "\"char_end\": %zu}",
+	         s->start, s->end, cstart, cend);
 	buf_str(b, tail);
 }
 
 /* Adds the row of chunk k; vec is NULL for no embedding. */
-static void add_row(sink *c, const chunk_job *j, size_t k, const float *vec, int dim,
-                    size_t cstart, buf *meta)
+static void add_row(sink *c, const chunk_job *j, size_t k, const float *vec, int dim, size_t cstart,
+                    buf *meta)
 {
 	const chunk_span *s = &j->sp[k];
 	char num[32];
@@ -522,7 +535,8 @@ static db_status send_chunks(sink *c, embedder *e, const chunk_job *j, const ing
 			else
 				cchars -= count_chars(j->text, s->start, cpos);
 			cpos = s->start;
-			add_row(c, j, k0 + i, e ? vecs + i * (size_t)dim : NULL, dim, cchars, &meta);
+			add_row(c, j, k0 + i, e ? vecs + i * (size_t)dim : NULL, dim, cchars,
+			        &meta);
 		}
 		if (c->insert)
 			st = insert_flush(c);
@@ -605,8 +619,9 @@ static db_status find_same(db *d, const char *sha, char id[DB_UUID_LEN], bool *f
 	if (st != DB_OK)
 		return st;
 	PGresult *r = NULL;
-	st = dbi_query(d, "SELECT id FROM data_items WHERE metadata->>'content_sha256' = $1 LIMIT 1",
-	               1, p, &r);
+	st =
+	    dbi_query(d, "SELECT id FROM data_items WHERE metadata->>'content_sha256' = $1 LIMIT 1",
+	              1, p, &r);
 	if (st != DB_OK)
 		return st;
 	*found = PQntuples(r) > 0;
@@ -669,9 +684,8 @@ db_status ingest_text(db *d, embedder *e, const char *text, size_t len, const in
 
 /* ---- re-embedding -------------------------------------------------------- */
 
-static const char reembed_where[] =
-    " ($1::boolean OR embedding IS NULL"
-    " OR metadata->>'embedding_model' IS DISTINCT FROM $2::text)";
+static const char reembed_where[] = " ($1::boolean OR embedding IS NULL"
+                                    " OR metadata->>'embedding_model' IS DISTINCT FROM $2::text)";
 
 db_status ingest_reembed_count(db *d, const char *model_id, bool all, long long *out)
 {
@@ -767,7 +781,8 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 	char sql[384];
 	snprintf(sql, sizeof sql,
 	         "SELECT id, content FROM data_chunks WHERE id > $3::uuid AND%s"
-	         " ORDER BY id LIMIT $4::int", reembed_where);
+	         " ORDER BY id LIMIT $4::int",
+	         reembed_where);
 	for (;;) {
 		const char *p[4] = {o->all ? "true" : "false", model, last, lim};
 		PGresult *r = NULL;
@@ -783,7 +798,8 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 			return st;
 		*done += (size_t)n;
 		if (o->progress && n > 0)
-			o->progress(o->progress_ud, *done, (size_t)(total > (long long)*done ? total : (long long)*done));
+			o->progress(o->progress_ud, *done,
+			            (size_t)(total > (long long)*done ? total : (long long)*done));
 		if (n < batch)
 			return DB_OK;
 	}

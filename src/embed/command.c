@@ -1,6 +1,8 @@
 /* The "command" provider: runs `/bin/sh -c COMMAND` once per text, writes the
  * text to its stdin and reads a JSON array of numbers from its stdout, within
  * the timeout. Its stderr's first line is kept for error messages. */
+#include "embed/provider.h"
+
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,15 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "embed/provider.h"
-
 enum { OUT_MAX = 64 << 20, ERR_KEEP = 200 };
 
 int embed_command_init(embedder *e, const embed_config *c, char **err)
 {
 	if (!c || !c->command || !*c->command)
-		return embed_fail(err, "command: no command named (set --embed-command or the config's "
-		                       "embedding command)");
+		return embed_fail(err,
+		                  "command: no command named (set --embed-command or the config's "
+		                  "embedding command)");
 	e->command = strdup(c->command);
 	size_t n = strlen(c->command) + sizeof "command:";
 	e->model_id = malloc(n);
@@ -126,7 +127,8 @@ static bool child_talk(child *ch, const char *text, size_t len, long deadline, i
 	if (len == 0)
 		close_fd(&ch->in);
 	while (ch->out >= 0 || ch->errfd >= 0) {
-		struct pollfd p[3] = {{ch->in, POLLOUT, 0}, {ch->out, POLLIN, 0}, {ch->errfd, POLLIN, 0}};
+		struct pollfd p[3] = {
+		    {ch->in, POLLOUT, 0}, {ch->out, POLLIN, 0}, {ch->errfd, POLLIN, 0}};
 		long left = deadline - now_ms();
 		if (left <= 0)
 			return false;
@@ -188,15 +190,19 @@ static int parse_vector(const embedder *e, const char *s, float *out, char **err
 		rc = embed_fail(err, "command: '%.80s' did not print a JSON array of numbers",
 		                e->command);
 	} else if (cJSON_GetArraySize(root) != e->dim) {
-		rc = embed_fail(err, "command: '%.80s' printed %d numbers, but data_chunks.embedding "
-		                     "is vector(%d)", e->command, cJSON_GetArraySize(root), e->dim);
+		rc = embed_fail(err,
+		                "command: '%.80s' printed %d numbers, but data_chunks.embedding "
+		                "is vector(%d)",
+		                e->command, cJSON_GetArraySize(root), e->dim);
 	} else {
 		int i = 0;
 		const cJSON *x;
-		cJSON_ArrayForEach(x, root) {
+		cJSON_ArrayForEach(x, root)
+		{
 			if (!cJSON_IsNumber(x)) {
-				rc = embed_fail(err, "command: '%.80s' printed a non-number in its array",
-				                e->command);
+				rc = embed_fail(
+				    err, "command: '%.80s' printed a non-number in its array",
+				    e->command);
 				break;
 			}
 			out[i++] = (float)x->valuedouble;

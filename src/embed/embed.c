@@ -1,10 +1,10 @@
 /* The embedder interface: picks a provider from the config and dispatches. */
+#include "embed/provider.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "embed/provider.h"
 
 enum { EMBED_TIMEOUT_DEFAULT = 30000, EMBED_BATCH_DEFAULT = 64, EMBED_RETRIES_DEFAULT = 3 };
 
@@ -39,7 +39,9 @@ static void embed_defaults(embedder *e, const embed_config *c, int dim)
 	e->dim = dim;
 	e->timeout_ms = c && c->timeout_ms > 0 ? c->timeout_ms : EMBED_TIMEOUT_DEFAULT;
 	e->batch = c && c->batch > 0 ? c->batch : EMBED_BATCH_DEFAULT;
-	e->retries = !c || c->retries == 0 ? EMBED_RETRIES_DEFAULT : c->retries < 0 ? 0 : c->retries;
+	e->retries = !c || c->retries == 0 ? EMBED_RETRIES_DEFAULT
+	             : c->retries < 0      ? 0
+	                                   : c->retries;
 }
 
 embedder *embed_new(const embed_config *c, int dim, char **err)
@@ -47,8 +49,10 @@ embedder *embed_new(const embed_config *c, int dim, char **err)
 	if (err)
 		*err = NULL;
 	if (dim <= 0 || dim > 16000) {
-		embed_fail(err, "embedding dimension %d is not usable (is pgvector installed and "
-		                "data_chunks.embedding a vector(N) column?)", dim);
+		embed_fail(err,
+		           "embedding dimension %d is not usable (is pgvector installed and "
+		           "data_chunks.embedding a vector(N) column?)",
+		           dim);
 		return NULL;
 	}
 	const char *p = c && c->provider && *c->provider ? c->provider : "hash";
@@ -71,7 +75,8 @@ embedder *embed_new(const embed_config *c, int dim, char **err)
 		e->kind = EMBED_COMMAND;
 		rc = embed_command_init(e, c, err);
 	} else {
-		rc = embed_fail(err, "unknown embedding provider '%.60s' (use hash, openai or command)", p);
+		rc = embed_fail(
+		    err, "unknown embedding provider '%.60s' (use hash, openai or command)", p);
 	}
 	if (rc != 0) {
 		embed_free(e);

@@ -14,14 +14,14 @@
  * then L2-normalized. Everything is fixed-width integer arithmetic or IEEE
  * float in a fixed order, so the output is identical across runs and
  * machines. */
+#include "rapport/embed.h"
+
 #include <libstemmer.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/embed.h"
 
 enum { WORD_MAX = 64 }; /* code points kept per word; longer words are cut */
 
@@ -38,22 +38,24 @@ typedef struct ftable {
 } ftable;
 
 static const char *const stop_words[] = {
-    "a",       "about",   "above",  "after",  "again", "against", "all",    "am",     "an",
-    "and",     "any",     "are",    "as",     "at",    "be",      "because", "been",  "before",
-    "being",   "below",   "between", "both",  "but",   "by",      "can",    "could",  "did",
-    "do",      "does",    "doing",  "down",   "during", "each",   "few",    "for",    "from",
-    "further", "had",     "has",    "have",   "having", "he",     "her",    "here",   "hers",
-    "herself", "him",     "himself", "his",   "how",   "i",       "if",     "in",     "into",
-    "is",      "it",      "its",    "itself", "just",  "me",      "more",   "most",   "my",
-    "myself",  "no",      "nor",    "not",    "now",   "of",      "off",    "on",     "once",
-    "only",    "or",      "other",  "our",    "ours",  "ourselves", "out",  "over",   "own",
-    "same",    "she",     "should", "so",     "some",  "such",    "than",   "that",   "the",
-    "their",   "theirs",  "them",   "themselves", "then", "there", "these", "they",   "this",
-    "those",   "through", "to",     "too",    "under", "until",   "up",     "very",   "was",
-    "we",      "were",    "what",   "when",   "where", "which",   "while",  "who",    "whom",
-    "why",     "will",    "with",   "would",  "you",   "your",    "yours",  "yourself",
-    "yourselves", "im",   "ive",    "youre",  "dont",  "its",     "um",     "uh",     "yeah",
-    "okay",    "ok",      "really", "also",   "get",   "got",     "s",      "t",
+    "a",      "about",  "above", "after",  "again",    "against",    "all",  "am",
+    "an",     "and",    "any",   "are",    "as",       "at",         "be",   "because",
+    "been",   "before", "being", "below",  "between",  "both",       "but",  "by",
+    "can",    "could",  "did",   "do",     "does",     "doing",      "down", "during",
+    "each",   "few",    "for",   "from",   "further",  "had",        "has",  "have",
+    "having", "he",     "her",   "here",   "hers",     "herself",    "him",  "himself",
+    "his",    "how",    "i",     "if",     "in",       "into",       "is",   "it",
+    "its",    "itself", "just",  "me",     "more",     "most",       "my",   "myself",
+    "no",     "nor",    "not",   "now",    "of",       "off",        "on",   "once",
+    "only",   "or",     "other", "our",    "ours",     "ourselves",  "out",  "over",
+    "own",    "same",   "she",   "should", "so",       "some",       "such", "than",
+    "that",   "the",    "their", "theirs", "them",     "themselves", "then", "there",
+    "these",  "they",   "this",  "those",  "through",  "to",         "too",  "under",
+    "until",  "up",     "very",  "was",    "we",       "were",       "what", "when",
+    "where",  "which",  "while", "who",    "whom",     "why",        "will", "with",
+    "would",  "you",    "your",  "yours",  "yourself", "yourselves", "im",   "ive",
+    "youre",  "dont",   "its",   "um",     "uh",       "yeah",       "okay", "ok",
+    "really", "also",   "get",   "got",    "s",        "t",
 };
 
 /* FNV-1a 64 over bytes, continuing from h. */
@@ -222,7 +224,7 @@ static bool is_stop(const char *w)
 typedef struct hasher {
 	struct sb_stemmer *stem;
 	ftable ft;
-	uint64_t prev;    /* hash of the previous kept stem's text, 0 none */
+	uint64_t prev; /* hash of the previous kept stem's text, 0 none */
 	char prev_s[WORD_MAX * 4 + 1];
 	size_t prev_len;
 } hasher;

@@ -3,17 +3,17 @@
  * Retries 429, 5xx and timeouts with exponential backoff (honouring
  * Retry-After), a bounded number of times; every other failure is one line
  * that says what to fix. */
+#include "embed/provider.h"
+
 #include <cJSON.h>
-#include <strings.h>
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
-
-#include "embed/provider.h"
 
 enum {
 	BACKOFF_BASE_MS = 500,
@@ -45,18 +45,21 @@ static char *concat(const char *a, const char *b)
 int embed_openai_init(embedder *e, const embed_config *c, char **err)
 {
 	if (!c || !c->model || !*c->model)
-		return embed_fail(err, "openai: no model named (set --model or the config's embedding "
-		                       "model, e.g. text-embedding-3-small)");
+		return embed_fail(err,
+		                  "openai: no model named (set --model or the config's embedding "
+		                  "model, e.g. text-embedding-3-small)");
 	const char *base = c->base_url && *c->base_url ? c->base_url : "https://api.openai.com/v1";
-	const char *key = NULL;
-	if (c->api_key_env && *c->api_key_env) {
-		key = getenv(c->api_key_env);
-		if (!key || !*key)
-			return embed_fail(err, "openai: the environment variable %.80s, which should hold "
-			                       "the API key, is not set", c->api_key_env);
-	} else {
-		key = getenv("OPENAI_API_KEY"); /* optional: local servers need none */
-	}
+	/* OpenAI itself needs a key; a custom endpoint (Ollama, llama.cpp) may not */
+	const char *env = c->api_key_env && *c->api_key_env ? c->api_key_env : "OPENAI_API_KEY";
+	const char *key = getenv(env);
+	bool custom = c->base_url && *c->base_url;
+	if ((!key || !*key) && (!custom || (c->api_key_env && *c->api_key_env &&
+	                                    strcmp(c->api_key_env, "OPENAI_API_KEY") != 0)))
+		return embed_fail(err,
+		                  "openai: the environment variable %.80s, which should hold "
+		                  "the API key, is not set",
+		                  env);
+	e->key_env = strdup(env);
 	size_t bl = strlen(base);
 	while (bl > 0 && base[bl - 1] == '/')
 		bl--;
@@ -108,7 +111,8 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
 	static const char name[] = "retry-after:";
 	if (n > sizeof name && strncasecmp(p, name, sizeof name - 1) == 0) {
 		char tmp[32];
-		size_t k = n - (sizeof name - 1) < sizeof tmp - 1 ? n - (sizeof name - 1) : sizeof tmp - 1;
+		size_t k =
+		    n - (sizeof name - 1) < sizeof tmp - 1 ? n - (sizeof name - 1) : sizeof tmp - 1;
 		memcpy(tmp, p + sizeof name - 1, k);
 		tmp[k] = '\0';
 		char *end;
@@ -164,8 +168,10 @@ static int parse_embeddings(const embedder *e, const char *body, size_t n, float
 	int rc = 0;
 	bool *seen = calloc(n ? n : 1, 1);
 	if (!cJSON_IsArray(data)) {
-		rc = embed_fail(err, "openai: the response from %s is not embeddings JSON (no \"data\" "
-		                     "list)", e->url);
+		rc = embed_fail(err,
+		                "openai: the response from %s is not embeddings JSON (no \"data\" "
+		                "list)",
+		                e->url);
 		goto out;
 	}
 	if ((size_t)cJSON_GetArraySize(data) != n) {
@@ -175,31 +181,40 @@ static int parse_embeddings(const embedder *e, const char *body, size_t n, float
 	}
 	size_t pos = 0;
 	const cJSON *item;
-	cJSON_ArrayForEach(item, data) {
+	cJSON_ArrayForEach(item, data)
+	{
 		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(item, "index");
 		const cJSON *emb = cJSON_GetObjectItemCaseSensitive(item, "embedding");
 		size_t k = cJSON_IsNumber(idx) ? (size_t)idx->valuedouble : pos;
 		pos++;
 		if (!cJSON_IsArray(emb) || k >= n || seen[k]) {
-			rc = embed_fail(err, "openai: the response from %s is not embeddings JSON (bad "
-			                     "\"embedding\" or \"index\" in item %zu)", e->url, pos - 1);
+			rc = embed_fail(err,
+			                "openai: the response from %s is not embeddings JSON (bad "
+			                "\"embedding\" or \"index\" in item %zu)",
+			                e->url, pos - 1);
 			goto out;
 		}
 		int got = cJSON_GetArraySize(emb);
 		if (got != e->dim) {
-			rc = embed_fail(err, "openai: model %s returns %d-dimensional embeddings, but "
-			                     "data_chunks.embedding is vector(%d): pick a model with %d "
-			                     "dimensions", e->model, got, e->dim, e->dim);
+			rc = embed_fail(err,
+			                "openai: model %s returns %d-dimensional embeddings, but "
+			                "data_chunks.embedding is vector(%d): pick a model with %d "
+			                "dimensions",
+			                e->model, got, e->dim, e->dim);
 			goto out;
 		}
 		seen[k] = true;
 		float *v = out + k * (size_t)e->dim;
 		int i = 0;
 		const cJSON *x;
-		cJSON_ArrayForEach(x, emb) {
+		cJSON_ArrayForEach(x, emb)
+		{
 			if (!cJSON_IsNumber(x)) {
-				rc = embed_fail(err, "openai: the response from %s has a non-number in an "
-				                     "embedding", e->url);
+				rc = embed_fail(
+				    err,
+				    "openai: the response from %s has a non-number in an "
+				    "embedding",
+				    e->url);
 				goto out;
 			}
 			v[i++] = (float)x->valuedouble;
@@ -221,17 +236,23 @@ static attempt_result classify_http(const embedder *e, long code, const http_res
 	const char *m = msg ? msg : "";
 	const char *sep = msg ? ": " : "";
 	attempt_result ar = ATT_FAIL;
-	if (code == 401 || code == 403)
-		embed_fail(err, "openai: %s refused the API key (HTTP %ld)%s%s", e->url, code, sep, m);
+	if ((code == 401 || code == 403) && !e->auth)
+		embed_fail(err, "openai: %s wants an API key (HTTP %ld) and none was sent: set %s",
+		           e->url, code, e->key_env ? e->key_env : "OPENAI_API_KEY");
+	else if (code == 401 || code == 403)
+		embed_fail(err, "openai: %s refused the API key in %s (HTTP %ld)%s%s", e->url,
+		           e->key_env ? e->key_env : "OPENAI_API_KEY", code, sep, m);
 	else if (code == 404)
-		embed_fail(err, "openai: model '%s' or the endpoint %s was not found (HTTP 404)%s%s",
+		embed_fail(err,
+		           "openai: model '%s' or the endpoint %s was not found (HTTP 404)%s%s",
 		           e->model, e->url, sep, m);
 	else if (code == 429)
-		ar = ATT_RETRY, embed_fail(err, "openai: %s kept rate-limiting (HTTP 429)%s%s", e->url,
-		                           sep, m);
+		ar = ATT_RETRY,
+		embed_fail(err, "openai: %s kept rate-limiting (HTTP 429)%s%s", e->url, sep, m);
 	else if (code >= 500)
-		ar = ATT_RETRY, embed_fail(err, "openai: %s answered with a server error (HTTP %ld)%s%s",
-		                           e->url, code, sep, m);
+		ar = ATT_RETRY,
+		embed_fail(err, "openai: %s answered with a server error (HTTP %ld)%s%s", e->url,
+		           code, sep, m);
 	else
 		embed_fail(err, "openai: %s answered HTTP %ld%s%s", e->url, code, sep, m);
 	free(msg);
@@ -252,7 +273,8 @@ static attempt_result attempt(embedder *e, const char *body, size_t n, float *ou
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)e->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(e->timeout_ms < 10000 ? e->timeout_ms : 10000));
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	                 (long)(e->timeout_ms < 10000 ? e->timeout_ms : 10000));
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "rapport");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -265,17 +287,20 @@ static attempt_result attempt(embedder *e, const char *body, size_t n, float *ou
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(h);
 	if (cc == CURLE_OPERATION_TIMEDOUT)
-		return embed_fail(err, "openai: no answer from %s within %d ms", e->url, e->timeout_ms),
+		return embed_fail(err, "openai: no answer from %s within %d ms", e->url,
+		                  e->timeout_ms),
 		       ATT_RETRY;
 	if (r->overflow)
-		return embed_fail(err, "openai: the response from %s is too large", e->url), ATT_FAIL;
+		return embed_fail(err, "openai: the response from %s is too large", e->url),
+		       ATT_FAIL;
 	if (cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
 	    cc == CURLE_PARTIAL_FILE)
 		return embed_fail(err, "openai: the connection to %s broke (%s)", e->url,
 		                  curl_easy_strerror(cc)),
 		       ATT_RETRY;
 	if (cc != CURLE_OK)
-		return embed_fail(err, "openai: cannot reach %s: %s", e->url, curl_easy_strerror(cc)),
+		return embed_fail(err, "openai: cannot reach %s: %s", e->url,
+		                  curl_easy_strerror(cc)),
 		       ATT_FAIL;
 	if (code != 200)
 		return classify_http(e, code, r, err);

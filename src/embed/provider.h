@@ -2,10 +2,10 @@
 #define RAPPORT_EMBED_PROVIDER_H
 /* Private to src/embed/: the embedder object and the provider entry points
  * that embed.c dispatches to. */
+#include "rapport/embed.h"
+
 #include <stdarg.h>
 #include <stddef.h>
-
-#include "rapport/embed.h"
 
 typedef enum embed_kind { EMBED_HASH, EMBED_OPENAI, EMBED_COMMAND } embed_kind;
 
@@ -16,10 +16,11 @@ struct embedder {
 	int batch;
 	int retries;
 	char *model_id;
-	char *model;    /* openai */
-	char *url;      /* openai: base_url + "/embeddings" */
-	char *auth;     /* openai: "Authorization: Bearer KEY" or NULL */
-	char *command;  /* command */
+	char *model;   /* openai */
+	char *url;     /* openai: base_url + "/embeddings" */
+	char *auth;    /* openai: "Authorization: Bearer KEY" or NULL */
+	char *key_env; /* openai: the variable named for the key, NULL none */
+	char *command; /* command */
 };
 
 /* Sets *err (when err is non-NULL) to a malloc'd formatted line; returns -1. */

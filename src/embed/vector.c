@@ -1,11 +1,11 @@
 /* pgvector's text form of a float vector, written without printf for speed
  * (ingestion formats thousands of 1536-float vectors per second). */
+#include "rapport/embed.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/embed.h"
 
 enum { VEC_FRAC_DIGITS = 9 };
 
