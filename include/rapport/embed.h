@@ -1,11 +1,26 @@
 #ifndef RAPPORT_EMBED_H
 #define RAPPORT_EMBED_H
 /* Embedding providers behind one interface (src/embed/):
- *   hash     built-in, offline, deterministic lexical feature hashing (not a
- *            neural model: similarity is lexical)
- *   openai   any OpenAI-compatible /v1/embeddings endpoint (libcurl)
- *   command  an external program: text on stdin, JSON array of floats on stdout
- * Errors: functions return 0 on success, -1 with *err set to one malloc'd line. */
+ *   hash     built-in, offline, deterministic lexical feature hashing
+ *            ("hash-v1"). NOT a neural model: two texts are similar when they
+ *            share words (after Snowball English stemming and stop-word
+ *            removal), adjacent word pairs and character trigrams. It finds
+ *            "delegate" for "delegating" and tolerates typos, but knows
+ *            nothing of synonyms ("car" vs "automobile") or meaning.
+ *   openai   any OpenAI-compatible POST {base_url}/embeddings endpoint
+ *            (OpenAI, Ollama, llama.cpp, vLLM; libcurl). Model id
+ *            "openai:MODEL". The key comes from the environment variable
+ *            api_key_env names (default OPENAI_API_KEY; optional for a
+ *            custom base_url). 429, 5xx and timeouts are retried with
+ *            exponential backoff (500 ms doubling, at most 8 s, or the
+ *            server's Retry-After).
+ *   command  an external program run via /bin/sh -c once per text: text on
+ *            stdin, a JSON array of numbers on stdout, within timeout_ms.
+ *            Model id "command:<the command>".
+ * Every vector handed out is L2-normalized. A provider answering with the
+ * wrong dimension is an error that names both dimensions.
+ * Errors: functions return 0 on success, -1 with *err set to one malloc'd
+ * line (caller frees). */
 #include <stddef.h>
 
 typedef struct embed_config {
