@@ -152,6 +152,15 @@ void metaschema_free(metaschema *s)
 
 static metaschema *parse_node(const cJSON *j, const char *path, int depth, char **err);
 
+/* True when an earlier member of obj has k's key (cJSON keeps duplicates). */
+static bool appears_before(const cJSON *obj, const cJSON *k)
+{
+	for (const cJSON *c = obj->child; c && c != k; c = c->next)
+		if (strcmp(c->string, k->string) == 0)
+			return true;
+	return false;
+}
+
 /* Sets *err to "path: msg" (path "schema" at the root). */
 static void schema_err(char **err, const char *path, const char *msg)
 {
@@ -217,6 +226,12 @@ static int parse_properties(metaschema *s, const cJSON *p, const char *path, int
 	const cJSON *c;
 	cJSON_ArrayForEach(c, p)
 	{
+		if (appears_before(p, c)) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "property \"%.60s\" appears twice", c->string);
+			schema_err(err, path, msg);
+			return -1;
+		}
 		char *sub = ms_fmt("%s%sproperties.%s", path, *path ? "." : "", c->string);
 		metaschema *child = parse_node(c, sub, depth + 1, err);
 		free(sub);
@@ -310,6 +325,13 @@ static metaschema *parse_node(const cJSON *j, const char *path, int depth, char 
 	const cJSON *k;
 	cJSON_ArrayForEach(k, j)
 	{
+		if (appears_before(j, k)) {
+			char msg[96];
+			snprintf(msg, sizeof msg, "\"%.60s\" appears twice", k->string);
+			schema_err(err, path, msg);
+			metaschema_free(s);
+			return NULL;
+		}
 		if (parse_keyword(s, k, path, depth, err) != 0) {
 			metaschema_free(s);
 			return NULL;

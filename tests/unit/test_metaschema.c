@@ -375,6 +375,8 @@ static void test_schema_parse_errors(void **state)
 	    {"{\"enum\":[]}", "schema: \"enum\" must be a non-empty array"},
 	    {"{\"items\":{\"items\":5}}", "items.items: a schema must be a JSON object"},
 	    {"{\"description\":5}", "schema: \"description\" and \"title\" must be strings"},
+	    {"{\"required\":[\"a\"],\"required\":[\"a\",\"b\"]}", "schema: \"required\" appears twice"},
+	    {"{\"properties\":{\"a\":{},\"a\":{}}}", "schema: property \"a\" appears twice"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *err = NULL;
