@@ -3,6 +3,7 @@
  * (0/1/2), stdin, options after file names, and silence on stderr in pipes.
  * Also the pure pieces behind it: SHA-256 known answers and ingest_check. */
 #include <poll.h>
+#include <pty.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -268,6 +269,42 @@ static void test_reembed(void **state)
 	                 0);
 }
 
+/* On a terminal the progress bar is drawn on stderr and cleared at the end. */
+static void test_progress_bar_on_a_terminal(void **state)
+{
+	(void)state;
+	size_t cap = 100000, len = 0;
+	char *t = malloc(cap);
+	for (int i = 0; len + 200 < cap; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%s: turn %d about goals and feedback.\n",
+		                        i % 2 ? "Dana" : "COACH", i);
+	const char *p = file(5, "long-session.txt", t, len);
+	free(t);
+	const char *bin = getenv("RAPPORT_BIN") ? getenv("RAPPORT_BIN") : "build/release/rapport";
+	int fd;
+	pid_t pid = forkpty(&fd, NULL, NULL, NULL);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(bin, bin, "-d", "t_h5_cli", "ingest", "--client", "dana@acme.example",
+		      "--chunk-size", "300", "--overlap", "50", p, (char *)NULL);
+		_exit(127);
+	}
+	char *out = calloc(1, 1);
+	size_t n = 0;
+	while (slurp(fd, &out, &n))
+		;
+	close(fd);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_non_null(strstr(out, "\rlong-session.txt ["));
+	assert_non_null(strstr(out, "chunks"));
+	assert_non_null(strstr(out, "100%"));
+	assert_non_null(strstr(out, "\r\033[K"));
+	assert_non_null(strstr(out, "long-session.txt: ingested as"));
+	free(out);
+}
+
 static void test_sha256_known_answers(void **state)
 {
 	(void)state;
@@ -315,6 +352,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_files_exit_1),
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
+	    cmocka_unit_test(test_progress_bar_on_a_terminal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
