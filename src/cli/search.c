@@ -28,6 +28,7 @@ static const char search_usage[] =
     "  --limit N            results to show (1..1000; default search.limit, 50)\n"
     "  --offset N           skip the first N results\n"
     "  --ef-search N        pgvector hnsw.ef_search for this query (1..1000)\n"
+    "  --exact              semantic distances without the index (slow; for checking recall)\n"
     "  --json               a JSON array of results\n"
     "  --csv                CSV with a header row (RFC 4180)\n"
     "  --explain            run EXPLAIN ANALYZE instead: server-side times and the plan\n"
@@ -114,7 +115,7 @@ static char *join_words(int argc, char **argv, int from)
 }
 
 enum { O_MODE = 256, O_SCOPE, O_TYPE, O_FROM, O_TO, O_VIS, O_LIKE, O_LIMIT, O_OFFSET, O_EF,
-       O_JSON, O_CSV, O_EXPLAIN, O_SQL, O_HELP };
+       O_EXACT, O_JSON, O_CSV, O_EXPLAIN, O_SQL, O_HELP };
 
 static const struct option search_long[] = {
     {"mode", required_argument, NULL, O_MODE},     {"scope", required_argument, NULL, O_SCOPE},
@@ -124,6 +125,7 @@ static const struct option search_long[] = {
     {"offset", required_argument, NULL, O_OFFSET}, {"ef-search", required_argument, NULL, O_EF},
     {"json", no_argument, NULL, O_JSON},           {"csv", no_argument, NULL, O_CSV},
     {"explain", no_argument, NULL, O_EXPLAIN},     {"sql", no_argument, NULL, O_SQL},
+    {"exact", no_argument, NULL, O_EXACT},
     {"help", no_argument, NULL, O_HELP},           {NULL, 0, NULL, 0},
 };
 
@@ -161,6 +163,7 @@ static int apply_opt(search_opts *o, int c, const char *arg)
 		return parse_int(arg, 1, 1000, &r->ef_search)
 		           ? -1
 		           : fail(EXIT_USAGE, "--ef-search takes a number from 1 to 1000");
+	case O_EXACT: r->exact = true; return -1;
 	case O_JSON: o->fmt = OUT_JSON; return -1;
 	case O_CSV: o->fmt = OUT_CSV; return -1;
 	case O_EXPLAIN: o->fmt = OUT_EXPLAIN; return -1;

@@ -25,7 +25,8 @@
  *   $11 visibility   $12 candidates per list
  * Outer statement only:
  *   $13 query text  $14 mode  $15 limit  $16 offset  $17 ef_search
- *   $18 iterative scan  $19 the kNN statement  $20 the words to highlight */
+ *   $18 iterative scan  $19 the kNN statement  $20 the words to highlight
+ *   $21 exact (brute-force) kNN */
 
 /* The item's date as ISO text: metadata date, else the day it was created.
  * Text, so a malformed metadata value can never make the query fail. */
@@ -83,7 +84,8 @@ static const char knn_sql[] =
 static const char search_sql[] =
     "WITH sem AS MATERIALIZED ("
     " SELECT k.chunk_id AS id, k.distance, row_number() OVER (ORDER BY k.distance, k.chunk_id) AS pos"
-    " FROM rapport_knn($19::text, $17::int, $18::bool, ARRAY[$1::text, $2::uuid::text, $3::text,"
+    " FROM rapport_knn($19::text, $17::int, $18::bool, $21::bool, ARRAY[$1::text, $2::uuid::text,"
+    " $3::text,"
     " $4::uuid::text, $5::uuid::text, $6::uuid::text, $7::uuid::text, $8::text, $9::text,"
     " $10::text, $11::text, $12::int::text]) k"
     " WHERE $14::text <> 'text'),"
@@ -574,7 +576,7 @@ static bool filtered(const search_cache *c, const search_req *r)
 /* hnsw.ef_search unless asked otherwise: 100 measured recall@10 1.0 against
  * exact search on hash-embedded seed data where pgvector's default 40 gave
  * 0.73 (tests/bench/search_latency.sh). */
-enum { EF_DEFAULT = 100, NPARAMS = 20 };
+enum { EF_DEFAULT = 100, NPARAMS = 21 };
 
 /* Text buffers for the statement's numeric parameters. */
 typedef struct req_nums {
@@ -676,6 +678,7 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 	if (opt(r->query) && !own[1])
 		abort();
 	p[19] = own[1];
+	p[20] = r->exact ? "true" : "false";
 	snprintf(nums->cand, sizeof nums->cand, "%d", cand);
 	snprintf(nums->limit, sizeof nums->limit, "%d", limit);
 	snprintf(nums->offset, sizeof nums->offset, "%d", r->offset);

@@ -5,10 +5,12 @@
 #      execution from EXPLAIN ANALYZE of the exact statement rapport sends),
 #      for a typical (median) coach and the coach with the most chunks;
 #   2. semantic recall@10 of the HNSW path against exact search (the same
-#      statement with enable_indexscan=off), global and scoped;
+#      statement with index scans disabled: rapport search --exact), global
+#      and scoped;
 #   3. client overhead: `rapport search` vs psql running the same SQL;
 #   4. the cost of row-level security (when `rapport db grant-coach` exists).
-# SEARCH_CHUNKS (default 100000) and SEARCH_CLIENTS (2000) size the data.
+# SEARCH_CHUNKS (default 100000) and SEARCH_CLIENTS (2000) size the data;
+# SEARCH_DB=name measures an already seeded database instead (kept).
 set -eu
 bin=${RAPPORT_BIN:-build/release/rapport}
 src=${RAPPORT_SRCDIR:-.}
@@ -19,11 +21,16 @@ clients=${SEARCH_CLIENTS:-2000}
 db=bench_search_latency
 export PGDATABASE=$db
 
-dropdb --if-exists "$db" >/dev/null 2>&1 || true
-createdb "$db"
-"$bin" db migrate >/dev/null
 t0=$(date +%s)
-"$bin" db seed --scale "$clients" --chunks "$chunks" >/dev/null
+if [ -n "${SEARCH_DB:-}" ]; then
+  db=$SEARCH_DB # an already seeded database (kept afterwards)
+  export PGDATABASE=$db
+else
+  dropdb --if-exists "$db" >/dev/null 2>&1 || true
+  createdb "$db"
+  "$bin" db migrate >/dev/null
+  "$bin" db seed --scale "$clients" --chunks "$chunks" >/dev/null
+fi
 psql -XAtqc 'ANALYZE'
 echo "data: $(psql -XAtc 'SELECT count(*) FROM data_chunks') chunks of dimension" \
   "$(psql -XAtc "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'data_chunks'::regclass
@@ -76,15 +83,15 @@ recall() {
   while read -r q; do
     "$bin" search --mode semantic --limit 10 --json "$@" -- "$q" | jq -r '.[].chunk_id' \
       | sort > "$tmp/ann"
-    PGOPTIONS='-c enable_indexscan=off' "$bin" search --mode semantic --limit 10 --json "$@" \
-      -- "$q" | jq -r '.[].chunk_id' | sort > "$tmp/exact"
+    "$bin" search --mode semantic --limit 10 --json --exact "$@" -- "$q" \
+      | jq -r '.[].chunk_id' | sort > "$tmp/exact"
     echo "$(comm -12 "$tmp/ann" "$tmp/exact" | wc -l) $(wc -l < "$tmp/exact")"
   done < "$tmp/queries" | awk '{ hit += $1; all += $2 } END { printf "%.3f", all ? hit / all : 0 }'
 }
 echo "semantic recall@10, HNSW vs exact, all transcripts: $(recall)"
 echo "semantic recall@10, HNSW vs exact, scoped to the typical coach: $(recall --scope "coach:$typical")"
 sq=$(head -1 "$tmp/queries")
-PGOPTIONS='-c enable_indexscan=off' "$bin" search --mode semantic --limit 10 --explain -- "$sq" \
+"$bin" search --mode semantic --limit 10 --exact --explain -- "$sq" \
   | head -1 | sed 's/^/  exact search (no index) for one query: /'
 
 # Client overhead: whole `rapport search` runs vs psql running the same SQL.
@@ -124,4 +131,4 @@ if "$bin" db grant-coach "$typical" >/dev/null 2>&1; then
 else
   echo "RLS: not measured (rapport db grant-coach unavailable)"
 fi
-dropdb "$db"
+[ -n "${SEARCH_DB:-}" ] || dropdb "$db"

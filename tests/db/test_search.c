@@ -734,10 +734,10 @@ static void test_iterative_scan(void **state)
 	const char *knn = "SELECT c.id, c.embedding <=> $1::vector AS dist FROM data_chunks c"
 	                  " JOIN data_items di ON di.id = c.data_item_id"
 	                  " WHERE di.metadata->>'session_date' >= $2 ORDER BY dist LIMIT 20";
-	snprintf(sql, need, "SELECT count(*) FROM rapport_knn($k$%s$k$, 10, false, ARRAY['%s',"
+	snprintf(sql, need, "SELECT count(*) FROM rapport_knn($k$%s$k$, 10, false, false, ARRAY['%s',"
 	         " '2026-01-01'])", knn, vt);
 	char *plain = value(c, sql);
-	snprintf(sql, need, "SELECT count(*) FROM rapport_knn($k$%s$k$, 10, true, ARRAY['%s',"
+	snprintf(sql, need, "SELECT count(*) FROM rapport_knn($k$%s$k$, 10, true, false, ARRAY['%s',"
 	         " '2026-01-01'])", knn, vt);
 	char *iter = value(c, sql);
 	if (atoi(plain) >= 20)
@@ -770,6 +770,48 @@ static void test_iterative_scan(void **state)
 	free(vec);
 	db_close(c);
 	testdb_drop("h6_search_iter");
+}
+
+/* Exact (brute-force) search agrees with the distances computed directly,
+ * the index path finds the same on this small corpus, and the planner
+ * settings the kNN statement changes do not outlive it, even inside the
+ * caller's own transaction. */
+static void test_exact_and_settings(void **state)
+{
+	(void)state;
+	float *vec = malloc(sizeof *vec * (size_t)dim);
+	search_req r = req(SEARCH_SEMANTIC, "tired, four hours of sleep", vec);
+	r.limit = 5;
+	search_result *ann = run(&r);
+	r.exact = true;
+	search_result *exact = run(&r);
+	assert_int_equal(ann->n, 5);
+	assert_int_equal(exact->n, 5);
+	char *vt = embed_vector_text(vec, dim);
+	size_t need = strlen(vt) + 200;
+	char *sql = malloc(need);
+	snprintf(sql, need, "SELECT id FROM data_chunks ORDER BY embedding <=> '%s', id LIMIT 1", vt);
+	char *nearest = value(d, sql);
+	assert_string_equal(exact->hits[0].chunk_id, nearest);
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(ann->hits[i].chunk_id, exact->hits[i].chunk_id);
+	search_result_free(ann);
+	search_result_free(exact);
+	testdb_exec(d, "BEGIN");
+	r.exact = false;
+	search_result *res = run(&r);
+	search_result_free(res);
+	char *seq = value(d, "SELECT current_setting('enable_seqscan')");
+	char *idx = value(d, "SELECT current_setting('enable_indexscan')");
+	testdb_exec(d, "ROLLBACK");
+	assert_string_equal(seq, "on");
+	assert_string_equal(idx, "on");
+	free(seq);
+	free(idx);
+	free(nearest);
+	free(sql);
+	free(vt);
+	free(vec);
 }
 
 /* Blocks until the connection's socket is readable. */
@@ -816,6 +858,7 @@ int main(void)
 	    cmocka_unit_test(test_limit_offset),     cmocka_unit_test(test_hostile_queries),
 	    cmocka_unit_test(test_snippet_markers),  cmocka_unit_test(test_without_vectors),
 	    cmocka_unit_test(test_iterative_scan),   cmocka_unit_test(test_async),
+	    cmocka_unit_test(test_exact_and_settings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
