@@ -793,7 +793,7 @@ static db_status seed_dim(db *d, int *dim)
 		return DB_NOSCHEMA;
 	}
 	*dim = caps.has_pgvector && caps.embedding_dim > 0 ? caps.embedding_dim : 0;
-	return DB_OK;
+	return seed_rls_check(d);
 }
 
 db_status seed_demo(db *d, unsigned seed, int replace, FILE *progress, seed_stats *st)

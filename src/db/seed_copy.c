@@ -353,6 +353,27 @@ void seed_pg_array_add(seed_buf *b, const char *s)
 	seed_buf_add(b, "\"}", 2);
 }
 
+db_status seed_rls_check(db *d)
+{
+	PGresult *res = NULL;
+	db_status st = dbi_query(d,
+	                         "SELECT count(*) FROM pg_class c, pg_roles r WHERE c.oid IN "
+	                         "('data_items'::regclass, 'data_chunks'::regclass) AND c.relrowsecurity "
+	                         "AND r.rolname = current_user AND NOT r.rolsuper AND NOT r.rolbypassrls "
+	                         "AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))",
+	                         0, NULL, &res);
+	if (st != DB_OK)
+		return st;
+	int limited = atoi(PQgetvalue(res, 0, 0)) > 0;
+	PQclear(res);
+	if (limited) {
+		dbi_seterr(d, "seeding loads data items with COPY, which row-level security refuses for "
+		              "this role: seed as the tables' owner or a superuser");
+		return DB_DENIED;
+	}
+	return DB_OK;
+}
+
 db_status seed_indexes_drop(db *d, const char *table, seed_indexes *ix)
 {
 	memset(ix, 0, sizeof *ix);
@@ -384,11 +405,11 @@ db_status seed_indexes_drop(db *d, const char *table, seed_indexes *ix)
 	return st;
 }
 
-db_status seed_indexes_restore(db *d, seed_indexes *ix, FILE *progress)
+db_status seed_indexes_restore(db *d, seed_indexes *ix, int serial_hnsw, FILE *progress)
 {
 	db_status st = DB_OK;
-	/* pgvector 0.8.0/0.8.1 overflow in parallel HNSW builds: HNSW indexes are
-	 * built last and serially (SET LOCAL lasts until the commit). */
+	/* HNSW indexes go last: with serial_hnsw the SET LOCAL lasts until the
+	 * commit, and the other indexes keep their parallel builds */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < ix->n && st == DB_OK; i++) {
 			int hnsw = strstr(ix->defs[i], "USING hnsw") != NULL;
@@ -396,7 +417,7 @@ db_status seed_indexes_restore(db *d, seed_indexes *ix, FILE *progress)
 				continue;
 			if (progress)
 				fprintf(progress, "seed: building index %s\n", ix->names[i]);
-			if (hnsw)
+			if (hnsw && serial_hnsw)
 				st = dbi_exec(d, "SET LOCAL max_parallel_maintenance_workers = 0", 0, NULL);
 			if (st == DB_OK)
 				st = dbi_exec(d, ix->defs[i], 0, NULL);

@@ -57,6 +57,10 @@ void seed_json_str(seed_buf *b, const char *s);
 /* Appends the text form of a Postgres array of text: {"a","b"}. */
 void seed_pg_array_add(seed_buf *b, const char *s);
 
+/* DB_DENIED with a message when row-level security on data_items or
+ * data_chunks applies to this role (COPY FROM is refused under RLS). */
+db_status seed_rls_check(db *d);
+
 /* Non-constraint indexes of `table` dropped for a bulk load and recreated
  * afterwards from their saved definitions. */
 typedef struct seed_indexes {
@@ -64,7 +68,9 @@ typedef struct seed_indexes {
 	size_t n;
 } seed_indexes;
 db_status seed_indexes_drop(db *d, const char *table, seed_indexes *ix);
-db_status seed_indexes_restore(db *d, seed_indexes *ix, FILE *progress);
+/* serial_hnsw: build HNSW indexes without parallel workers (pgvector before
+ * 0.8.2 can overflow in parallel HNSW builds). */
+db_status seed_indexes_restore(db *d, seed_indexes *ix, int serial_hnsw, FILE *progress);
 void seed_indexes_free(seed_indexes *ix);
 
 #endif

@@ -31,6 +31,7 @@ typedef struct scale {
 	long long nclients, ncompanies, ncoaches, norgs, nchunks;
 	char (*company)[37], (*coach)[37], (*org)[37], (*model)[37];
 	int dim;
+	int serial_hnsw; /* pgvector 0.8.0/0.8.1: no parallel HNSW builds */
 	FILE *progress;
 } scale;
 
@@ -561,12 +562,17 @@ static const char *const tables[] = {
 };
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 
-/* True when none of the spec's tables has a row. */
+/* True when none of the spec's tables has a row and this role owns them all
+ * (dropping and rebuilding their indexes needs ownership). */
 static db_status schema_empty(db *d, int *empty)
 {
 	PGresult *res = NULL;
 	db_status st = dbi_query(d,
-	                         "SELECT NOT (EXISTS (SELECT 1 FROM coaching_companies) OR EXISTS "
+	                         "SELECT (SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class "
+	                         "WHERE oid IN ('coaching_companies'::regclass, 'coaches'::regclass, "
+	                         "'client_organizations'::regclass, 'clients'::regclass, "
+	                         "'coaching_models'::regclass, 'coach_model_associations'::regclass, "
+	                         "'data_items'::regclass, 'data_chunks'::regclass)) AND NOT (EXISTS (SELECT 1 FROM coaching_companies) OR EXISTS "
 	                         "(SELECT 1 FROM coaches) OR EXISTS (SELECT 1 FROM client_organizations) "
 	                         "OR EXISTS (SELECT 1 FROM clients) OR EXISTS (SELECT 1 FROM "
 	                         "coaching_models) OR EXISTS (SELECT 1 FROM coach_model_associations) OR "
@@ -648,8 +654,13 @@ static db_status scale_run(scale *sc, seed_stats *s)
 	db_status st = dbi_exec(sc->d, "SET LOCAL statement_timeout = 0", 0, NULL);
 	if (st == DB_OK)
 		st = dbi_exec(sc->d, "SET LOCAL rapport.skip_audit = 'on'", 0, NULL);
+	/* index builds (HNSW above all) slow down badly when their graph does not
+	 * fit: raise maintenance_work_mem to 1 GB for this transaction, never lower */
 	if (st == DB_OK)
-		st = dbi_exec(sc->d, "SET LOCAL maintenance_work_mem = '1GB'", 0, NULL);
+		st = dbi_exec(sc->d,
+		              "SELECT set_config('maintenance_work_mem', '1048576kB', true) FROM pg_settings "
+		              "WHERE name = 'maintenance_work_mem' AND setting::bigint < 1048576",
+		              0, NULL);
 	if (st == DB_OK)
 		st = skip_row_triggers(sc->d);
 	if (st == DB_OK)
@@ -661,7 +672,7 @@ static db_status scale_run(scale *sc, seed_stats *s)
 	if (st == DB_OK)
 		st = scale_tables(sc, s);
 	for (int t = 0; st == DB_OK && empty && t < NTABLES; t++)
-		st = seed_indexes_restore(sc->d, &ix[t], sc->progress);
+		st = seed_indexes_restore(sc->d, &ix[t], sc->serial_hnsw, sc->progress);
 	if (sc->progress && st == DB_OK)
 		fputs("seed: analyzing\n", sc->progress);
 	if (st == DB_OK)
@@ -710,11 +721,17 @@ db_status seed_scale(db *d, long long clients, long long chunks, unsigned seed, 
 		dbi_seterr(d, "the schema is missing: run `rapport db migrate` first");
 		return DB_NOSCHEMA;
 	}
+	if ((s = seed_rls_check(d)) != DB_OK)
+		return s;
 	scale sc = {.d = d, .seed = seed, .nclients = clients, .nchunks = chunks, .progress = progress};
 	sc.ncompanies = clients / 20000 + 1;
 	sc.ncoaches = clients / 25 > 0 ? clients / 25 : 1;
 	sc.norgs = clients / 200 > 0 ? clients / 200 : 1;
 	sc.dim = caps.has_pgvector && caps.embedding_dim > 0 ? caps.embedding_dim : 0;
+	sc.serial_hnsw = strcmp(caps.pgvector_version, "0.8.0") == 0 ||
+	                 strcmp(caps.pgvector_version, "0.8.1") == 0 ||
+	                 strncmp(caps.pgvector_version, "0.7", 3) == 0 ||
+	                 strncmp(caps.pgvector_version, "0.6", 3) == 0;
 	seed_stats local = {0};
 	s = scale_ids(&sc);
 	if (s == DB_OK)

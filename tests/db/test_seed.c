@@ -304,6 +304,51 @@ static void test_scale_deterministic(void **state)
 	testdb_drop("h3_seed_sdet_b");
 }
 
+/* The tables' owner without superuser (as on managed services): indexes are
+ * rebuilt but foreign-key and audit triggers stay on; a role that only may
+ * insert is refused in one line because row-level security forbids COPY. */
+static void test_scale_owner_role(void **state)
+{
+	(void)state;
+	testdb_exec_admin("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+	                  "'h3_seed_owner') THEN CREATE ROLE h3_seed_owner LOGIN; END IF; IF NOT EXISTS "
+	                  "(SELECT 1 FROM pg_roles WHERE rolname = 'h3_seed_writer') THEN CREATE ROLE "
+	                  "h3_seed_writer LOGIN; END IF; END $$;");
+	db *d = testdb_open("h3_seed_role");
+	testdb_exec(d, "GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO h3_seed_writer, h3_seed_owner");
+	testdb_exec(d, "ALTER DATABASE t_h3_seed_role OWNER TO h3_seed_owner; GRANT CREATE ON SCHEMA "
+	               "public TO h3_seed_owner; ALTER TABLE coaching_companies OWNER TO h3_seed_owner; ALTER TABLE coaches OWNER "
+	               "TO h3_seed_owner; ALTER TABLE client_organizations OWNER TO h3_seed_owner; ALTER "
+	               "TABLE clients OWNER TO h3_seed_owner; ALTER TABLE coaching_models OWNER TO "
+	               "h3_seed_owner; ALTER TABLE coach_model_associations OWNER TO h3_seed_owner; ALTER "
+	               "TABLE data_items OWNER TO h3_seed_owner; ALTER TABLE data_chunks OWNER TO "
+	               "h3_seed_owner");
+	char *ix_before = value(d, index_sql);
+	db *w = testdb_connect_opts("h3_seed_role", (db_conn_opts){.user = "h3_seed_writer"});
+	assert_int_equal(seed_scale(w, 100, 10, 21, NULL, NULL), DB_DENIED);
+	assert_non_null(strstr(db_errmsg(w), "row-level security"));
+	assert_int_equal(seed_demo(w, 1, 0, NULL, NULL), DB_DENIED);
+	db_close(w);
+	exactly(d, "SELECT count(*) FROM clients", 0);
+	db *o = testdb_connect_opts("h3_seed_role", (db_conn_opts){.user = "h3_seed_owner"});
+	seed_stats st = {0};
+	if (seed_scale(o, 1500, 120, 21, NULL, &st) != DB_OK)
+		fail_msg("seed_scale as the owner: %s", db_errmsg(o));
+	exactly(d, "SELECT count(*) FROM clients", 1500);
+	exactly(d, "SELECT count(*) FROM data_chunks", 120);
+	exactly(d, "SELECT count(*) FROM data_items", st.items);
+	check_one_primary(d);
+	check_chunks(d);
+	char *ix_after = value(d, index_sql);
+	assert_string_equal(ix_before, ix_after);
+	exactly(d, "SELECT count(*) FROM rapport_audit", 0);
+	free(ix_before);
+	free(ix_after);
+	db_close(o);
+	db_close(d);
+	testdb_drop("h3_seed_role");
+}
+
 static void test_no_pgvector(void **state)
 {
 	(void)state;
@@ -376,7 +421,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_demo_minimums),   cmocka_unit_test(test_demo_deterministic),
 	    cmocka_unit_test(test_scale_counts),    cmocka_unit_test(test_scale_deterministic),
-	    cmocka_unit_test(test_no_pgvector),     cmocka_unit_test(test_no_schema),
+	    cmocka_unit_test(test_scale_owner_role), cmocka_unit_test(test_no_pgvector),
+	    cmocka_unit_test(test_no_schema),
 	    cmocka_unit_test(test_cli),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
