@@ -23,7 +23,7 @@
 
 typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT, PF_ASK } pf_mode;
 /* What a yes/no question asked inside the pane does on yes. */
-typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW } pf_ask;
+typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW, ASK_DELETE } pf_ask;
 typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY, PE_COLUMN } pf_edit;
 
 typedef struct pf_row {
@@ -82,6 +82,9 @@ typedef struct pf {
 	/* the pane's own message line (the status line is shared) */
 	char note[300];
 	bool note_err;
+	char ask_msg[400]; /* ASK_DELETE's question */
+	char *new_name;    /* create: the name typed so far */
+	char model_id[DB_UUID_LEN]; /* association being edited */
 	/* save preview and conflict */
 	form_diff *diff;
 	form_merge *merge;
@@ -650,8 +653,8 @@ static void pf_draw_form(pf *s, WINDOW *w)
 		ui_put_safe(w, 2, 2, getmaxx(w) - 4, "(no keys: a adds one)", pf_attr(s, THEME_MUTED));
 	pf_draw_help(s, w, s->mode == PF_EDIT
 	                       ? "Enter apply  Esc cancel"
-	                       : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw JSON  "
-	                         "E $EDITOR  C-s save  u undo save  Esc close");
+	                       : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw  E $EDITOR  "
+	                         "C-s save  u undo  n new  d delete  M models  Esc close");
 }
 
 static void pf_draw_raw(pf *s, WINDOW *w)
@@ -765,9 +768,40 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 	                                "Esc back (edit kept)");
 }
 
+/* Draws text word-wrapped on the pane's last lines (up to 4), bottom-aligned. */
+static void pf_draw_wrapped(pf *s, WINDOW *w, const char *text)
+{
+	char *safe = text_sanitize(text, (size_t)-1);
+	int cols = getmaxx(w) - 2, n = 0;
+	char lines[4][512];
+	const char *p = safe ? safe : "";
+	while (*p && n < 4 && cols > 0) {
+		int used = text_fit(p, cols, lines[n], sizeof lines[n]);
+		size_t len = strlen(lines[n]);
+		if (p[len] && used >= cols) { /* break at the last space */
+			char *sp = strrchr(lines[n], ' ');
+			if (sp && sp > lines[n]) {
+				*sp = '\0';
+				len = (size_t)(sp - lines[n]) + 1;
+			}
+		}
+		if (!len)
+			break;
+		p += len;
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		int y = getmaxy(w) - n + i;
+		ui_fill(w, y, 0, getmaxx(w), pf_attr(s, THEME_DIALOG));
+		ui_put_safe(w, y, 1, cols, lines[i], pf_attr(s, THEME_DIALOG));
+	}
+	free(safe);
+}
+
 static const char *const ask_text[] = {
     [ASK_DISCARD_CLOSE] = "Discard your unsaved changes? (y/n)",
     [ASK_DROP_RAW] = "Drop the raw JSON text you typed? (y/n)",
+    [ASK_DELETE] = NULL, /* ask_msg */
 };
 
 static void pf_draw(pane *p, WINDOW *w)
@@ -783,9 +817,7 @@ static void pf_draw(pane *p, WINDOW *w)
 		pf_draw(p, w);
 		s->mode = PF_ASK;
 		curs_set(0);
-		int y = getmaxy(w) - 1;
-		ui_fill(w, y, 0, getmaxx(w), pf_attr(s, THEME_DIALOG));
-		ui_put_safe(w, y, 1, getmaxx(w) - 2, ask_text[s->ask], pf_attr(s, THEME_DIALOG));
+		pf_draw_wrapped(s, w, ask_text[s->ask] ? ask_text[s->ask] : s->ask_msg);
 		return;
 	}
 	switch (s->mode) {
@@ -1605,7 +1637,273 @@ static int pf_undo(pf *s)
 	return fl;
 }
 
+static int pf_ask_begin(pf *s, pf_ask what);
+
+/* ---- delete, create, coach-model associations ------------------------------------ */
+
+/* "3 data items, 12 chunks" style counts. */
+static void pf_count(char *buf, size_t n, long long v, const char *one, const char *many)
+{
+	size_t l = strlen(buf);
+	snprintf(buf + l, n - l, "%s%lld %s", l ? ", " : "", v, v == 1 ? one : many);
+}
+
+/* d: asks, naming what goes with the record and what holds it back. */
+static int pf_delete_begin(pf *s)
+{
+	db *d = app_db_sync(s->a);
+	if (!d)
+		return UI_REDRAW;
+	long long items = 0, chunks = 0, children = 0;
+	if (db_delete_impact(d, s->kind, s->id, &items, &chunks, &children) != DB_OK) {
+		pf_say(s, UI_ERROR, "cannot tell what deleting takes along: %s", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	char along[160] = "", block[200] = "";
+	if (items)
+		pf_count(along, sizeof along, items, "data item", "data items");
+	if (chunks)
+		pf_count(along, sizeof along, chunks, "search chunk", "search chunks");
+	if (s->kind == DB_MODEL && children)
+		pf_count(along, sizeof along, children, "coach association", "coach associations");
+	else if (children) {
+		static const char *const what[DB_KIND_COUNT] = {
+		    [DB_COMPANY] = "coach(es) and coaching model(s) still belong to it",
+		    [DB_COACH] = "client(s) still have this coach as primary coach",
+		    [DB_ORG] = "client(s) still belong to it",
+		};
+		snprintf(block, sizeof block, " %lld %s: the database refuses until they move.",
+		         children, what[s->kind] ? what[s->kind] : "record(s) still refer to it");
+	}
+	if (s->kind == DB_COACH)
+		snprintf(along + strlen(along), sizeof along - strlen(along), "%smodel associations",
+		         along[0] ? ", " : "");
+	snprintf(s->ask_msg, sizeof s->ask_msg, "Delete %s \u201c%.60s\u201d?%s%s%s%s (y/n)",
+	         db_kind_label(s->kind), s->name ? s->name : s->id, along[0] ? " Goes with it: " : "",
+	         along, along[0] ? "." : "", block);
+	return pf_ask_begin(s, ASK_DELETE);
+}
+
+static int pf_delete_commit(pf *s)
+{
+	s->mode = PF_FORM;
+	db *d = app_db_sync(s->a);
+	if (!d)
+		return UI_REDRAW;
+	db_status st = db_record_delete(d, s->kind, s->id, s->token);
+	if (st == DB_OK) {
+		pf_recovery_remove(s);
+		app_changed(s->a, s->kind, s->id);
+		app_status(s->a, UI_INFO, "deleted %s %s", db_kind_label(s->kind), s->name ? s->name : "");
+		return UI_CLOSE;
+	}
+	pf_say(s, UI_ERROR, "not deleted: %s", db_errmsg(d));
+	return UI_REDRAW;
+}
+
+/* A slug for name not used yet in the table: base, base-2, base-3, ... */
+static char *pf_free_slug(db *d, db_kind kind, const char *name)
+{
+	char *base = slug_from_name(name, 0);
+	if (!base || !*base) {
+		free(base);
+		base = ui_xstrdup(db_kind_label(kind)[0] == 'c' && kind == DB_COMPANY ? "company"
+		                                                                      : "record");
+	}
+	for (unsigned n = 1; n < 1000; n++) {
+		char *cand = n == 1 ? ui_xstrdup(base) : slug_with_suffix(base, n);
+		db_record *r = NULL;
+		db_status st = db_record_find(d, kind, cand, &r);
+		db_record_free(r);
+		if (st == DB_NOTFOUND) {
+			free(base);
+			return cand;
+		}
+		free(cand);
+		if (st != DB_OK)
+			break;
+	}
+	free(base);
+	return NULL;
+}
+
+/* Value of column name of this record, or NULL. */
+static const char *pf_col_value(const pf *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		if (!strcmp(s->cols[i].name, name))
+			return s->cols[i].orig;
+	return NULL;
+}
+
+/* Inserts a record like this one (same parents) and opens its form. */
+static int pf_create(pf *s, const char *email)
+{
+	db *d = app_db_sync(s->a);
+	if (!d)
+		return UI_REDRAW;
+	const char *names[6], *values[6];
+	size_t n = 0;
+	char *slug = NULL;
+	names[n] = "name", values[n++] = s->new_name;
+	if (s->kind == DB_COMPANY || s->kind == DB_ORG || s->kind == DB_MODEL) {
+		slug = pf_free_slug(d, s->kind, s->new_name);
+		names[n] = "slug", values[n++] = slug;
+	}
+	if (email)
+		names[n] = "email", values[n++] = email;
+	static const char *const parents[] = {"coaching_company_id", "client_organization_id",
+	                                      "primary_coach_id"};
+	for (size_t i = 0; i < 3; i++)
+		if (pf_col_value(s, parents[i]))
+			names[n] = parents[i], values[n++] = pf_col_value(s, parents[i]);
+	if (s->kind == DB_MODEL)
+		names[n] = "content", values[n++] = "";
+	char id[DB_UUID_LEN] = "";
+	db_status st = db_record_insert(d, s->kind, n, names, values, NULL, id);
+	free(slug);
+	if (st != DB_OK) {
+		pf_say(s, UI_ERROR, "not created: %s", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	app_changed(s->a, s->kind, id);
+	pane *p = pane_form_open(s->a, s->kind, id);
+	if (p) {
+		app_push(s->a, p);
+		app_status(s->a, UI_INFO, "created %s %s (slug and columns editable here)",
+		           db_kind_label(s->kind), s->new_name);
+	}
+	return UI_REDRAW;
+}
+
+static int pf_new_email_done(pane *owner, const char *answer, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	if (!answer || !*answer)
+		return UI_REDRAW;
+	if (!ms_is_email(answer)) {
+		pf_say(s, UI_ERROR, "email: must be an email address (name@example.com)");
+		return UI_REDRAW;
+	}
+	return pf_create(s, answer);
+}
+
+static int pf_new_name_done(pane *owner, const char *answer, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	if (!answer || !*answer)
+		return UI_REDRAW;
+	free(s->new_name);
+	s->new_name = ui_xstrdup(answer);
+	if (s->kind == DB_COACH || s->kind == DB_CLIENT) {
+		char q[80];
+		snprintf(q, sizeof q, "Email of the new %s:", db_kind_label(s->kind));
+		app_prompt(s->a, s->self, q, "", pf_new_email_done, NULL);
+		return UI_REDRAW;
+	}
+	return pf_create(s, NULL);
+}
+
+/* n: a new record of this kind with the same parents. */
+static int pf_new(pf *s)
+{
+	if (s->kind == DB_ITEM) {
+		pf_say(s, UI_ERROR, "data items are added with `rapport ingest`");
+		return UI_REDRAW;
+	}
+	char q[80];
+	snprintf(q, sizeof q, "Name of the new %s:", db_kind_label(s->kind));
+	app_prompt(s->a, s->self, q, "", pf_new_name_done, NULL);
+	return UI_REDRAW;
+}
+
+static int pf_assoc_action_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	db *d = choice >= 0 ? app_db_sync(s->a) : NULL;
+	if (!d)
+		return UI_REDRAW;
+	db_status st = choice == 2 ? db_assoc_remove(d, s->id, s->model_id)
+	                           : db_assoc_set(d, s->id, s->model_id, choice == 1);
+	if (st != DB_OK)
+		pf_say(s, UI_ERROR, "not changed: %s", db_errmsg(d));
+	else {
+		app_changed(s->a, s->kind, s->id);
+		pf_say(s, UI_INFO, choice == 2   ? "model association removed"
+		                   : choice == 1 ? "primary model set (the previous primary is now "
+		                                   "a plain association)"
+		                                 : "model associated");
+	}
+	return UI_REDRAW;
+}
+
+static int pf_assoc_model_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	db_page *pg = s->pick;
+	s->pick = NULL;
+	if (choice >= 0 && pg && (size_t)choice < pg->n) {
+		snprintf(s->model_id, sizeof s->model_id, "%s", pg->rows[choice].id);
+		static const char *const acts[] = {"use it", "primary model", "remove"};
+		app_choose(s->a, s->self, pg->rows[choice].name, acts, 3, pf_assoc_action_done, NULL);
+	}
+	db_page_free(pg);
+	return UI_REDRAW;
+}
+
+/* M on a coach: pick one of the company's models, then use / primary / remove. */
+static int pf_assoc(pf *s)
+{
+	const char *company = pf_col_value(s, "coaching_company_id");
+	db *d = s->kind == DB_COACH && company ? app_db_sync(s->a) : NULL;
+	if (!d) {
+		if (s->kind != DB_COACH)
+			pf_say(s, UI_ERROR, "coaching models are associated from a coach's form");
+		return UI_REDRAW;
+	}
+	db_list_req r = {.kind = DB_MODEL, .parent_kind = DB_COACH, .dir = DB_FIRST, .limit = 200};
+	snprintf(r.parent_id, sizeof r.parent_id, "%s", s->id);
+	db_page *mine = NULL, *pg = NULL;
+	if (db_list(d, &r, &mine) != DB_OK) {
+		pf_say(s, UI_ERROR, "cannot list models: %s", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	r.parent_kind = DB_COMPANY;
+	snprintf(r.parent_id, sizeof r.parent_id, "%s", company);
+	if (db_list(d, &r, &pg) != DB_OK || !pg->n) {
+		pf_say(s, UI_ERROR, "no coaching models in this coach's company");
+		db_page_free(mine);
+		db_page_free(pg);
+		return UI_REDRAW;
+	}
+	char **labels = ui_xcalloc(pg->n, sizeof *labels);
+	for (size_t i = 0; i < pg->n; i++) {
+		const char *tag = "";
+		for (size_t j = 0; j < mine->n; j++)
+			if (!strcmp(mine->rows[j].id, pg->rows[i].id))
+				tag = mine->rows[j].flag ? " (primary)" : " (used)";
+		char buf[300];
+		snprintf(buf, sizeof buf, "%s%s", pg->rows[i].name ? pg->rows[i].name : "?", tag);
+		labels[i] = ui_xstrdup(buf);
+	}
+	db_page_free(mine);
+	db_page_free(s->pick);
+	s->pick = pg;
+	app_choose(s->a, s->self, "Coaching model", (const char *const *)labels, pg->n,
+	           pf_assoc_model_done, NULL);
+	for (size_t i = 0; i < pg->n; i++)
+		free(labels[i]);
+	free(labels);
+	return UI_REDRAW;
+}
+
 /* ---- keys --------------------------------------------------------------------------- */
+
+static int pf_delete_commit(pf *s);
 
 /* Asks a yes/no question in the pane's last line. */
 static int pf_ask_begin(pf *s, pf_ask what)
@@ -1624,6 +1922,8 @@ static int pf_key_ask(pf *s, int key)
 			s->mode = s->ask_from;
 		return UI_REDRAW;
 	}
+	if (s->ask == ASK_DELETE)
+		return pf_delete_commit(s);
 	free(s->raw);
 	s->raw = NULL;
 	s->raw_failed = false;
@@ -1703,6 +2003,14 @@ static int pf_key_form(pf *s, pane *p, int key)
 	case KEYS_CMD_SAVE: return pf_save_start(s);
 	case KEYS_CMD_UNDO_SAVE: return pf_undo(s);
 	case KEYS_CMD_BACK: return pf_close(s, p);
+	case KEYS_CMD_NONE:
+		if (key == 'd')
+			return pf_delete_begin(s);
+		if (key == 'n')
+			return pf_new(s);
+		if (key == 'M')
+			return pf_assoc(s);
+		return UI_UNHANDLED;
 	case KEYS_CMD_QUIT:
 		if (pf_unsaved(s)) {
 			pf_say(s, UI_ERROR, "unsaved changes: C-s saves, Esc discards");
@@ -1757,6 +2065,7 @@ static void pf_free(pane *p)
 	free(s->name);
 	free(s->new_key);
 	free(s->undo_json);
+	free(s->new_name);
 	free(s);
 	p->priv = NULL;
 }

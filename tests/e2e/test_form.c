@@ -24,6 +24,9 @@
 #define CAROL "40000000-0000-4000-8000-000000000001"
 #define BOB "20000000-0000-4000-8000-000000000002"
 #define INITECH "30000000-0000-4000-8000-000000000002"
+#define DAN "40000000-0000-4000-8000-000000000002"
+#define GROW "50000000-0000-4000-8000-000000000001"
+#define CLEAR "50000000-0000-4000-8000-000000000002"
 #define T 8000 /* ms: generous for loaded CI machines */
 
 static db *conn;
@@ -32,6 +35,7 @@ static char tmpdir[] = "/tmp/rapport-form-e2e-XXXXXX";
 static char state_env[300], editor_env[300];
 
 static const char reset_sql[] =
+    "DELETE FROM data_items; DELETE FROM coach_model_associations; DELETE FROM coaching_models;"
     "DELETE FROM clients; DELETE FROM coaches; DELETE FROM client_organizations;"
     "DELETE FROM coaching_companies;"
     "INSERT INTO coaching_companies(id, name, slug) VALUES"
@@ -49,7 +53,15 @@ static const char reset_sql[] =
     "INSERT INTO client_organizations(id, name, slug) VALUES"
     " ('" INITECH "', 'Initech', 'initech');"
     "INSERT INTO clients(id, client_organization_id, email, name) VALUES"
-    " ('40000000-0000-4000-8000-000000000002', '" INITECH "', 'dan@initech.example', 'Dan Doe');";
+    " ('" DAN "', '" INITECH "', 'dan@initech.example', 'Dan Doe');"
+    "INSERT INTO coaching_models(id, coaching_company_id, name, slug, content) VALUES"
+    " ('" GROW "', '10000000-0000-4000-8000-000000000001', 'GROW', 'grow', 'g'),"
+    " ('" CLEAR "', '10000000-0000-4000-8000-000000000001', 'CLEAR', 'clear', 'c');"
+    "INSERT INTO data_items(id, data_type, client_id, client_organization_id, raw_content)"
+    " VALUES ('60000000-0000-4000-8000-000000000001', 'transcript', '" DAN "', '" INITECH "',"
+    " 'Coach: hello');"
+    "INSERT INTO data_chunks(data_item_id, chunk_index, content) VALUES"
+    " ('60000000-0000-4000-8000-000000000001', 0, 'Coach: hello');";
 
 static char *value(const char *sql)
 {
@@ -498,6 +510,96 @@ static void test_core_columns(void **state)
 	quit(v);
 }
 
+static void test_create_and_delete(void **state)
+{
+	(void)state;
+	vt *v = open_form("bob@acme.example", "Bob Brown");
+	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "Name of the new coach:", T));
+	vt_keys(v, "Zoe Zed<Enter>");
+	assert_true(vt_wait_text(v, "Email of the new coach:", T));
+	vt_keys(v, "zoe@acme.example<Enter>");
+	assert_true(vt_wait_text(v, "Edit coach \u00b7 Zoe Zed", T));
+	want_value("SELECT count(*) FROM coaches WHERE email = 'zoe@acme.example' AND"
+	           " coaching_company_id = '10000000-0000-4000-8000-000000000001'",
+	           "1");
+	/* delete it again: the question names what goes along */
+	vt_keys(v, "d");
+	assert_true(vt_wait_text(v, "Delete coach \u201cZoe Zed\u201d? Goes with it: model "
+	                            "associations. (y/n)", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_text(v, "Edit coach \u00b7 Bob Brown", T));
+	want_value("SELECT count(*) FROM coaches WHERE email = 'zoe@acme.example'", "0");
+	quit(v);
+
+	/* a coach with a client: the question says the database refuses, and it does */
+	v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "d");
+	assert_true(vt_wait_text(v, "1 client(s) still have this coach as primary coach:", T));
+	assert_true(vt_wait_text(v, "database refuses until they move. (y/n)", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_text(v, "not deleted:", T));
+	want_value("SELECT count(*) FROM coaches WHERE id = '" ANA "'", "1");
+	quit(v);
+
+	/* a client with a transcript: item and chunk go with it */
+	v = open_form("dan@initech.example", "Dan Doe");
+	vt_keys(v, "d");
+	assert_true(vt_wait_text(v, "Goes with it: 1 data item, 1 search chunk. (y/n)", T));
+	vt_keys(v, "n");
+	assert_true(vt_wait_gone(v, "(y/n)", T));
+	want_value("SELECT count(*) FROM clients WHERE id = '" DAN "'", "1");
+	vt_keys(v, "dy");
+	assert_true(vt_wait_gone(v, "\u00b7 metadata", T));
+	want_value("SELECT count(*) FROM clients WHERE id = '" DAN "'", "0");
+	want_value("SELECT count(*) FROM data_chunks", "0");
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
+
+	/* organizations get a unique slug from the name */
+	v = open_form("globex", "Globex");
+	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "Name of the new organization:", T));
+	vt_keys(v, "Globex<Enter>");
+	assert_true(vt_wait_text(v, "globex-2", T));
+	want_value("SELECT string_agg(slug, ',' ORDER BY slug) FROM client_organizations"
+	           " WHERE name = 'Globex'",
+	           "globex,globex-2");
+	vt_keys(v, "<Esc>");
+	quit(v);
+}
+
+static void test_model_associations(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "M");
+	assert_true(vt_wait_text(v, "GROW", T));
+	vt_keys(v, "G");
+	assert_true(vt_wait_text(v, "primary model", T));
+	vt_keys(v, "p");
+	assert_true(vt_wait_text(v, "primary model set", T));
+	want_value("SELECT string_agg(coaching_model_id::text || ':' || is_primary, ',')"
+	           " FROM coach_model_associations WHERE coach_id = '" ANA "'",
+	           GROW ":true");
+	vt_keys(v, "M");
+	assert_true(vt_wait_text(v, "GROW (primary)", T));
+	vt_keys(v, "Cp");
+	assert_true(vt_wait_text(v, "primary model set", T));
+	/* one primary per coach: GROW stays associated, no longer primary */
+	want_value("SELECT string_agg(m.slug || ':' || a.is_primary, ',' ORDER BY m.slug)"
+	           " FROM coach_model_associations a JOIN coaching_models m ON m.id ="
+	           " a.coaching_model_id WHERE a.coach_id = '" ANA "'",
+	           "clear:true,grow:false");
+	vt_keys(v, "M");
+	assert_true(vt_wait_text(v, "GROW (used)", T));
+	vt_keys(v, "Gr");
+	assert_true(vt_wait_text(v, "model association removed", T));
+	want_value("SELECT count(*) FROM coach_model_associations WHERE coach_id = '" ANA "'", "1");
+	quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +614,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_undo_and_discard, reset),
 	    cmocka_unit_test_setup(test_recovery_after_sighup, reset),
 	    cmocka_unit_test_setup(test_core_columns, reset),
+	    cmocka_unit_test_setup(test_create_and_delete, reset),
+	    cmocka_unit_test_setup(test_model_associations, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
