@@ -6,12 +6,13 @@
  * Pipeline: decode UTF-8 (invalid bytes are separators), lowercase (ASCII,
  * Latin-1, Latin Extended-A, Greek, Cyrillic; fixed tables, no locale), split
  * into words at non-letters/digits (apostrophes inside words are dropped),
- * drop English stop words, stem with Snowball English (libstemmer).
+ * drop English stop words and conversational filler ("like", "you know"),
+ * stem with Snowball English (libstemmer).
  * Features: each stem (weight 1.0), each pair of adjacent kept stems (0.7),
- * and the character trigrams of each kept word padded as "^word$" (0.6 in
- * total per word). Each distinct feature contributes weight * (1 + ln tf)
- * with a sign, to bucket (FNV-1a 64 of the feature) mod dim; the vector is
- * then L2-normalized. Everything is fixed-width integer arithmetic or IEEE
+ * and the character trigrams of each stem padded as "^stem$" (0.6 in total
+ * per word; they make typos and compounds match partially). Each distinct
+ * feature contributes weight * (1 + ln tf) with a sign, to bucket (FNV-1a 64
+ * of the feature) mod dim; the vector is then L2-normalized. Everything is fixed-width integer arithmetic or IEEE
  * float in a fixed order, so the output is identical across runs and
  * machines. */
 #include "rapport/embed.h"
@@ -56,6 +57,9 @@ static const char *const stop_words[] = {
     "would",  "you",    "your",  "yours",  "yourself", "yourselves", "im",   "ive",
     "youre",  "dont",   "its",   "um",     "uh",       "yeah",       "okay", "ok",
     "really", "also",   "get",   "got",    "s",        "t",
+    /* conversational filler, frequent in transcripts and meaningless to search */
+    "like",   "know",   "mean",  "actually", "kind",   "sort",       "gonna", "wanna",
+    "yes",    "well",   "thing", "things", "lot",      "bit",        "maybe", "sure",
 };
 
 /* FNV-1a 64 over bytes, continuing from h. */
@@ -261,12 +265,21 @@ static void add_word(hasher *hs, const int32_t *cps, size_t n)
 	}
 	memcpy(hs->prev_s, s, sl);
 	hs->prev_len = sl;
-	/* character trigrams of "^word$" */
-	int32_t pad[WORD_MAX + 2];
-	pad[0] = '^';
-	memcpy(pad + 1, cps, n * sizeof *cps);
-	pad[n + 1] = '$';
-	size_t ntri = n; /* (n + 2) - 2 */
+	/* character trigrams of "^stem$" (the stem: suffixes such as "-ing"
+	 * would otherwise make unrelated words look alike) */
+	int32_t pad[WORD_MAX * 4 + 2];
+	size_t m = 0;
+	pad[m++] = '^';
+	for (size_t i = 0; i < sl;) {
+		size_t adv;
+		int32_t cp = decode((const unsigned char *)s + i, sl - i, &adv);
+		pad[m++] = cp < 0 ? 0xFFFD : cp;
+		i += adv;
+	}
+	pad[m++] = '$';
+	size_t ntri = m - 2;
+	if (ntri == 0)
+		return;
 	float tw = 0.6f / sqrtf((float)ntri);
 	for (size_t i = 0; i < ntri; i++)
 		ftable_add(&hs->ft, feature_hash('c', pad + i, 3 * sizeof *pad), tw);
