@@ -1333,6 +1333,44 @@ static void pf_set_token(char *dst, const char *src)
 
 static int pf_conflict_begin(pf *s, db *d);
 
+/* The connection broke during a save and is back: finds out whether the
+ * UPDATE committed, and says so; the edit stays until it is stored. */
+static int pf_after_connlost(pf *s, db *d)
+{
+	db_record *rec = NULL;
+	s->mode = PF_FORM;
+	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
+		pf_say(s, UI_ERROR, "connection lost while saving; cannot tell yet whether it was stored "
+		                    "(%s): your edit is kept, C-s retries", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	form_perr e;
+	form_json *db_doc = form_json_parse(rec->metadata, strlen(rec->metadata), &e);
+	bool same_token = strcmp(rec->updated_at, s->token) == 0;
+	if (db_doc && form_json_equal(db_doc, form_doc(s->f)) && !same_token) {
+		free(s->undo_json);
+		s->undo_json = form_json_print(form_original(s->f), 0);
+		pf_set_token(s->token, rec->updated_at);
+		pf_set_token(s->undo_token, rec->updated_at);
+		form_mark_saved(s->f);
+		pf_recovery_remove(s);
+		app_changed(s->a, s->kind, s->id);
+		pf_say(s, UI_INFO, "the connection dropped during the save, but the database has your "
+		                   "version: saved (u undoes)");
+	} else if (same_token) {
+		pf_say(s, UI_ERROR, "the connection dropped before the save reached the database: "
+		                    "nothing stored, your edit is kept (C-s saves it)");
+	} else {
+		form_json_free(db_doc);
+		db_record_free(rec);
+		return pf_conflict_begin(s, d);
+	}
+	form_json_free(db_doc);
+	db_record_free(rec);
+	pf_changed(s);
+	return UI_REDRAW;
+}
+
 /* Writes json with the current token; handles every outcome. */
 static int pf_write(pf *s, const char *json, bool is_undo)
 {
@@ -1363,6 +1401,8 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 	}
 	if (st == DB_CONFLICT && !is_undo)
 		return pf_conflict_begin(s, d);
+	if (st == DB_CONNLOST && !is_undo && db_reconnect(d) == DB_OK)
+		return pf_after_connlost(s, d);
 	s->mode = PF_FORM;
 	if (st == DB_CONFLICT)
 		pf_say(s, UI_ERROR, "changed by someone else since your save: not undone");

@@ -600,6 +600,52 @@ static void test_model_associations(void **state)
 	quit(v);
 }
 
+/* True once the pane says the save went through or that nothing was stored. */
+static bool save_outcome(vt *v, void *ctx)
+{
+	(void)ctx;
+	return vt_has_text(v, "saved (u undoes)") || vt_has_text(v, "nothing stored") ||
+	       vt_has_text(v, "not saved") || vt_has_text(v, "not connected");
+}
+
+static void test_connection_lost_while_saving(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "j<Enter><C-u>55<Enter>");
+	assert_true(vt_wait_text(v, "(modified)", T));
+	/* the server drops rapport's connection */
+	testdb_exec(conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	                  " WHERE datname = 't_" DBNAME "' AND pid <> pg_backend_pid()");
+	int tries = 0;
+	while (!vt_has_text(v, "saved (u undoes)") && tries++ < 5) {
+		vt_keys(v, "<C-s>");
+		assert_true(vt_wait_text(v, "Save these changes?", T));
+		vt_keys(v, "y");
+		assert_true(vt_wait_gone(v, "Save these changes?", T));
+		assert_true(vt_wait(v, save_outcome, NULL, T));
+		/* whatever happened, the edit is still on screen until it is stored */
+		assert_true(vt_has_text(v, "55"));
+	}
+	assert_true(vt_has_text(v, "saved (u undoes)"));
+	want_meta("coaches", ANA, "experience_years", "55");
+	quit(v);
+}
+
+static void test_hostile_values_shown_safely(void **state)
+{
+	(void)state;
+	testdb_exec(conn, "UPDATE coaches SET metadata = '{\"bio_note\": \"\\u001b]0;pwned\\u0007"
+	                  "\\u001b[2J\\u202eevil\", \"deep\": [[[[[[1]]]]]]}' WHERE id = '" ANA "'");
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	assert_true(vt_wait_text(v, "bio_note", T));
+	/* escapes are shown as visible text, never interpreted */
+	assert_true(vt_wait_text(v, "\\x1b]0;pwned\\x07\\x1b[2J<U+202E>evil", T));
+	assert_true(vt_has_text(v, "deep"));
+	assert_true(vt_has_text(v, "Edit coach"));
+	quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +662,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_core_columns, reset),
 	    cmocka_unit_test_setup(test_create_and_delete, reset),
 	    cmocka_unit_test_setup(test_model_associations, reset),
+	    cmocka_unit_test_setup(test_connection_lost_while_saving, reset),
+	    cmocka_unit_test_setup(test_hostile_values_shown_safely, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
