@@ -66,13 +66,16 @@
 #define LIKE_SRC(col) "(SELECT s." col " FROM data_chunks s WHERE s.id = $2::uuid)"
 
 /* k nearest chunks by cosine distance on the HNSW index, then re-sorted
- * exactly (iterative scans return approximately ordered rows). */
+ * exactly (iterative scans return approximately ordered rows). The model
+ * filter (only for a corpus that mixes models) is written so that it cannot
+ * use idx_data_chunks_embedding_model: that index would offer the planner a
+ * whole-corpus exact scan, which rapport_knn() means to rule out. */
 static const char knn_sql[] =
     "SELECT h.id, h.dist FROM ("
     " SELECT c.id, c.embedding <=> (SELECT COALESCE($1::vector, " LIKE_SRC("embedding") ")) AS dist"
     " FROM data_chunks c JOIN data_items di ON di.id = c.data_item_id"
     " WHERE c.embedding IS NOT NULL"
-    " AND ($3::text IS NULL OR c.metadata->>'embedding_model' = $3::text)"
+    " AND ($3::text IS NULL OR (c.metadata->>'embedding_model') || '' = $3::text)"
     " AND ($2::uuid IS NULL OR (c.data_item_id <> " LIKE_SRC("data_item_id")
     " AND c.metadata->>'embedding_model' IS NOT DISTINCT FROM "
     LIKE_SRC("metadata->>'embedding_model'") "))" SCOPE_SQL
@@ -552,7 +555,8 @@ static db_status check_vector(db *d, search_cache *c, const search_req *r, const
 		return DB_INVALID;
 	}
 	if (c->models[0]) {
-		*model = r->model_id;
+		/* one model: every embedded chunk is the query's model, no filter */
+		*model = c->models[1] || c->unknown_model ? r->model_id : NULL;
 		if (c->models[1] || c->unknown_model)
 			set_note(c, "the corpus mixes embedding models (%s%s): only chunks embedded with "
 			            "%s are searched semantically; `rapport reembed` unifies them",
