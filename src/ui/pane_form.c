@@ -85,6 +85,8 @@ typedef struct pf {
 	char ask_msg[400]; /* ASK_DELETE's question */
 	char *new_name;    /* create: the name typed so far */
 	char model_id[DB_UUID_LEN]; /* association being edited */
+	form_json **versions;        /* H: past metadata versions offered */
+	size_t nversions;
 	/* save preview and conflict */
 	form_diff *diff;
 	form_merge *merge;
@@ -654,7 +656,7 @@ static void pf_draw_form(pf *s, WINDOW *w)
 	pf_draw_help(s, w, s->mode == PF_EDIT
 	                       ? "Enter apply  Esc cancel"
 	                       : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw  E $EDITOR  "
-	                         "C-s save  u undo  n new  d delete  M models  Esc close");
+	                         "C-s save  u undo  H history  n new  d delete  M models  Esc");
 }
 
 static void pf_draw_raw(pf *s, WINDOW *w)
@@ -1941,6 +1943,95 @@ static int pf_assoc(pf *s)
 	return UI_REDRAW;
 }
 
+/* ---- history: restore a past metadata version ----------------------------------- */
+
+#define PF_MAX_VERSIONS 50
+
+static void pf_versions_free(pf *s)
+{
+	for (size_t i = 0; i < s->nversions; i++)
+		form_json_free(s->versions[i]);
+	free(s->versions);
+	s->versions = NULL;
+	s->nversions = 0;
+}
+
+/* The "metadata" object inside an audit before/after text, or NULL. */
+static form_json *pf_audit_meta(const char *text)
+{
+	form_perr e;
+	form_json *o = text ? form_json_parse(text, strlen(text), &e) : NULL;
+	form_json *m = form_json_get(o, "metadata");
+	form_json *out = m && m->type == FJ_OBJECT ? form_json_dup(m) : NULL;
+	if (out) {
+		free(out->key);
+		out->key = NULL;
+	}
+	form_json_free(o);
+	return out;
+}
+
+static int pf_history_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	if (choice >= 0 && (size_t)choice < s->nversions) {
+		form_json *orig = form_json_dup(form_original(s->f));
+		form_rebase(s->f, orig, s->versions[choice]);
+		form_json_free(orig);
+		pf_changed(s);
+		pf_say(s, UI_INFO, "past version loaded: C-s saves it (validated and checked against "
+		                   "newer saves)");
+	}
+	pf_versions_free(s);
+	return UI_REDRAW;
+}
+
+/* H: the record's metadata versions from the audit trail, newest first. */
+static int pf_history(pf *s)
+{
+	if (pf_unsaved(s)) {
+		pf_say(s, UI_ERROR, "save or discard your edit before restoring a past version");
+		return UI_REDRAW;
+	}
+	db *d = app_db_sync(s->a);
+	if (!d)
+		return UI_REDRAW;
+	db_audit_entry *v = NULL;
+	size_t n = 0;
+	if (db_history(d, s->kind, s->id, &v, &n) != DB_OK) {
+		pf_say(s, UI_ERROR, "cannot read the history: %s", db_errmsg(d));
+		return UI_REDRAW;
+	}
+	pf_versions_free(s);
+	s->versions = ui_xcalloc(PF_MAX_VERSIONS + 1, sizeof *s->versions);
+	char **labels = ui_xcalloc(PF_MAX_VERSIONS + 1, sizeof *labels);
+	for (size_t i = 0; i < n && s->nversions < PF_MAX_VERSIONS; i++) {
+		bool oldest = i + 1 == n;
+		for (int side = 0; side < 1 + oldest; side++) {
+			form_json *m = pf_audit_meta(side ? v[i].before : v[i].after);
+			if (!m)
+				continue;
+			char label[200];
+			snprintf(label, sizeof label, "%.19s %s by %.60s", v[i].at,
+			         side ? "before the first change" : v[i].action, v[i].actor ? v[i].actor : "?");
+			labels[s->nversions] = ui_xstrdup(label);
+			s->versions[s->nversions++] = m;
+		}
+	}
+	db_history_free(v, n);
+	if (!s->nversions)
+		pf_say(s, UI_INFO, "no earlier metadata versions recorded for this %s",
+		       db_kind_label(s->kind));
+	else
+		app_choose(s->a, s->self, "Restore the metadata as it was after", (const char *const *)labels,
+		           s->nversions, pf_history_done, NULL);
+	for (size_t i = 0; i < s->nversions; i++)
+		free(labels[i]);
+	free(labels);
+	return UI_REDRAW;
+}
+
 /* ---- keys --------------------------------------------------------------------------- */
 
 static int pf_delete_commit(pf *s);
@@ -2050,6 +2141,8 @@ static int pf_key_form(pf *s, pane *p, int key)
 			return pf_new(s);
 		if (key == 'M')
 			return pf_assoc(s);
+		if (key == 'H')
+			return pf_history(s);
 		return UI_UNHANDLED;
 	case KEYS_CMD_QUIT:
 		if (pf_unsaved(s)) {
@@ -2106,6 +2199,7 @@ static void pf_free(pane *p)
 	free(s->new_key);
 	free(s->undo_json);
 	free(s->new_name);
+	pf_versions_free(s);
 	free(s);
 	p->priv = NULL;
 }

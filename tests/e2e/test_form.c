@@ -37,7 +37,7 @@ static char state_env[300], editor_env[300];
 static const char reset_sql[] =
     "DELETE FROM data_items; DELETE FROM coach_model_associations; DELETE FROM coaching_models;"
     "DELETE FROM clients; DELETE FROM coaches; DELETE FROM client_organizations;"
-    "DELETE FROM coaching_companies;"
+    "DELETE FROM coaching_companies; DELETE FROM rapport_audit;"
     "INSERT INTO coaching_companies(id, name, slug) VALUES"
     " ('10000000-0000-4000-8000-000000000001', 'Acme Coaching', 'acme');"
     "INSERT INTO coaches(id, coaching_company_id, email, name, metadata) VALUES"
@@ -646,6 +646,28 @@ static void test_hostile_values_shown_safely(void **state)
 	quit(v);
 }
 
+static void test_history_restore(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "j<Enter><C-u>16<Enter>");
+	save(v, NULL);
+	vt_keys(v, "<Enter><C-u>17<Enter>");
+	save(v, NULL);
+	want_meta("coaches", ANA, "experience_years", "17");
+	vt_keys(v, "H");
+	assert_true(vt_wait_text(v, "Restore the metadata as it was after", T));
+	/* newest first: 17, 16, then the version the record was created with (15) */
+	assert_true(vt_wait_text(v, "insert by", T));
+	vt_keys(v, "jj<Enter>");
+	assert_true(vt_wait_text(v, "past version loaded", T));
+	assert_true(vt_wait_text(v, "(modified)", T));
+	save(v, "~ experience_years: 17 \u2192 15");
+	want_meta("coaches", ANA, "experience_years", "15");
+	want_meta("coaches", ANA, "zz_note", "1.50");
+	quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +686,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_model_associations, reset),
 	    cmocka_unit_test_setup(test_connection_lost_while_saving, reset),
 	    cmocka_unit_test_setup(test_hostile_values_shown_safely, reset),
+	    cmocka_unit_test_setup(test_history_restore, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
