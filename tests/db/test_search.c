@@ -814,6 +814,39 @@ static void test_exact_and_settings(void **state)
 	free(vec);
 }
 
+/* A corpus embedded by two models: each query vector only meets chunks of
+ * its own model, and the result says the corpus is mixed. */
+static void test_mixed_models(void **state)
+{
+	(void)state;
+	fixture_item it = {"other", "ana@acme.test", "dora@globex.test", "transcript", "public",
+	                   "2025-08-01", "Other model", "Ana: delegate ownership, said the other model.\n"};
+	char id[DB_UUID_LEN];
+	insert_item(d, &it, "test:other-model", id);
+	search_forget(d);
+	float *vec = malloc(sizeof *vec * (size_t)dim);
+	search_req r = req(SEARCH_SEMANTIC, "delegate ownership", vec);
+	r.limit = 100;
+	search_result *res = run(&r);
+	assert_non_null(res->note);
+	assert_non_null(strstr(res->note, "test:other-model"));
+	for (size_t i = 0; i < res->n; i++)
+		assert_string_not_equal(res->hits[i].item_id, id);
+	assert_true(res->n > 0);
+	search_result_free(res);
+	r.model_id = "test:other-model";
+	res = run(&r);
+	assert_true(res->n > 0);
+	for (size_t i = 0; i < res->n; i++)
+		assert_string_equal(res->hits[i].item_id, id);
+	search_result_free(res);
+	char sql[120];
+	snprintf(sql, sizeof sql, "DELETE FROM data_items WHERE id = '%s'", id);
+	testdb_exec(d, sql);
+	search_forget(d);
+	free(vec);
+}
+
 /* Blocks until the connection's socket is readable. */
 static void wait_socket(db *c)
 {
@@ -858,7 +891,7 @@ int main(void)
 	    cmocka_unit_test(test_limit_offset),     cmocka_unit_test(test_hostile_queries),
 	    cmocka_unit_test(test_snippet_markers),  cmocka_unit_test(test_without_vectors),
 	    cmocka_unit_test(test_iterative_scan),   cmocka_unit_test(test_async),
-	    cmocka_unit_test(test_exact_and_settings),
+	    cmocka_unit_test(test_exact_and_settings), cmocka_unit_test(test_mixed_models),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
