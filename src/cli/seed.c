@@ -1,13 +1,14 @@
 /* rapport db seed --demo | --scale N: demo and scale data (rapport/seed.h). */
+#include "rapport/seed.h"
+
+#include "rapport/cli.h"
+#include "rapport/text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "rapport/cli.h"
-#include "rapport/seed.h"
-#include "rapport/text.h"
 
 static const char seed_usage[] =
     "Usage: rapport [CONNECTION] db seed --demo [--replace] [--seed S]\n"
@@ -88,14 +89,17 @@ static int parse_args(int argc, char **argv, seed_args *a, int *code)
 			a->replace = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--scale"))) {
 			if ((a->scale = parse_count(v)) < 1)
-				return *code = usage_err("--scale needs a positive count, not", v), -1;
+				return *code = usage_err("--scale needs a positive count, not", v),
+				       -1;
 		} else if ((v = opt_value(argc, argv, &i, "--chunks"))) {
 			if ((a->chunks = parse_count(v)) < 0)
 				return *code = usage_err("--chunks needs a count, not", v), -1;
 		} else if ((v = opt_value(argc, argv, &i, "--seed"))) {
 			long long s = parse_count(v);
 			if (s < 0 || s > 4294967295LL)
-				return *code = usage_err("--seed needs a number from 0 to 4294967295, not", v), -1;
+				return *code = usage_err(
+				           "--seed needs a number from 0 to 4294967295, not", v),
+				       -1;
 			a->seed = (unsigned)s;
 		} else {
 			return *code = usage_err("unknown or incomplete argument", argv[i]), -1;
@@ -138,12 +142,13 @@ int cli_db_seed(const rapport_globals *g, int argc, char **argv)
 		free(msg);
 		code = EXIT_FAIL;
 	} else {
-		long long rows = st.companies + st.coaches + st.orgs + st.clients + st.models + st.items +
-		                 st.chunks;
-		printf("seeded %lld companies, %lld coaches, %lld organizations, %lld clients, %lld "
-		       "models, %lld data items, %lld chunks in %.1f s (%.0f rows/s)\n",
-		       st.companies, st.coaches, st.orgs, st.clients, st.models, st.items, st.chunks, dt,
-		       dt > 0 ? (double)rows / dt : 0.0);
+		long long rows = st.companies + st.coaches + st.orgs + st.clients + st.models +
+		                 st.items + st.chunks;
+		printf(
+		    "seeded %lld companies, %lld coaches, %lld organizations, %lld clients, %lld "
+		    "models, %lld data items, %lld chunks in %.1f s (%.0f rows/s)\n",
+		    st.companies, st.coaches, st.orgs, st.clients, st.models, st.items, st.chunks,
+		    dt, dt > 0 ? (double)rows / dt : 0.0);
 	}
 	db_close(d);
 	return code;

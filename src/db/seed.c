@@ -2,14 +2,15 @@
  * seed_demo_text.c, seed_topics.c, seed_docs.c) composed in memory, then
  * loaded with COPY in one transaction, every data item chunked (chunk_text)
  * and embedded with the built-in hash embedder at the catalog's dimension. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "rapport/seed.h"
 
 #include "db/seed_copy.h"
 #include "rapport/chunk.h"
 #include "rapport/embed.h"
-#include "rapport/seed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define DAY 86400LL
 
@@ -185,22 +186,28 @@ static void demo_sessions(demo *dm, int ci, long start)
 		unsigned month = (unsigned)(date[5] - '0') * 10u + (unsigned)(date[6] - '0');
 		char quarter[4] = {'Q', (char)('1' + (month - 1) / 3 % 4), '\0', '\0'};
 		int mi = k->models[seed_rng_below(&r, 4) == 0 && k->models[1] >= 0 ? 1 : 0];
-		seed_vars v = {.client = cf, .coach = kf, .org = seed_orgs[c->org].name,
+		seed_vars v = {.client = cf,
+		               .coach = kf,
+		               .org = seed_orgs[c->org].name,
 		               .dept = c->department ? c->department : "the team",
-		               .title = c->title ? c->title : "a leader", .goal = goal ? goal->goal : NULL,
-		               .prev = prev_title, .peer = pick_peer(&r, cf, kf),
-		               .model = seed_models[mi].name, .quarter = quarter,
+		               .title = c->title ? c->title : "a leader",
+		               .goal = goal ? goal->goal : NULL,
+		               .prev = prev_title,
+		               .peer = pick_peer(&r, cf, kf),
+		               .model = seed_models[mi].name,
+		               .quarter = quarter,
 		               .team = 6 + (int)seed_rng_below(&r, 30)};
 		demo_item *it = item_new(dm, "transcript", c->coach, ci, c->org);
 		seed_uuid_str(it->id, "item:transcript:%s:%d", email, s + 1);
 		v.last = s ? last.p : NULL;
 		seed_transcript(&it->content, &r, t, &v, seed_models[mi].tie_in, s == 0,
 		                1800 + seed_rng_below(&r, 3400), &last);
-		static const char *const vis[] = {"private", "private", "private", "private",
-		                                  "coach_only", "coach_only", "coach_only",
-		                                  "coach_only", "org_visible"};
+		static const char *const vis[] = {"private",    "private",    "private",
+		                                  "private",    "coach_only", "coach_only",
+		                                  "coach_only", "coach_only", "org_visible"};
 		it->visibility = pick_visibility(&r, vis, 9);
-		it->ts = day * DAY + (9 + seed_rng_below(&r, 8)) * 3600LL + seed_rng_below(&r, 4) * 900LL;
+		it->ts = day * DAY + (9 + seed_rng_below(&r, 8)) * 3600LL +
+		         seed_rng_below(&r, 4) * 900LL;
 		snprintf(title, sizeof title, "Session %d with %s: %s", s + 1, c->name, t->title);
 		item_meta_open(dm, it, title);
 		jstr(&it->meta, "session_date", date);
@@ -244,9 +251,11 @@ static void demo_assessments(demo *dm, int ci, long start)
 		demo_item *it = item_new(dm, "assessment", c->coach, ci, c->org);
 		seed_uuid_str(it->id, "item:assessment:%s:%s", kinds[kind], email);
 		if (kind == 0)
-			seed_disc_report(&it->content, &r, c->name, coach, date, g0 ? g0->goal : NULL);
+			seed_disc_report(&it->content, &r, c->name, coach, date,
+			                 g0 ? g0->goal : NULL);
 		else if (kind == 1)
-			seed_type_report(&it->content, &r, c->name, coach, date, g0 ? g0->goal : NULL);
+			seed_type_report(&it->content, &r, c->name, coach, date,
+			                 g0 ? g0->goal : NULL);
 		else
 			seed_360_report(&it->content, &r, c, coach, date);
 		it->visibility = c->coach < 0 ? "private" : pick_visibility(&r, vis, 3);
@@ -287,7 +296,8 @@ static void demo_org_docs(demo *dm, int oi)
 			seed_org_notes(&it->content, o, oi, k->name, date);
 			snprintf(title, sizeof title, "Leadership team notes: %s", o->name);
 		} else {
-			seed_agreement_doc(&it->content, o, seed_companies[k->company].name, k->name);
+			seed_agreement_doc(&it->content, o, seed_companies[k->company].name,
+			                   k->name);
 			snprintf(title, sizeof title, "Coaching engagement agreement: %s", o->name);
 		}
 		it->visibility = vis[kind];
@@ -397,10 +407,11 @@ static void entity_ts(seed_copy *c, int table, size_t n)
 static db_status load_companies(db *d, demo *dm)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY coaching_companies (id, name, slug, metadata, created_at, "
-	                               "updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY coaching_companies (id, name, slug, metadata, created_at, "
+	                    "updated_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < seed_ncompanies; i++) {
 		const seed_company *s = &seed_companies[i];
 		seed_buf m = {0};
@@ -425,10 +436,11 @@ static db_status load_companies(db *d, demo *dm)
 static db_status load_coaches(db *d, demo *dm)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY coaches (id, coaching_company_id, email, name, bio, metadata, "
-	                               "created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY coaches (id, coaching_company_id, email, name, bio, metadata, "
+	                    "created_at, updated_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < seed_ncoaches; i++) {
 		const seed_coach *s = &seed_coaches[i];
 		seed_buf m = {0};
@@ -456,10 +468,11 @@ static db_status load_coaches(db *d, demo *dm)
 static db_status load_orgs(db *d, demo *dm)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY client_organizations (id, name, slug, industry, metadata, "
-	                               "created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY client_organizations (id, name, slug, industry, metadata, "
+	                    "created_at, updated_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < seed_norgs; i++) {
 		const seed_org *s = &seed_orgs[i];
 		seed_buf m = {0};
@@ -485,10 +498,11 @@ static db_status load_orgs(db *d, demo *dm)
 static db_status load_clients(db *d, demo *dm)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY clients (id, client_organization_id, primary_coach_id, email, "
-	                               "name, title, metadata, created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY clients (id, client_organization_id, primary_coach_id, email, "
+	                    "name, title, metadata, created_at, updated_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < seed_nclients; i++) {
 		const seed_client *s = &seed_clients[i];
 		char email[160], date[11];
@@ -527,10 +541,11 @@ static db_status load_clients(db *d, demo *dm)
 static db_status load_models(db *d, demo *dm)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY coaching_models (id, coaching_company_id, name, slug, "
-	                               "description, content, metadata, created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY coaching_models (id, coaching_company_id, name, slug, "
+	                    "description, content, metadata, created_at, updated_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < seed_nmodels; i++) {
 		const seed_model *s = &seed_models[i];
 		seed_buf m = {0};
@@ -558,16 +573,18 @@ static db_status load_models(db *d, demo *dm)
 static db_status load_associations(db *d, demo *dm, long long *n)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY coach_model_associations (id, coach_id, coaching_model_id, "
-	                               "is_primary, created_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY coach_model_associations (id, coach_id, coaching_model_id, "
+	                    "is_primary, created_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < seed_ncoaches; i++) {
 		const seed_coach *s = &seed_coaches[i];
 		for (int k = 0; k < 3 && s->models[k] >= 0; k++) {
 			char id[37], ts[20];
 			seed_uuid_str(id, "assoc:%s:%s", s->email, seed_models[s->models[k]].slug);
-			seed_timestamp(ts, (seed_days(2024, 6, 3) + 5) * DAY + 9 * 3600LL + (int64_t)i * 60 + k);
+			seed_timestamp(ts, (seed_days(2024, 6, 3) + 5) * DAY + 9 * 3600LL +
+			                       (int64_t)i * 60 + k);
 			seed_copy_str(&c, id);
 			seed_copy_str(&c, dm->coach[i]);
 			seed_copy_str(&c, dm->model[s->models[k]]);
@@ -583,11 +600,12 @@ static db_status load_associations(db *d, demo *dm, long long *n)
 static db_status load_items(db *d, demo *dm)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               "COPY data_items (id, data_type, coach_id, client_id, "
-	                               "client_organization_id, visibility_level, raw_content, metadata, "
-	                               "created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    "COPY data_items (id, data_type, coach_id, client_id, "
+	                    "client_organization_id, visibility_level, raw_content, metadata, "
+	                    "created_at, updated_at) FROM STDIN",
+	                    0);
 	for (size_t i = 0; st == DB_OK && i < dm->nitems; i++) {
 		demo_item *it = &dm->items[i];
 		char ts[20];
@@ -611,13 +629,14 @@ static db_status load_items(db *d, demo *dm)
 static db_status load_chunks(db *d, demo *dm, int dim, FILE *progress, long long *n)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, d,
-	                               dim > 0 ? "COPY data_chunks (id, data_item_id, chunk_index, "
-	                                         "content, embedding, metadata, created_at) FROM STDIN "
-	                                         "(FORMAT binary)"
-	                                       : "COPY data_chunks (id, data_item_id, chunk_index, "
-	                                         "content, metadata, created_at) FROM STDIN (FORMAT binary)",
-	                               1);
+	db_status st =
+	    seed_copy_begin(&c, d,
+	                    dim > 0 ? "COPY data_chunks (id, data_item_id, chunk_index, "
+	                              "content, embedding, metadata, created_at) FROM STDIN "
+	                              "(FORMAT binary)"
+	                            : "COPY data_chunks (id, data_item_id, chunk_index, "
+	                              "content, metadata, created_at) FROM STDIN (FORMAT binary)",
+	                    1);
 	float *vec = dim > 0 ? malloc(sizeof(float) * (size_t)dim) : NULL;
 	if (dim > 0 && !vec)
 		abort();
@@ -655,7 +674,8 @@ static db_status load_chunks(db *d, demo *dm, int dim, FILE *progress, long long
 		}
 		free(sp);
 		if (progress && (i + 1) % 100 == 0)
-			fprintf(progress, "seed: chunked and embedded %zu/%zu data items\n", i + 1, dm->nitems);
+			fprintf(progress, "seed: chunked and embedded %zu/%zu data items\n", i + 1,
+			        dm->nitems);
 	}
 	free(vec);
 	*n = c.rows;
@@ -679,16 +699,18 @@ static db_status demo_delete(db *d, demo *dm)
 	char *o = id_array(dm->org, seed_norgs), *cl = id_array(dm->client, seed_nclients);
 	char *m = id_array(dm->model, seed_nmodels);
 	const char *p3[] = {k, cl, o};
-	db_status st = dbi_exec(d,
-	                        "DELETE FROM data_items WHERE coach_id = ANY($1::uuid[]) OR "
-	                        "client_id = ANY($2::uuid[]) OR client_organization_id = ANY($3::uuid[])",
-	                        3, p3);
+	db_status st =
+	    dbi_exec(d,
+	             "DELETE FROM data_items WHERE coach_id = ANY($1::uuid[]) OR "
+	             "client_id = ANY($2::uuid[]) OR client_organization_id = ANY($3::uuid[])",
+	             3, p3);
 	const char *p2[] = {k, m};
 	if (st == DB_OK)
-		st = dbi_exec(d,
-		              "DELETE FROM coach_model_associations WHERE coach_id = ANY($1::uuid[]) OR "
-		              "coaching_model_id = ANY($2::uuid[])",
-		              2, p2);
+		st = dbi_exec(
+		    d,
+		    "DELETE FROM coach_model_associations WHERE coach_id = ANY($1::uuid[]) OR "
+		    "coaching_model_id = ANY($2::uuid[])",
+		    2, p2);
 	const char *p1[] = {cl};
 	if (st == DB_OK)
 		st = dbi_exec(d, "DELETE FROM clients WHERE id = ANY($1::uuid[])", 1, p1);
@@ -700,10 +722,12 @@ static db_status demo_delete(db *d, demo *dm)
 		st = dbi_exec(d, "DELETE FROM coaching_models WHERE id = ANY($1::uuid[])", 1, p1);
 	p1[0] = o;
 	if (st == DB_OK)
-		st = dbi_exec(d, "DELETE FROM client_organizations WHERE id = ANY($1::uuid[])", 1, p1);
+		st = dbi_exec(d, "DELETE FROM client_organizations WHERE id = ANY($1::uuid[])", 1,
+		              p1);
 	p1[0] = co;
 	if (st == DB_OK)
-		st = dbi_exec(d, "DELETE FROM coaching_companies WHERE id = ANY($1::uuid[])", 1, p1);
+		st =
+		    dbi_exec(d, "DELETE FROM coaching_companies WHERE id = ANY($1::uuid[])", 1, p1);
 	free(co);
 	free(k);
 	free(o);
@@ -721,8 +745,8 @@ static db_status demo_existing(db *d, long long *n)
 		seed_pg_array_add(&b, seed_companies[i].slug);
 	const char *p[] = {b.p};
 	PGresult *res = NULL;
-	db_status st = dbi_query(d, "SELECT count(*) FROM coaching_companies WHERE slug = ANY($1::text[])",
-	                         1, p, &res);
+	db_status st = dbi_query(
+	    d, "SELECT count(*) FROM coaching_companies WHERE slug = ANY($1::text[])", 1, p, &res);
 	free(b.p);
 	if (st == DB_OK) {
 		*n = atoll(PQgetvalue(res, 0, 0));
@@ -742,8 +766,11 @@ static db_status demo_load(db *d, demo *dm, int replace, int dim, FILE *progress
 	if (st == DB_OK)
 		st = demo_existing(d, &existing);
 	if (st == DB_OK && existing && !replace) {
-		dbi_seterr(d, "demo data is already loaded (%lld demo companies exist); use --replace to "
-		              "load it again", existing);
+		dbi_seterr(
+		    d,
+		    "demo data is already loaded (%lld demo companies exist); use --replace to "
+		    "load it again",
+		    existing);
 		return DB_ERROR;
 	}
 	if (st == DB_OK && existing) {
@@ -752,7 +779,8 @@ static db_status demo_load(db *d, demo *dm, int replace, int dim, FILE *progress
 		st = demo_delete(d, dm);
 	}
 	if (progress && st == DB_OK)
-		fputs("seed: loading companies, coaches, organizations, clients, models\n", progress);
+		fputs("seed: loading companies, coaches, organizations, clients, models\n",
+		      progress);
 	if (st == DB_OK)
 		st = load_companies(d, dm);
 	if (st == DB_OK)
@@ -829,7 +857,8 @@ db_status seed_demo(db *d, unsigned seed, int replace, FILE *progress, seed_stat
 db_status seed_is_empty(db *d, int *empty)
 {
 	PGresult *res = NULL;
-	db_status st = dbi_query(d, "SELECT NOT EXISTS (SELECT 1 FROM coaching_companies)", 0, NULL, &res);
+	db_status st =
+	    dbi_query(d, "SELECT NOT EXISTS (SELECT 1 FROM coaching_companies)", 0, NULL, &res);
 	if (st != DB_OK)
 		return st;
 	*empty = PQgetvalue(res, 0, 0)[0] == 't';

@@ -1,11 +1,11 @@
 /* Deterministic composition for the seed data: a splitmix64 PRNG, a growable
  * buffer, placeholder expansion, and transcripts assembled from topic banks. */
+#include "db/seed_data.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "db/seed_data.h"
 
 /* 64-bit FNV-1a of a NUL-terminated string. */
 static uint64_t fnv1a(const char *s)
@@ -88,10 +88,10 @@ static const char *var_value(const seed_vars *v, const char *name, size_t len, c
 		const char *name;
 		size_t off;
 	} map[] = {
-	    {"C", offsetof(seed_vars, client)},   {"K", offsetof(seed_vars, coach)},
-	    {"ORG", offsetof(seed_vars, org)},    {"DEPT", offsetof(seed_vars, dept)},
+	    {"C", offsetof(seed_vars, client)},    {"K", offsetof(seed_vars, coach)},
+	    {"ORG", offsetof(seed_vars, org)},     {"DEPT", offsetof(seed_vars, dept)},
 	    {"TITLE", offsetof(seed_vars, title)}, {"GOAL", offsetof(seed_vars, goal)},
-	    {"PREV", offsetof(seed_vars, prev)},  {"PEER", offsetof(seed_vars, peer)},
+	    {"PREV", offsetof(seed_vars, prev)},   {"PEER", offsetof(seed_vars, peer)},
 	    {"MODEL", offsetof(seed_vars, model)}, {"Q", offsetof(seed_vars, quarter)},
 	    {"LAST", offsetof(seed_vars, last)},
 	};
@@ -100,7 +100,8 @@ static const char *var_value(const seed_vars *v, const char *name, size_t len, c
 		return num;
 	}
 	if (len == 3 && memcmp(name, "DAY", 3) == 0) {
-		static const char *days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
+		static const char *days[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+		                             "Friday"};
 		return days[(unsigned)v->team % 5];
 	}
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -210,7 +211,8 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 	/* ~1.1 KB of closing turns follow; add explore pairs until near target. */
 	while (next < 5 && (next < 2 || b->len - start + 1100 < target)) {
 		if (next == 3 && b->len - start + 2000 < target)
-			turn2(b, K, topic->insight[order[next] % 3], topic->explore[order[next]], v);
+			turn2(b, K, topic->insight[order[next] % 3], topic->explore[order[next]],
+			      v);
 		else
 			turn(b, K, topic->explore[order[next]], v);
 		turn(b, C, topic->reflect[order[next]], v);
@@ -219,7 +221,10 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 	if (tie_in && tie_in[0])
 		turn(b, K, pick_n(r, tie_in, 3), v);
 	else
-		turn(b, K, "What options do you see? Let's get a few on the table before we judge any of them.", v);
+		turn(b, K,
+		     "What options do you see? Let's get a few on the table before we judge any of "
+		     "them.",
+		     v);
 	unsigned o1 = seed_rng_below(r, 3), o2 = (o1 + 1 + seed_rng_below(r, 2)) % 3;
 	if (b->len - start + 1400 < target)
 		turn2(b, C, topic->options[o1], topic->options[o2], v);
@@ -251,11 +256,15 @@ void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed
 			turn(b, v->client, pick_n(r, topic->situation, 4), v);
 			break;
 		case 1:
-			turn2(b, v->coach, pick_n(r, topic->insight, 3), pick(r, seed_ask_commit), v);
+			turn2(b, v->coach, pick_n(r, topic->insight, 3), pick(r, seed_ask_commit),
+			      v);
 			turn(b, v->client, pick_n(r, topic->commit, 3), v);
 			break;
 		case 2:
-			turn(b, v->coach, "What options do you see? Let's get a few on the table before we judge any of them.", v);
+			turn(b, v->coach,
+			     "What options do you see? Let's get a few on the table before we "
+			     "judge any of them.",
+			     v);
 			turn(b, v->client, pick_n(r, topic->options, 3), v);
 			break;
 		default:

@@ -1,14 +1,14 @@
 /* Streaming COPY FROM STDIN for the seed loaders: rows are appended to a
  * buffer that is handed to libpq in ~1 MB pieces, so memory stays bounded
  * however many rows are loaded. */
+#include "db/seed_copy.h"
+
 #include <arpa/inet.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "db/seed_copy.h"
 
 #define FLUSH_AT (1u << 20)
 
@@ -262,7 +262,8 @@ void seed_date(char out[11], long days)
 	long d = doy - (153 * mp + 2) / 5 + 1;
 	long m = mp + (mp < 10 ? 3 : -9);
 	y += m <= 2;
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
 }
 
 void seed_timestamp(char out[20], int64_t secs)
@@ -292,7 +293,8 @@ void seed_email_local(const char *name, char *out, size_t n)
 			while (((unsigned char)name[skip] & 0xC0) == 0x80)
 				skip++;
 			for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-				if (strncmp(name, map[i][0], skip) == 0 && strlen(map[i][0]) == skip)
+				if (strncmp(name, map[i][0], skip) == 0 &&
+				    strlen(map[i][0]) == skip)
 					rep = map[i][1];
 			out[k++] = rep[0];
 			name += skip;
@@ -356,19 +358,21 @@ void seed_pg_array_add(seed_buf *b, const char *s)
 db_status seed_rls_check(db *d)
 {
 	PGresult *res = NULL;
-	db_status st = dbi_query(d,
-	                         "SELECT count(*) FROM pg_class c, pg_roles r WHERE c.oid IN "
-	                         "('data_items'::regclass, 'data_chunks'::regclass) AND c.relrowsecurity "
-	                         "AND r.rolname = current_user AND NOT r.rolsuper AND NOT r.rolbypassrls "
-	                         "AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))",
-	                         0, NULL, &res);
+	db_status st =
+	    dbi_query(d,
+	              "SELECT count(*) FROM pg_class c, pg_roles r WHERE c.oid IN "
+	              "('data_items'::regclass, 'data_chunks'::regclass) AND c.relrowsecurity "
+	              "AND r.rolname = current_user AND NOT r.rolsuper AND NOT r.rolbypassrls "
+	              "AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))",
+	              0, NULL, &res);
 	if (st != DB_OK)
 		return st;
 	int limited = atoi(PQgetvalue(res, 0, 0)) > 0;
 	PQclear(res);
 	if (limited) {
-		dbi_seterr(d, "seeding loads data items with COPY, which row-level security refuses for "
-		              "this role: seed as the tables' owner or a superuser");
+		dbi_seterr(
+		    d, "seeding loads data items with COPY, which row-level security refuses for "
+		       "this role: seed as the tables' owner or a superuser");
 		return DB_DENIED;
 	}
 	return DB_OK;
@@ -379,12 +383,13 @@ db_status seed_indexes_drop(db *d, const char *table, seed_indexes *ix)
 	memset(ix, 0, sizeof *ix);
 	const char *p[] = {table};
 	PGresult *res = NULL;
-	db_status st = dbi_query(d,
-	                         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
-	                         "FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS "
-	                         "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
-	                         "ORDER BY 1",
-	                         1, p, &res);
+	db_status st =
+	    dbi_query(d,
+	              "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+	              "FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT EXISTS "
+	              "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+	              "ORDER BY 1",
+	              1, p, &res);
 	if (st != DB_OK)
 		return st;
 	int n = PQntuples(res);
@@ -418,7 +423,8 @@ db_status seed_indexes_restore(db *d, seed_indexes *ix, int serial_hnsw, FILE *p
 			if (progress)
 				fprintf(progress, "seed: building index %s\n", ix->names[i]);
 			if (hnsw && serial_hnsw)
-				st = dbi_exec(d, "SET LOCAL max_parallel_maintenance_workers = 0", 0, NULL);
+				st = dbi_exec(d, "SET LOCAL max_parallel_maintenance_workers = 0",
+				              0, NULL);
 			if (st == DB_OK)
 				st = dbi_exec(d, ix->defs[i], 0, NULL);
 		}

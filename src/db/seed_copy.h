@@ -3,11 +3,11 @@
 /* Private to src/db/seed*.c: streaming COPY FROM STDIN writers (text and
  * binary format) with a bounded buffer, plus helpers shared by the demo and
  * scale loaders. */
-#include <stdint.h>
-#include <uuid/uuid.h>
-
 #include "db/internal.h"
 #include "db/seed_data.h"
+
+#include <stdint.h>
+#include <uuid/uuid.h>
 
 typedef struct seed_copy {
 	db *d;

@@ -11,8 +11,8 @@
 typedef struct seed_company {
 	const char *name, *slug;
 	const char *website, *contact_email, *logo_url; /* NULL: key left out */
-	int active;                                      /* 1, 0 or SEED_MISSING */
-	int founded;                                     /* year or SEED_MISSING */
+	int active;                                     /* 1, 0 or SEED_MISSING */
+	int founded;                                    /* year or SEED_MISSING */
 } seed_company;
 
 typedef struct seed_coach {
@@ -30,15 +30,15 @@ typedef struct seed_coach {
 
 typedef struct seed_org {
 	const char *name, *slug, *domain;
-	const char *industry; /* NULL: column NULL */
-	const char *size;     /* startup | mid-market | enterprise; NULL: left out */
-	int employee_count;   /* or SEED_MISSING */
+	const char *industry;               /* NULL: column NULL */
+	const char *size;                   /* startup | mid-market | enterprise; NULL: left out */
+	int employee_count;                 /* or SEED_MISSING */
 	const char *headquarters, *website; /* NULL: left out */
-	int active;                          /* 1, 0 or SEED_MISSING */
-	const char *timezone;                /* clients' default timezone */
-	const char *about;                   /* one paragraph for org notes */
-	const char *objectives[3];           /* OKR objectives */
-	const char *key_results[3][3];       /* three per objective */
+	int active;                         /* 1, 0 or SEED_MISSING */
+	const char *timezone;               /* clients' default timezone */
+	const char *about;                  /* one paragraph for org notes */
+	const char *objectives[3];          /* OKR objectives */
+	const char *key_results[3][3];      /* three per objective */
 } seed_org;
 
 typedef struct seed_client {

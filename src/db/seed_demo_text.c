@@ -3,6 +3,8 @@
  * exercise the spec's "Handling NULL/Missing Metadata Keys" patterns. */
 #include "db/seed_data.h"
 
+/* clang-format off: hand-laid-out data tables and prose */
+
 #define M SEED_MISSING
 
 const seed_company seed_companies[] = {
@@ -331,3 +333,4 @@ const seed_client seed_clients[] = {
     {"Rosa Martinez", NULL, "Community", 7, 10, {"managing_up", "executive_presence", NULL}, 0, 1},
 };
 const size_t seed_nclients = sizeof seed_clients / sizeof seed_clients[0];
+/* clang-format on */

@@ -13,13 +13,13 @@
  * Into an empty schema the tables' non-constraint indexes are dropped before
  * the COPY and rebuilt from their saved definitions afterwards, inside the
  * same transaction; into a non-empty schema they stay in place. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "db/seed_copy.h"
 #include "rapport/embed.h"
 #include "rapport/seed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define DAY 86400LL
 
@@ -36,38 +36,57 @@ typedef struct scale {
 } scale;
 
 static const char *const company_a[] = {
-    "Summit", "Harbor", "Keystone", "Northstar", "Evergreen", "Bright", "True North", "Cedar",
-    "Meridian", "Lighthouse", "Compass", "Bluewater", "Ironwood", "Clearview", "Pinnacle",
-    "Riverbend", "Silverline", "Oakridge", "Tidewater", "Highland", NULL,
+    "Summit",   "Harbor",    "Keystone",   "Northstar", "Evergreen", "Bright",   "True North",
+    "Cedar",    "Meridian",  "Lighthouse", "Compass",   "Bluewater", "Ironwood", "Clearview",
+    "Pinnacle", "Riverbend", "Silverline", "Oakridge",  "Tidewater", "Highland", NULL,
 };
 static const char *const company_b[] = {
-    "Leadership", "Coaching Group", "Executive Partners", "Leadership Institute", "Coaching Co.", NULL,
+    "Leadership",           "Coaching Group", "Executive Partners",
+    "Leadership Institute", "Coaching Co.",   NULL,
 };
 static const char *const org_a[] = {
-    "Northwind", "Bluebird", "Redwood", "Granite", "Silverlake", "Copperfield", "Sunrise", "Atlas",
-    "Horizon", "Vantage", "Lakeshore", "Pioneer", "Quantum", "Sterling", "Evermore", "Brightwater",
-    "Crescent", "Falcon", "Juniper", "Mosaic", "Nimbus", "Orchid", "Polaris", "Riverstone",
-    "Sequoia", "Tandem", "Upland", "Vertex", "Willow", "Zenith", NULL,
+    "Northwind", "Bluebird",    "Redwood",    "Granite",   "Silverlake", "Copperfield", "Sunrise",
+    "Atlas",     "Horizon",     "Vantage",    "Lakeshore", "Pioneer",    "Quantum",     "Sterling",
+    "Evermore",  "Brightwater", "Crescent",   "Falcon",    "Juniper",    "Mosaic",      "Nimbus",
+    "Orchid",    "Polaris",     "Riverstone", "Sequoia",   "Tandem",     "Upland",      "Vertex",
+    "Willow",    "Zenith",      NULL,
 };
 static const struct {
 	const char *suffix, *industry;
 } org_b[] = {
-    {"Logistics", "Logistics"}, {"Health", "Healthcare"}, {"Bank", "Financial Services"},
-    {"Software", "Technology"}, {"Media", "Media"}, {"Foods", "Retail"},
-    {"Energy", "Energy"}, {"Learning", "Education"}, {"Biosciences", "Biotechnology"},
-    {"Manufacturing", "Manufacturing"}, {"Insurance", "Financial Services"}, {"Robotics", "Technology"},
+    {"Logistics", "Logistics"},
+    {"Health", "Healthcare"},
+    {"Bank", "Financial Services"},
+    {"Software", "Technology"},
+    {"Media", "Media"},
+    {"Foods", "Retail"},
+    {"Energy", "Energy"},
+    {"Learning", "Education"},
+    {"Biosciences", "Biotechnology"},
+    {"Manufacturing", "Manufacturing"},
+    {"Insurance", "Financial Services"},
+    {"Robotics", "Technology"},
 };
 static const char *const cities[] = {
-    "New York, NY", "Chicago, IL", "Austin, TX", "Seattle, WA", "Boston, MA", "Denver, CO",
-    "Atlanta, GA", "Toronto, ON", "London, UK", "Berlin, Germany", "Singapore", "Sydney, Australia",
-    NULL,
+    "New York, NY", "Chicago, IL",       "Austin, TX",  "Seattle, WA", "Boston, MA",
+    "Denver, CO",   "Atlanta, GA",       "Toronto, ON", "London, UK",  "Berlin, Germany",
+    "Singapore",    "Sydney, Australia", NULL,
 };
 static const char *const specs[] = {
-    "C-suite", "new managers", "executive presence", "career transition", "team dynamics",
-    "burnout recovery", "sales leadership", "change leadership", "strategic thinking",
-    "women in leadership", NULL,
+    "C-suite",
+    "new managers",
+    "executive presence",
+    "career transition",
+    "team dynamics",
+    "burnout recovery",
+    "sales leadership",
+    "change leadership",
+    "strategic thinking",
+    "women in leadership",
+    NULL,
 };
-static const char *const certs[] = {"ICF-ACC", "ICF-PCC", "ICF-MCC", "DISC", "MBTI Certified", "CPCC", NULL};
+static const char *const certs[] = {"ICF-ACC",        "ICF-PCC", "ICF-MCC", "DISC",
+                                    "MBTI Certified", "CPCC",    NULL};
 static const char *const vis[] = {"private", "coach_only", "org_visible", "public"};
 
 /* A row's PRNG: keyed by seed, table and row number. */
@@ -106,7 +125,8 @@ static void company_name(long long c, char *name, size_t n)
 {
 	size_t na = seed_count(company_a), nb = seed_count(company_b);
 	long long round = c / (long long)(na * nb);
-	snprintf(name, n, "%s %s", company_a[c % (long long)na], company_b[(c / (long long)na) % (long long)nb]);
+	snprintf(name, n, "%s %s", company_a[c % (long long)na],
+	         company_b[(c / (long long)na) % (long long)nb]);
 	if (round)
 		snprintf(name + strlen(name), n - strlen(name), " %lld", round + 1);
 }
@@ -199,10 +219,11 @@ static void ts_field(seed_copy *c, int64_t secs)
 static db_status load_companies(scale *sc)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               "COPY coaching_companies (id, name, slug, metadata, created_at, "
-	                               "updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    "COPY coaching_companies (id, name, slug, metadata, created_at, "
+	                    "updated_at) FROM STDIN",
+	                    0);
 	seed_buf m = {0};
 	for (long long i = 0; st == DB_OK && i < sc->ncompanies; i++) {
 		char name[96], slug[128];
@@ -212,7 +233,8 @@ static db_status load_companies(scale *sc)
 		m.len = 0;
 		seed_buf_fmt(&m, "{\"website\":\"https://%s.example\"", slug);
 		if (seed_rng_below(&r, 10))
-			seed_buf_fmt(&m, ",\"active\":%s", seed_rng_below(&r, 10) ? "true" : "false");
+			seed_buf_fmt(&m, ",\"active\":%s",
+			             seed_rng_below(&r, 10) ? "true" : "false");
 		if (seed_rng_below(&r, 2))
 			seed_buf_fmt(&m, ",\"contact_email\":\"info@%s.example\"", slug);
 		seed_buf_add(&m, "}", 1);
@@ -230,10 +252,11 @@ static db_status load_companies(scale *sc)
 static db_status load_coaches(scale *sc)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               "COPY coaches (id, coaching_company_id, email, name, bio, metadata, "
-	                               "created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    "COPY coaches (id, coaching_company_id, email, name, bio, metadata, "
+	                    "created_at, updated_at) FROM STDIN",
+	                    0);
 	seed_buf m = {0}, line = {0};
 	for (long long i = 0; st == DB_OK && i < sc->ncoaches; i++) {
 		seed_rng r = row_rng(sc->seed, T_COACH, i);
@@ -246,8 +269,10 @@ static db_status load_coaches(scale *sc)
 		snprintf(email, sizeof email, "%s.%lld@%s.example", local, i, slug);
 		const char *s1 = pick(&r, specs), *s2 = pick(&r, specs);
 		m.len = 0;
-		seed_buf_fmt(&m, "{\"active\":%s,\"experience_years\":%u,\"specializations\":[\"%s\",\"%s\"]",
-		             seed_rng_below(&r, 10) ? "true" : "false", 1 + seed_rng_below(&r, 30), s1, s2);
+		seed_buf_fmt(
+		    &m,
+		    "{\"active\":%s,\"experience_years\":%u,\"specializations\":[\"%s\",\"%s\"]",
+		    seed_rng_below(&r, 10) ? "true" : "false", 1 + seed_rng_below(&r, 30), s1, s2);
 		if (seed_rng_below(&r, 8))
 			seed_buf_fmt(&m, ",\"certifications\":[\"%s\"]", pick(&r, certs));
 		if (seed_rng_below(&r, 10))
@@ -274,10 +299,11 @@ static db_status load_orgs(scale *sc)
 	static const char *const sizes[] = {"startup", "mid-market", "enterprise"};
 	static const int base[] = {20, 200, 2000};
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               "COPY client_organizations (id, name, slug, industry, metadata, "
-	                               "created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    "COPY client_organizations (id, name, slug, industry, metadata, "
+	                    "created_at, updated_at) FROM STDIN",
+	                    0);
 	seed_buf m = {0};
 	for (long long i = 0; st == DB_OK && i < sc->norgs; i++) {
 		seed_rng r = row_rng(sc->seed, T_ORG, i);
@@ -290,9 +316,10 @@ static db_status load_orgs(scale *sc)
 		seed_buf_fmt(&m, "{\"size\":\"%s\",\"active\":%s", sizes[sz],
 		             seed_rng_below(&r, 20) ? "true" : "false");
 		if (seed_rng_below(&r, 10))
-			seed_buf_fmt(&m, ",\"employee_count\":%u", base[sz] + seed_rng_below(&r, (unsigned)base[sz] * 9));
-		seed_buf_fmt(&m, ",\"headquarters\":\"%s\",\"website\":\"https://%s.example\"}", pick(&r, cities),
-		             slug);
+			seed_buf_fmt(&m, ",\"employee_count\":%u",
+			             base[sz] + seed_rng_below(&r, (unsigned)base[sz] * 9));
+		seed_buf_fmt(&m, ",\"headquarters\":\"%s\",\"website\":\"https://%s.example\"}",
+		             pick(&r, cities), slug);
 		seed_copy_str(&c, sc->org[i]);
 		seed_copy_str(&c, name);
 		seed_copy_str(&c, slug);
@@ -308,10 +335,11 @@ static db_status load_orgs(scale *sc)
 static db_status load_models(scale *sc, long long *nassoc)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               "COPY coaching_models (id, coaching_company_id, name, slug, "
-	                               "description, content, metadata, created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    "COPY coaching_models (id, coaching_company_id, name, slug, "
+	                    "description, content, metadata, created_at, updated_at) FROM STDIN",
+	                    0);
 	for (long long i = 0; st == DB_OK && i < sc->ncompanies * 4; i++) {
 		const seed_model *sm = &seed_models[i % 4 == 3 ? 4 : i % 4];
 		char cslug[128], slug[300], name[96];
@@ -319,8 +347,9 @@ static db_status load_models(scale *sc, long long *nassoc)
 		company_name(i / 4, name, sizeof name);
 		snprintf(slug, sizeof slug, "%s-%s", cslug, sm->slug);
 		seed_buf m = {0};
-		seed_buf_fmt(&m, "{\"version\":\"%s\",\"model_type\":\"%s\",\"active\":true,\"author\":",
-		             sm->version, sm->model_type);
+		seed_buf_fmt(
+		    &m, "{\"version\":\"%s\",\"model_type\":\"%s\",\"active\":true,\"author\":",
+		    sm->version, sm->model_type);
 		seed_json_str(&m, name);
 		seed_buf_add(&m, "}", 1);
 		seed_copy_str(&c, sc->model[i]);
@@ -338,10 +367,11 @@ static db_status load_models(scale *sc, long long *nassoc)
 		st = seed_copy_finish(&c);
 	if (st != DB_OK)
 		return st;
-	st = seed_copy_begin(&c, sc->d,
-	                     "COPY coach_model_associations (id, coach_id, coaching_model_id, is_primary, "
-	                     "created_at) FROM STDIN",
-	                     0);
+	st = seed_copy_begin(
+	    &c, sc->d,
+	    "COPY coach_model_associations (id, coach_id, coaching_model_id, is_primary, "
+	    "created_at) FROM STDIN",
+	    0);
 	for (long long k = 0; st == DB_OK && k < sc->ncoaches; k++) {
 		long long comp = k % sc->ncompanies;
 		for (int j = 0; j < 1 + (k % 2); j++) {
@@ -371,10 +401,11 @@ static void progress_line(scale *sc, const char *what, long long i, long long n)
 static db_status load_clients(scale *sc)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               "COPY clients (id, client_organization_id, primary_coach_id, email, "
-	                               "name, title, metadata, created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    "COPY clients (id, client_organization_id, primary_coach_id, email, "
+	                    "name, title, metadata, created_at, updated_at) FROM STDIN",
+	                    0);
 	seed_buf m = {0};
 	for (long long i = 0; st == DB_OK && c.st == DB_OK && i < sc->nclients; i++) {
 		client_row cr;
@@ -391,8 +422,8 @@ static db_status load_clients(scale *sc)
 			seed_buf_fmt(&m, "\"department\":\"%s\",", cr.dept);
 		if (cr.active != SEED_MISSING)
 			seed_buf_fmt(&m, "\"active\":%s,", cr.active ? "true" : "false");
-		seed_buf_fmt(&m, "\"start_date\":\"%s\",\"goals\":[\"%s\",\"%s\"]", date, cr.g1->goal,
-		             cr.g2->goal);
+		seed_buf_fmt(&m, "\"start_date\":\"%s\",\"goals\":[\"%s\",\"%s\"]", date,
+		             cr.g1->goal, cr.g2->goal);
 		if (cr.tz)
 			seed_buf_fmt(&m, ",\"timezone\":\"%s\"", cr.tz);
 		seed_buf_add(&m, "}", 1);
@@ -420,7 +451,7 @@ typedef struct item_gen {
 	const seed_topic *topic;
 	int nchunks;
 	long day;
-	seed_buf text;       /* raw_content: chunks joined by "\n\n" */
+	seed_buf text; /* raw_content: chunks joined by "\n\n" */
 	size_t start[8], end[8];
 } item_gen;
 
@@ -445,10 +476,17 @@ static void item_build(const scale *sc, long long j, int nchunks, item_gen *g)
 	person coach;
 	person_gen(&cr, &coach);
 	char quarter[3] = {'Q', (char)('1' + seed_rng_below(&r, 4)), 0};
-	seed_vars v = {.client = g->cr.p.first, .coach = coach.first, .org = "the company",
-	               .dept = g->cr.dept ? g->cr.dept : "the team", .title = g->cr.title,
-	               .goal = g->cr.g1->goal, .prev = "last session", .peer = pick(&r, seed_peers),
-	               .model = "GROW", .quarter = quarter, .team = 5 + (int)seed_rng_below(&r, 40)};
+	seed_vars v = {.client = g->cr.p.first,
+	               .coach = coach.first,
+	               .org = "the company",
+	               .dept = g->cr.dept ? g->cr.dept : "the team",
+	               .title = g->cr.title,
+	               .goal = g->cr.g1->goal,
+	               .prev = "last session",
+	               .peer = pick(&r, seed_peers),
+	               .model = "GROW",
+	               .quarter = quarter,
+	               .team = 5 + (int)seed_rng_below(&r, 40)};
 	if (strcmp(v.coach, v.client) == 0)
 		v.coach = "Coach";
 	g->text.len = 0;
@@ -464,11 +502,12 @@ static void item_build(const scale *sc, long long j, int nchunks, item_gen *g)
 static db_status load_items(scale *sc, long long *nitems)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               "COPY data_items (id, data_type, coach_id, client_id, "
-	                               "client_organization_id, visibility_level, raw_content, metadata, "
-	                               "created_at, updated_at) FROM STDIN",
-	                               0);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    "COPY data_items (id, data_type, coach_id, client_id, "
+	                    "client_organization_id, visibility_level, raw_content, metadata, "
+	                    "created_at, updated_at) FROM STDIN",
+	                    0);
 	item_gen g = {0};
 	seed_buf m = {0};
 	long long j = 0;
@@ -481,9 +520,11 @@ static db_status load_items(scale *sc, long long *nitems)
 		seed_uuid_str(client, "s%u:client:%lld", sc->seed, g.client);
 		seed_date(date, g.day);
 		m.len = 0;
-		seed_buf_fmt(&m, "{\"title\":\"Session with %s: %s\",\"session_date\":\"%s\","
-		                 "\"created_by_user_id\":\"%s\",\"topic\":\"%s\"}",
-		             g.cr.p.name, g.topic->title, date, sc->coach[g.cr.coach], g.topic->key);
+		seed_buf_fmt(&m,
+		             "{\"title\":\"Session with %s: %s\",\"session_date\":\"%s\","
+		             "\"created_by_user_id\":\"%s\",\"topic\":\"%s\"}",
+		             g.cr.p.name, g.topic->title, date, sc->coach[g.cr.coach],
+		             g.topic->key);
 		seed_copy_str(&c, id);
 		seed_copy_str(&c, "transcript");
 		seed_copy_str(&c, sc->coach[g.cr.coach]);
@@ -504,14 +545,15 @@ static db_status load_items(scale *sc, long long *nitems)
 static db_status load_chunks(scale *sc)
 {
 	seed_copy c;
-	db_status st = seed_copy_begin(&c, sc->d,
-	                               sc->dim > 0 ? "COPY data_chunks (id, data_item_id, chunk_index, "
-	                                             "content, embedding, metadata, created_at) FROM "
-	                                             "STDIN (FORMAT binary)"
-	                                           : "COPY data_chunks (id, data_item_id, chunk_index, "
-	                                             "content, metadata, created_at) FROM STDIN (FORMAT "
-	                                             "binary)",
-	                               1);
+	db_status st =
+	    seed_copy_begin(&c, sc->d,
+	                    sc->dim > 0 ? "COPY data_chunks (id, data_item_id, chunk_index, "
+	                                  "content, embedding, metadata, created_at) FROM "
+	                                  "STDIN (FORMAT binary)"
+	                                : "COPY data_chunks (id, data_item_id, chunk_index, "
+	                                  "content, metadata, created_at) FROM STDIN (FORMAT "
+	                                  "binary)",
+	                    1);
 	float *vec = sc->dim > 0 ? malloc(sizeof(float) * (size_t)sc->dim) : NULL;
 	if (sc->dim > 0 && !vec)
 		abort();
@@ -557,7 +599,7 @@ static db_status load_chunks(scale *sc)
 /* ---- orchestration --------------------------------------------------------- */
 
 static const char *const tables[] = {
-    "coaching_companies", "coaches", "client_organizations", "clients", "coaching_models",
+    "coaching_companies",       "coaches",    "client_organizations", "clients", "coaching_models",
     "coach_model_associations", "data_items", "data_chunks",
 };
 enum { NTABLES = sizeof tables / sizeof tables[0] };
@@ -567,17 +609,19 @@ enum { NTABLES = sizeof tables / sizeof tables[0] };
 static db_status schema_empty(db *d, int *empty)
 {
 	PGresult *res = NULL;
-	db_status st = dbi_query(d,
-	                         "SELECT (SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class "
-	                         "WHERE oid IN ('coaching_companies'::regclass, 'coaches'::regclass, "
-	                         "'client_organizations'::regclass, 'clients'::regclass, "
-	                         "'coaching_models'::regclass, 'coach_model_associations'::regclass, "
-	                         "'data_items'::regclass, 'data_chunks'::regclass)) AND NOT (EXISTS (SELECT 1 FROM coaching_companies) OR EXISTS "
-	                         "(SELECT 1 FROM coaches) OR EXISTS (SELECT 1 FROM client_organizations) "
-	                         "OR EXISTS (SELECT 1 FROM clients) OR EXISTS (SELECT 1 FROM "
-	                         "coaching_models) OR EXISTS (SELECT 1 FROM coach_model_associations) OR "
-	                         "EXISTS (SELECT 1 FROM data_items) OR EXISTS (SELECT 1 FROM data_chunks))",
-	                         0, NULL, &res);
+	db_status st =
+	    dbi_query(d,
+	              "SELECT (SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class "
+	              "WHERE oid IN ('coaching_companies'::regclass, 'coaches'::regclass, "
+	              "'client_organizations'::regclass, 'clients'::regclass, "
+	              "'coaching_models'::regclass, 'coach_model_associations'::regclass, "
+	              "'data_items'::regclass, 'data_chunks'::regclass)) AND NOT (EXISTS (SELECT 1 "
+	              "FROM coaching_companies) OR EXISTS "
+	              "(SELECT 1 FROM coaches) OR EXISTS (SELECT 1 FROM client_organizations) "
+	              "OR EXISTS (SELECT 1 FROM clients) OR EXISTS (SELECT 1 FROM "
+	              "coaching_models) OR EXISTS (SELECT 1 FROM coach_model_associations) OR "
+	              "EXISTS (SELECT 1 FROM data_items) OR EXISTS (SELECT 1 FROM data_chunks))",
+	              0, NULL, &res);
 	if (st == DB_OK) {
 		*empty = PQgetvalue(res, 0, 0)[0] == 't';
 		PQclear(res);
@@ -590,14 +634,18 @@ static db_status scale_check(scale *sc)
 {
 	const char *p[] = {sc->company[0]};
 	PGresult *res = NULL;
-	db_status st = dbi_query(sc->d, "SELECT 1 FROM coaching_companies WHERE id = $1::uuid", 1, p, &res);
+	db_status st =
+	    dbi_query(sc->d, "SELECT 1 FROM coaching_companies WHERE id = $1::uuid", 1, p, &res);
 	if (st != DB_OK)
 		return st;
 	int found = PQntuples(res) > 0;
 	PQclear(res);
 	if (found) {
-		dbi_seterr(sc->d, "scale data with seed %u is already loaded; use another --seed or a fresh "
-		                  "database", sc->seed);
+		dbi_seterr(
+		    sc->d,
+		    "scale data with seed %u is already loaded; use another --seed or a fresh "
+		    "database",
+		    sc->seed);
 		return DB_ERROR;
 	}
 	return DB_OK;
@@ -657,10 +705,11 @@ static db_status scale_run(scale *sc, seed_stats *s)
 	/* index builds (HNSW above all) slow down badly when their graph does not
 	 * fit: raise maintenance_work_mem to 1 GB for this transaction, never lower */
 	if (st == DB_OK)
-		st = dbi_exec(sc->d,
-		              "SELECT set_config('maintenance_work_mem', '1048576kB', true) FROM pg_settings "
-		              "WHERE name = 'maintenance_work_mem' AND setting::bigint < 1048576",
-		              0, NULL);
+		st = dbi_exec(
+		    sc->d,
+		    "SELECT set_config('maintenance_work_mem', '1048576kB', true) FROM pg_settings "
+		    "WHERE name = 'maintenance_work_mem' AND setting::bigint < 1048576",
+		    0, NULL);
 	if (st == DB_OK)
 		st = skip_row_triggers(sc->d);
 	if (st == DB_OK)
@@ -710,7 +759,8 @@ db_status seed_scale(db *d, long long clients, long long chunks, unsigned seed, 
                      seed_stats *st)
 {
 	if (clients < 1 || chunks < 0) {
-		dbi_seterr(d, "seed --scale needs at least one client and a non-negative chunk count");
+		dbi_seterr(d,
+		           "seed --scale needs at least one client and a non-negative chunk count");
 		return DB_INVALID;
 	}
 	db_caps caps;
@@ -723,7 +773,8 @@ db_status seed_scale(db *d, long long clients, long long chunks, unsigned seed, 
 	}
 	if ((s = seed_rls_check(d)) != DB_OK)
 		return s;
-	scale sc = {.d = d, .seed = seed, .nclients = clients, .nchunks = chunks, .progress = progress};
+	scale sc = {
+	    .d = d, .seed = seed, .nclients = clients, .nchunks = chunks, .progress = progress};
 	sc.ncompanies = clients / 20000 + 1;
 	sc.ncoaches = clients / 25 > 0 ? clients / 25 : 1;
 	sc.norgs = clients / 200 > 0 ? clients / 200 : 1;
