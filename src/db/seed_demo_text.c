@@ -3,7 +3,8 @@
  * exercise the spec's "Handling NULL/Missing Metadata Keys" patterns. */
 #include "db/seed_data.h"
 
-/* clang-format off: hand-laid-out data tables and prose */
+/* Hand-laid-out data tables and prose: */
+/* clang-format off */
 
 #define M SEED_MISSING
 

@@ -3,7 +3,8 @@
  * and whose embeddings have the catalog's dimension, determinism across two
  * databases, --replace, the scale loader's exact counts and FK consistency
  * with the schema's indexes intact, the path without pgvector, and the CLI. */
-/* clang-format off: cmocka.h needs setjmp.h, stdarg.h and stddef.h first */
+/* cmocka.h needs setjmp.h, stdarg.h and stddef.h first: */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
