@@ -329,11 +329,13 @@ static void detail_draw(pane *p, WINDOW *w)
 		ui_put_safe(w, 1, x, cols, d->err, app_attr(d->a, THEME_STATUS_ERROR));
 		return;
 	}
-	if (stale || !d->det) {
+	if (!d->det) {
 		ui_put(w, 0, x, cols, d->sel.name, app_attr(d->a, THEME_TITLE));
 		ui_put_safe(w, 1, x, cols, "loading…", app_attr(d->a, THEME_MUTED));
 		return;
 	}
+	/* while the next record loads, the previous one stays (no flash of an
+	 * empty pane on every move); only its title line says what is coming */
 	int y = 0;
 	for (size_t i = (size_t)d->top; y < d->h && i < d->n; i++) {
 		dline *l = &d->lines[i];
@@ -346,6 +348,11 @@ static void detail_draw(pane *p, WINDOW *w)
 			continue;
 		}
 		y = detail_wrap(w, y, x + l->indent, cols - l->indent, d->h, l->text, at);
+	}
+	if (stale) {
+		ui_fill(w, 0, x, cols, app_attr(d->a, THEME_TITLE));
+		int n = ui_put(w, 0, x, cols - 10, d->sel.name, app_attr(d->a, THEME_TITLE));
+		ui_put_safe(w, 0, x + n + 1, cols - n - 1, "loading…", app_attr(d->a, THEME_MUTED));
 	}
 }
 
