@@ -554,8 +554,9 @@ static void test_hostile_queries(void **state)
 	(void)state;
 	float *vec = malloc(sizeof *vec * (size_t)dim);
 	char *big = malloc(10 * 1024 + 1);
+	static const char pattern[] = "feedback ' \" -- ; \\ ";
 	for (size_t i = 0; i < 10 * 1024; i++)
-		big[i] = "feedback ' \" -- ; \\ "[i % 22];
+		big[i] = pattern[i % (sizeof pattern - 1)];
 	big[10 * 1024] = '\0';
 	const char *qs[] = {"'", "\"", "''; DROP TABLE data_chunks; --", "feedback' OR '1'='1",
 	                    "-- feedback", "/* feedback */", "\\", "\\x00 \\\\ \\'", "a & b | !c <-> d",
