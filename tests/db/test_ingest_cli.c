@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "common/testdb.h"
+#include "rapport/chunk.h"
 #include "rapport/ingest.h"
 #include "rapport/sha256.h"
 
@@ -269,6 +271,58 @@ static void test_reembed(void **state)
 	                 0);
 }
 
+/* The config file chooses the embedder and chunk sizes; flags override it. */
+static void test_config_and_flags_choose_the_embedder(void **state)
+{
+	(void)state;
+	db_caps caps;
+	assert_int_equal(db_caps_get(g_db, &caps), DB_OK);
+	char dir[400], cfg[1200];
+	snprintf(dir, sizeof dir, "%s/rapport", g_dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(cfg, sizeof cfg,
+	         "embed.provider = command\n"
+	         "embed.command = \"awk 'BEGIN { printf \\\"[0,0,1\\\"; for (i = 3; i < %d; i++)"
+	         " printf \\\",0\\\"; print \\\"]\\\" }'\"\n"
+	         "chunk.target = 300\nchunk.overlap = 50\n",
+	         caps.embedding_dim);
+	char path[500];
+	snprintf(path, sizeof path, "%s/config", dir);
+	file(6, "rapport/config", cfg, strlen(cfg));
+	size_t cap = 8000, len = 0;
+	char *t = malloc(cap);
+	for (int i = 0; len + 100 < cap; i++)
+		len += (size_t)snprintf(t + len, cap - len, "%s: configured turn %d.\n",
+		                        i % 2 ? "Dana" : "COACH", i);
+	const char *p = file(7, "configured.txt", t, len);
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", p, NULL);
+	if (r.code != 0)
+		fail_msg("exit %d: %s", r.code, r.err);
+	assert_non_null(strstr(r.out, ", command:awk 'BEGIN"));
+	run_free(&r);
+	assert_true(num("SELECT count(*) FROM data_chunks c JOIN data_items i ON i.id = c.data_item_id"
+	                " WHERE i.metadata->>'title' = 'configured.txt'"
+	                " AND c.metadata->>'embedding_model' LIKE 'command:awk%'"
+	                " AND (c.embedding::real[])[3] = 1 AND length(c.content) <= 300") > 20);
+	/* a flag wins over the file */
+	t[0] = 'c';
+	p = file(7, "flagged.txt", t, len);
+	r = rapport(NULL, "ingest", "--client", "dana@acme.example", "--provider", "hash",
+	            "--chunk-size", "2000", p, NULL);
+	assert_int_equal(r.code, 0);
+	chunk_span *sp;
+	size_t n = chunk_text(t, len, &(chunk_opts){.target_chars = 2000, .overlap_chars = 50}, &sp);
+	free(sp);
+	char want[64];
+	snprintf(want, sizeof want, "(%zu chunks, hash-v1)", n);
+	assert_true(n > 3 && n < 8);
+	assert_non_null(strstr(r.out, want));
+	run_free(&r);
+	unlink(path);
+	rmdir(dir);
+	free(t);
+}
+
 /* On a terminal the progress bar is drawn on stderr and cleared at the end. */
 static void test_progress_bar_on_a_terminal(void **state)
 {
@@ -353,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
 	    cmocka_unit_test(test_progress_bar_on_a_terminal),
+	    cmocka_unit_test(test_config_and_flags_choose_the_embedder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
