@@ -227,7 +227,9 @@ static void detail_render(detail *d)
 	detail_relations(d, d->det);
 	detail_metadata(d, r);
 	detail_items(d, d->det);
-	d->item = d->det->nitems ? 0 : -1;
+	detail_add(d, THEME_HEADER, 0, -1, "History");
+	detail_add(d, THEME_MUTED, 2, (int)d->det->nitems, "changes to this record (Enter)");
+	d->item = 0;
 }
 
 static db_status detail_send(pane *p, db *dbc, int tag)
@@ -359,8 +361,8 @@ static void detail_draw(pane *p, WINDOW *w)
 /* Moves the item cursor (or scrolls when there are no items). */
 static int detail_move(detail *d, int delta)
 {
-	if (d->det && d->det->nitems) {
-		int n = (int)d->det->nitems;
+	if (d->det) {
+		int n = (int)d->det->nitems + 1; /* the items, then the history line */
 		d->item += delta;
 		if (d->item < 0)
 			d->item = 0;
@@ -383,9 +385,67 @@ static int detail_move(detail *d, int delta)
 	return UI_REDRAW;
 }
 
+/* Appends printf output to a growing buffer. */
+static void detail_cat(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void detail_cat(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (*len + (size_t)n + 1 > *cap) {
+		*cap = (*len + (size_t)n + 1) * 2;
+		*buf = realloc(*buf, *cap);
+		if (!*buf)
+			app_fatal("out of memory");
+	}
+	va_start(ap, fmt);
+	vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+	va_end(ap);
+	*len += (size_t)n;
+}
+
+/* Enter on the history line: the record's audit trail in the pager. */
+static int detail_open_history(detail *d)
+{
+	db *dbc = app_db_sync(d->a);
+	if (!dbc)
+		return UI_REDRAW;
+	db_audit_entry *v = NULL;
+	size_t n = 0;
+	if (db_history(dbc, d->det->rec->kind, d->det->rec->id, &v, &n) != DB_OK) {
+		app_status(d->a, UI_ERROR, "%s", db_errmsg(dbc));
+		return UI_REDRAW;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	detail_cat(&buf, &len, &cap, "%zu change%s, newest first\n\n", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		detail_cat(&buf, &len, &cap, "%.19s  %s by %s\n", v[i].at, v[i].action ? v[i].action : "?",
+		           v[i].actor ? v[i].actor : "?");
+		if (v[i].before)
+			detail_cat(&buf, &len, &cap, "  before: %s\n", v[i].before);
+		if (v[i].after)
+			detail_cat(&buf, &len, &cap, "  after:  %s\n", v[i].after);
+		detail_cat(&buf, &len, &cap, "\n");
+	}
+	db_history_free(v, n);
+	const char *name = db_record_field(d->det->rec, "name");
+	char title[300];
+	snprintf(title, sizeof title, "history · %s", name ? name : d->det->rec->id);
+	app_pager(d->a, title, buf, len, NULL);
+	free(buf);
+	return UI_REDRAW;
+}
+
 /* Enter on a data item: its whole content in the pager. */
 static int detail_open_item(detail *d)
 {
+	if (d->det && d->item == (int)d->det->nitems)
+		return detail_open_history(d);
 	if (!d->det || d->item < 0 || (size_t)d->item >= d->det->nitems)
 		return UI_HANDLED;
 	const db_item *it = &d->det->items[d->item];

@@ -262,6 +262,22 @@ static void test_pager_search(void **state)
 	quit(t);
 }
 
+/* The detail's history line opens the record's audit trail. */
+static void test_history(void **state)
+{
+	(void)state;
+	vt *t = start(24, 120, NULL);
+	vt_keys(t, ":goto ana@acme.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching › Ana Alvarez", T_WAIT));
+	assert_true(vt_wait_text(t, "changes to this record", T_WAIT));
+	vt_keys(t, "<Tab>G<Enter>");
+	assert_true(vt_wait_text(t, "history · Ana Alvarez", T_WAIT));
+	assert_true(vt_wait_text(t, "insert by", T_WAIT));
+	vt_keys(t, "q");
+	assert_true(vt_wait_gone(t, "insert by", T_WAIT));
+	quit(t);
+}
+
 /* Predicate: the selection row's colours changed from the remembered cell. */
 static bool cell_changed(vt *t, void *ctx)
 {
@@ -473,6 +489,7 @@ int main(void)
 	    cmocka_unit_test(test_paging),
 	    cmocka_unit_test(test_help),
 	    cmocka_unit_test(test_pager_search),
+	    cmocka_unit_test(test_history),
 	    cmocka_unit_test(test_theme_switch),
 	    cmocka_unit_test(test_no_color),
 	    cmocka_unit_test(test_hostile_names),
