@@ -205,18 +205,54 @@ bool db_busy(const db *d)
 	return d && d->state == DBI_RUNNING;
 }
 
+/* Sends a cancel request for the running query (a no-op on the server when
+ * the query has not started yet: hence the retries in db_cancel). */
+static void send_cancel(db *d)
+{
+	PGcancel *c = PQgetCancel(d->pg);
+	if (c) {
+		char buf[256];
+		PQcancel(c, buf, sizeof buf);
+		PQfreeCancel(c);
+	}
+}
+
+/* Waits up to ms for the socket; 0 when readable, 1 on timeout, -1 on error. */
+static int wait_readable_ms(db *d, int ms)
+{
+	int fd = PQsocket(d->pg);
+	if (fd < 0)
+		return -1;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r = poll(&p, 1, ms);
+	return r > 0 ? 0 : r == 0 ? 1 : (errno == EINTR ? 1 : -1);
+}
+
 void db_cancel(db *d)
 {
 	if (!d || d->state != DBI_RUNNING)
 		return;
-	PGcancel *c = PQgetCancel(d->pg);
-	if (c) {
-		char buf[256];
-		d->canceling = true;
-		PQcancel(c, buf, sizeof buf);
-		PQfreeCancel(c);
+	d->canceling = true;
+	/* A cancel that reaches the server before the query starts is ignored:
+	 * repeat it until the query ends; after ~5 s give the connection up. */
+	for (int tries = 0; d->state == DBI_RUNNING; tries++) {
+		if (tries % 5 == 0 && tries < 50)
+			send_cancel(d);
+		if (tries >= 50) {
+			PQreset(d->pg);
+			PQclear(d->res);
+			d->res = NULL;
+			d->state = DBI_DONE;
+			d->done = DB_CANCELED;
+			break;
+		}
+		if (collect(d, false) != DB_PENDING)
+			break;
+		if (wait_readable_ms(d, 100) < 0) {
+			collect(d, false);
+			break;
+		}
 	}
-	wait_done(d, false);
 	drop_value(d);
 	d->state = DBI_IDLE;
 	if (PQstatus(d->pg) == CONNECTION_OK)
