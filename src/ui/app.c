@@ -65,6 +65,7 @@ struct app {
 	long long inflight_start;
 	/* connection */
 	bool conn_lost;
+	bool idle_watch; /* watch the idle socket: the server closing it shows at once */
 	long long reconnect_at;
 	int backoff_ms;
 	/* loop state */
@@ -499,6 +500,8 @@ static void app_deliver(app *a, db_status st)
 	if (st == DB_CANCELED && !a->user_cancel)
 		return;
 	a->user_cancel = false;
+	if (st != DB_CONNLOST)
+		a->idle_watch = true;
 	int fl = r.p->ops->on_result ? r.p->ops->on_result(r.p, a->d, r.tag, st) : UI_REDRAW;
 	if (fl & UI_CLOSE)
 		app_close(a, r.p);
@@ -506,6 +509,21 @@ static void app_deliver(app *a, db_status st)
 		a->quit = true;
 	app_apply_pop_all(a);
 	a->dirty = true;
+}
+
+/* The idle connection became readable: a notice, or the server hung up.
+ * Reloading the detail finds out (a dead socket fails the send, and the
+ * reconnect path takes over); the socket is not watched again until a
+ * request has completed, so unread input cannot spin the loop. */
+static void app_idle_readable(app *a)
+{
+	a->idle_watch = false;
+	pane *p = a->detail;
+	ui_sel s = app_selection(a);
+	if (s.kind == DB_NONE)
+		p = a->hier;
+	if (p->ops->reload)
+		p->ops->reload(p);
 }
 
 /* Sends the oldest pending request if the connection is free. */
@@ -945,9 +963,10 @@ static void app_draw_too_small(app *a)
 {
 	werase(stdscr);
 	char msg[80];
-	snprintf(msg, sizeof msg, "terminal too small (%dx%d): need %dx%d", a->cols, a->rows,
-	         APP_MIN_COLS, APP_MIN_ROWS);
-	ui_put_safe(stdscr, 0, 0, a->cols, msg, A_BOLD);
+	snprintf(msg, sizeof msg, "too small: %dx%d, need %dx%d", a->cols, a->rows, APP_MIN_COLS,
+	         APP_MIN_ROWS);
+	int w = text_width(msg);
+	ui_put_safe(stdscr, a->rows / 2, w < a->cols ? (a->cols - w) / 2 : 0, a->cols, msg, A_BOLD);
 	wnoutrefresh(stdscr);
 }
 
@@ -1160,7 +1179,8 @@ static void app_turn(app *a)
 	struct pollfd fds[3] = {{.fd = a->tty_fd, .events = POLLIN},
 	                        {.fd = g_sigpipe[0], .events = POLLIN},
 	                        {.fd = -1, .events = POLLIN}};
-	if (a->busy && !a->conn_lost)
+	bool idle = !a->busy && !a->conn_lost;
+	if ((a->busy || a->idle_watch) && !a->conn_lost)
 		fds[2].fd = db_socket(a->d);
 	int r = poll(fds, 3, app_poll_timeout(a));
 	if (r < 0 && errno != EINTR)
@@ -1173,8 +1193,12 @@ static void app_turn(app *a)
 	} else if (r > 0 && (fds[0].revents & POLLIN)) {
 		app_read_keys(a);
 	}
-	if (r > 0 && fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
-		app_db_readable(a);
+	if (r > 0 && fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (idle && !a->busy)
+			app_idle_readable(a);
+		else
+			app_db_readable(a);
+	}
 	app_cancel_stale(a);
 	app_try_reconnect(a);
 	app_dispatch(a);

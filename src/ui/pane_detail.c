@@ -175,6 +175,7 @@ static void detail_fields(detail *d, const db_record *r)
 		detail_add(d, THEME_NORMAL, 2, -1, "%s: %s", label, f->value);
 	}
 	detail_add(d, THEME_MUTED, 2, -1, "Created %.19s · updated %.19s", r->created_at, r->updated_at);
+	detail_add(d, THEME_MUTED, 2, -1, "%s id %s", db_kind_label(r->kind), r->id);
 }
 
 /* Relations and models. */
@@ -222,7 +223,6 @@ static void detail_render(detail *d)
 	const db_record *r = d->det->rec;
 	const char *name = db_record_field(r, "name");
 	detail_add(d, THEME_TITLE, 0, -1, "%s", name ? name : "");
-	detail_add(d, THEME_MUTED, 2, -1, "%s %s", db_kind_label(r->kind), r->id);
 	detail_fields(d, r);
 	detail_relations(d, d->det);
 	detail_metadata(d, r);

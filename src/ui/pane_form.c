@@ -82,7 +82,7 @@ typedef struct pf {
 	/* the pane's own message line (the status line is shared) */
 	char note[300];
 	bool note_err;
-	char ask_msg[400]; /* ASK_DELETE's question */
+	char ask_msg[640]; /* ASK_DELETE's question */
 	char *new_name;    /* create: the name typed so far */
 	char model_id[DB_UUID_LEN]; /* association being edited */
 	form_json **versions;        /* H: past metadata versions offered */
@@ -1378,6 +1378,7 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 {
 	db *d = app_db_sync(s->a);
 	if (!d) {
+		s->mode = PF_FORM;
 		pf_say(s, UI_ERROR, "not connected: nothing saved, your edit is kept");
 		return UI_REDRAW;
 	}
