@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "common/testdb.h"
+#include "common/vt.h"
 #include "rapport/form.h"
 
 #define DBNAME "h8_meta_cli"
@@ -69,7 +70,7 @@ static void drain(int fo, int fe, char **out, char **err)
 static run_out rapport_meta(const char *first, ...)
 {
 	const char *argv[64];
-	const char *bin = getenv("RAPPORT_BIN") ? getenv("RAPPORT_BIN") : "build/release/rapport";
+	const char *bin = vt_binary(); /* $RAPPORT_BIN, else the build next to this test */
 	int n = 0;
 	argv[n++] = bin;
 	argv[n++] = "-d";

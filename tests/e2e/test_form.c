@@ -600,6 +600,13 @@ static void test_model_associations(void **state)
 	quit(v);
 }
 
+/* True once the app says the connection is back. */
+static bool reconnected(vt *v, void *ctx)
+{
+	(void)ctx;
+	return vt_has_text(v, "reconnected");
+}
+
 /* True once the pane says the save went through or that nothing was stored. */
 static bool save_outcome(vt *v, void *ctx)
 {
@@ -618,7 +625,9 @@ static void test_connection_lost_while_saving(void **state)
 	testdb_exec(conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
 	                  " WHERE datname = 't_" DBNAME "' AND pid <> pg_backend_pid()");
 	int tries = 0;
-	while (!vt_has_text(v, "saved (u undoes)") && tries++ < 5) {
+	while (!vt_has_text(v, "saved (u undoes)") && tries++ < 10) {
+		if (vt_has_text(v, "not connected")) /* the app reconnects with a backoff */
+			vt_wait_quiet(v, reconnected, NULL, 5000);
 		vt_keys(v, "<C-s>");
 		assert_true(vt_wait_text(v, "Save these changes?", T));
 		vt_keys(v, "y");
