@@ -254,6 +254,119 @@ static void test_read_only_marker(void **state)
 	vt_free(t);
 }
 
+struct colorctx {
+	int max; /* colour indexes must stay below this */
+	bool bad, some;
+};
+
+/* Scans every cell's colours into ctx; true once some colour is shown. */
+static bool colors_seen(vt *t, void *ctx)
+{
+	struct colorctx *c = ctx;
+	int rows, cols;
+	vt_size(t, &rows, &cols);
+	c->bad = c->some = false;
+	for (int r = 0; r < rows; r++)
+		for (int k = 0; k < cols; k++) {
+			vt_cell cell = vt_cell_at(t, r, k);
+			vt_color col[2] = {cell.fg, cell.bg};
+			for (int i = 0; i < 2; i++) {
+				if (col[i].is_default)
+					continue;
+				c->some = true;
+				if (!col[i].is_indexed || col[i].index >= c->max)
+					c->bad = true;
+			}
+		}
+	return c->some && vt_has_text(t, "Acme Coach");
+}
+
+/* An 8-colour terminal gets only the 8 colours it has; the 16color theme
+ * stays within 16 even on a 256-colour terminal. */
+static void test_color_depths(void **state)
+{
+	(void)state;
+	const char *terms[] = {"TERM=xterm", "TERM=xterm-256color"};
+	const char *themes[] = {"dark", "16color"};
+	int max[] = {8, 16};
+	for (int i = 0; i < 2; i++) {
+		const char *env[] = {terms[i], NULL};
+		const char *args[] = {"-d", conninfo, "--theme", themes[i], NULL};
+		vt *t = vt_start(24, 80, args, env);
+		struct colorctx c = {.max = max[i]};
+		assert_true(vt_wait(t, colors_seen, &c, T_WAIT));
+		assert_false(c.bad);
+		vt_keys(t, "q");
+		assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+		vt_free(t);
+	}
+}
+
+/* Inside tmux the OSC 52 is also sent through tmux's passthrough. */
+static void test_copy_in_tmux(void **state)
+{
+	(void)state;
+	const char *env[] = {"TMUX=/tmp/tmux-test/default,1,0", NULL};
+	vt *t = start_env(24, 100, env);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, ":goto carol@globex.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Carol Client", T_WAIT));
+	vt_keys(t, "y");
+	assert_true(vt_wait(t, raw_has, "\033Ptmux;\033\033]52;c;Y2Fyb2xAZ2xvYmV4LmV4YW1wbGU=\a\033\\",
+	                    T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* Ctrl-Z under a job-control shell: the terminal is handed back (normal
+ * screen), `fg` brings the browser back fully drawn and working. */
+static void test_suspend_resume(void **state)
+{
+	(void)state;
+	char cmd[1024];
+	const char *args[] = {"--norc", "--noprofile", "-i", NULL};
+	const char *env[] = {"PS1=prompt$ ", "HISTFILE=/dev/null", NULL};
+	vt_opts o = {.rows = 24, .cols = 80, .binary = "/bin/bash", .args = args, .env = env};
+	vt *t = vt_start_opts(&o);
+	assert_true(vt_wait_text(t, "prompt$", T_WAIT));
+	snprintf(cmd, sizeof cmd, "'%s' -d '%s'\r", vt_binary(), conninfo);
+	vt_send(t, cmd, strlen(cmd));
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	assert_true(vt_altscreen(t));
+	vt_keys(t, "<C-z>");
+	assert_true(vt_wait_text(t, "Stopped", T_WAIT));
+	assert_false(vt_altscreen(t));
+	vt_send(t, "fg\r", 3);
+	assert_true(vt_wait(t, in_altscreen, NULL, T_WAIT));
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, "/beta<Enter>");
+	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
+	vt_keys(t, "q");
+	assert_true(vt_wait_gone(t, "Beta Partners", T_WAIT));
+	assert_false(vt_altscreen(t));
+	vt_send(t, "exit\r", 5);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
+/* :w reaches the form under the command line; :q quits. */
+static void test_command_w_q(void **state)
+{
+	(void)state;
+	vt *t = start_env(24, 100, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, ":goto carol@globex.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Carol Client", T_WAIT));
+	vt_keys(t, "e");
+	assert_true(vt_wait_text(t, "department", T_WAIT));
+	vt_keys(t, ":w<Enter>");
+	assert_true(vt_wait_text(t, "nothing to save", T_WAIT));
+	vt_keys(t, ":q<Enter>");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -280,7 +393,9 @@ int main(void)
 	    cmocka_unit_test(test_quit_restores),  cmocka_unit_test(test_hup_int),
 	    cmocka_unit_test(test_crash_restores), cmocka_unit_test(test_redraw_suspend),
 	    cmocka_unit_test(test_copy_osc52),     cmocka_unit_test(test_connection_lost),
-	    cmocka_unit_test(test_read_only_marker),
+	    cmocka_unit_test(test_read_only_marker), cmocka_unit_test(test_color_depths),
+	    cmocka_unit_test(test_copy_in_tmux),    cmocka_unit_test(test_suspend_resume),
+	    cmocka_unit_test(test_command_w_q),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
