@@ -44,9 +44,12 @@ typedef struct pf_col {
 	bool conflict;
 } pf_col;
 
-typedef struct pf {
+typedef struct pf pf;
+struct pf {
 	app *a;
 	pane *self;
+	pf *parent;          /* nested object: the form this one edits a value of */
+	size_t parent_field;
 	bool recovery_checked;
 	db_kind kind;
 	char id[DB_UUID_LEN];
@@ -97,7 +100,7 @@ typedef struct pf {
 	/* undo of the last save */
 	char *undo_json;
 	char undo_token[DB_TS_LEN];
-} pf;
+};
 
 static void pf_rows_build(pf *s);
 
@@ -1048,6 +1051,8 @@ static int pf_edit_begin(pf *s, pf_edit what, const char *text)
 	return UI_REDRAW;
 }
 
+static int pf_sub_open(pf *s, size_t field);
+
 /* Enter on a row: toggle, pick, or edit the value in place. */
 static int pf_open_row(pf *s);
 
@@ -1100,6 +1105,7 @@ static int pf_open_row(pf *s)
 		return UI_REDRAW;
 	case FORM_ENUM: return pf_pick_enum(s, r->field);
 	case FORM_LIST: return pf_edit_begin(s, PE_NEW_ITEM, "");
+	case FORM_OBJECT: return pf_sub_open(s, r->field);
 	case FORM_NUMBER:
 	case FORM_TEXT:
 	case FORM_DATE: {
@@ -1418,9 +1424,16 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 	return UI_REDRAW;
 }
 
+static int pf_sub_close(pf *c);
+
 /* Ctrl-S / :w: validate, then show the diff. */
 static int pf_save_start(pf *s)
 {
+	if (s->parent) { /* a nested value is saved with its record */
+		if (s->mode == PF_EDIT && pf_edit_apply(s) && s->mode == PF_EDIT)
+			return UI_REDRAW;
+		return pf_sub_close(s);
+	}
 	if (s->mode == PF_EDIT && pf_edit_apply(s) && s->mode == PF_EDIT)
 		return UI_REDRAW;
 	if (s->mode == PF_RAW && pf_raw_apply(s) != 0)
@@ -2033,6 +2046,63 @@ static int pf_history(pf *s)
 	return UI_REDRAW;
 }
 
+/* ---- nested objects: a form over one value, applied to its parent ----------------- */
+
+static const pane_ops form_ops;
+
+/* Enter on a nested object: pushes a form over it. */
+static int pf_sub_open(pf *s, size_t field)
+{
+	form *sf = form_open_object(s->f, field);
+	if (!sf)
+		return UI_HANDLED;
+	pf *c = ui_xcalloc(1, sizeof *c);
+	c->a = s->a;
+	c->parent = s;
+	c->parent_field = field;
+	c->kind = s->kind;
+	snprintf(c->id, sizeof c->id, "%s", s->id);
+	pf_set_token(c->token, s->token);
+	char name[400];
+	snprintf(name, sizeof name, "%s \u203a %s", s->name ? s->name : "",
+	         form_field_at(s->f, field)->key);
+	c->name = ui_xstrdup(name);
+	c->f = sf;
+	c->recovery_checked = true;
+	pf_changed(c);
+	pane *p = pane_new(s->a, &form_ops, c);
+	p->place = UI_FULL;
+	c->self = p;
+	app_push(s->a, p);
+	return UI_REDRAW;
+}
+
+/* Copies a nested form's document into its parent (when changed). */
+static void pf_sub_apply(pf *c)
+{
+	if (!c->parent || !c->f || !form_dirty(c->f))
+		return;
+	form_set_value(c->parent->f, c->parent_field, form_doc(c->f));
+	form_mark_saved(c->f);
+	pf_changed(c->parent);
+}
+
+/* Esc / C-s in a nested form: back to the parent with the value applied. */
+static int pf_sub_close(pf *c)
+{
+	if (c->mode == PF_RAW && pf_raw_apply(c) != 0)
+		return UI_REDRAW;
+	pf_changed(c);
+	const ms_issue *e = ms_report_first_error(c->rep);
+	if (e) {
+		pf_say(c, UI_ERROR, "%s (fix it first)", e->text);
+		return UI_REDRAW;
+	}
+	pf_sub_apply(c);
+	app_status(c->a, UI_INFO, "nested value applied: C-s in the record's form saves it");
+	return UI_CLOSE;
+}
+
 /* ---- keys --------------------------------------------------------------------------- */
 
 static int pf_delete_commit(pf *s);
@@ -2117,6 +2187,15 @@ static int pf_key_raw(pf *s, pane *p, int key)
 
 static int pf_key_form(pf *s, pane *p, int key)
 {
+	if (s->parent) {
+		keys_cmd c = app_command(s->a, p, key);
+		if (c == KEYS_CMD_SAVE || c == KEYS_CMD_BACK)
+			return pf_sub_close(s);
+		if (c == KEYS_CMD_UNDO_SAVE || key == 'n' || key == 'd' || key == 'M' || key == 'H') {
+			pf_say(s, UI_INFO, "inside a nested value: Esc goes back to the record's form");
+			return UI_REDRAW;
+		}
+	}
 	switch (app_command(s->a, p, key)) {
 	case KEYS_CMD_DOWN: pf_move(s, 1); return UI_REDRAW;
 	case KEYS_CMD_UP: pf_move(s, -1); return UI_REDRAW;
@@ -2208,8 +2287,14 @@ static void pf_free(pane *p)
 static void pf_hangup(pane *p)
 {
 	pf *s = p->priv;
-	if (s)
-		pf_recovery_write(s);
+	if (!s)
+		return;
+	if (s->parent) { /* the record's form writes the file, with this value in it */
+		pf_sub_apply(s);
+		pf_recovery_write(s->parent);
+		return;
+	}
+	pf_recovery_write(s);
 }
 
 static const char *pf_copy(pane *p)

@@ -677,6 +677,30 @@ static void test_history_restore(void **state)
 	quit(v);
 }
 
+static void test_nested_object(void **state)
+{
+	(void)state;
+	testdb_exec(conn, "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES ('coaches',"
+	                  " '{\"x-rapport-merge\": true, \"properties\": {\"address\": {\"type\":"
+	                  " \"object\", \"properties\": {\"city\": {\"type\": \"string\"},"
+	                  " \"zip\": {\"type\": \"integer\", \"minimum\": 1}}}}}')");
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	/* active, experience_years, specializations (2 items), certifications, timezone,
+	 * created_by_user_id, address */
+	vt_keys(v, "jjjjjjjj<Enter>");
+	assert_true(vt_wait_text(v, "Ana Alvarez \u203a address", T));
+	/* jsonb keeps keys shortest first, so an override's properties come as zip, city */
+	vt_keys(v, "<Enter>0<Enter>j<Enter>Lisbon<Enter><Esc>");
+	assert_true(vt_wait_text(v, "zip: must be an integer \u2265 1 (fix it first)", T));
+	vt_keys(v, "k<Enter><C-u>1100<Enter><Esc>");
+	assert_true(vt_wait_gone(v, "\u203a address", T));
+	assert_true(vt_wait_text(v, "{\"zip\":1100,\"city\":\"Lisbon\"}", T));
+	save(v, "+ address: {\"zip\":1100,\"city\":\"Lisbon\"}");
+	want_meta("coaches", ANA, "address", "{\"zip\": 1100, \"city\": \"Lisbon\"}");
+	quit(v);
+	testdb_exec(conn, "DELETE FROM rapport_metadata_schemas");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +720,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_connection_lost_while_saving, reset),
 	    cmocka_unit_test_setup(test_hostile_values_shown_safely, reset),
 	    cmocka_unit_test_setup(test_history_restore, reset),
+	    cmocka_unit_test_setup(test_nested_object, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
