@@ -810,7 +810,15 @@ static void app_global_key(app *a, pane *p, int key)
 	case KEYS_CMD_QUIT: a->quit = true; break;
 	case KEYS_CMD_HELP: app_push(a, pane_help_open_ctx(a, p->ops->keys_ctx)); break;
 	case KEYS_CMD_COMMAND: app_push(a, cmdline_open(a)); break;
-	case KEYS_CMD_REDRAW: a->full_redraw = true; break;
+	case KEYS_CMD_REDRAW:
+		/* repaint everything and reload what the browser shows (after a
+		 * cancel or an error the lists are fetched again) */
+		a->full_redraw = true;
+		if (!a->nstack) {
+			a->hier->ops->reload(a->hier);
+			a->detail->ops->reload(a->detail);
+		}
+		break;
 	case KEYS_CMD_SUSPEND: raise(SIGTSTP); break;
 	case KEYS_CMD_CANCEL:
 		if (!app_user_cancel(a))

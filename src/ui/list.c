@@ -57,6 +57,7 @@ void ui_list_reset(ui_list *l)
 {
 	ui_list_clear(l);
 	l->pending_delta = 0;
+	l->note[0] = '\0';
 	l->loaded = false;
 	l->at_start = l->at_end = false;
 	l->want = true;
@@ -334,6 +335,8 @@ void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, 
 	}
 	if (!l->loaded && h > 0)
 		ui_put_safe(w, y, x + 1, cols - 1, "loading…", app_attr(a, THEME_MUTED));
+	else if (l->loaded && !l->n && h > 0 && l->note[0])
+		ui_put_safe(w, y, x + 1, cols - 1, l->note, app_attr(a, THEME_STATUS_ERROR));
 	else if (l->loaded && !l->n && h > 0)
 		ui_put_safe(w, y, x + 1, cols - 1, l->filter[0] ? "(no match)" : "(empty)",
 		            app_attr(a, THEME_MUTED));

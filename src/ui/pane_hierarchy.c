@@ -114,10 +114,13 @@ static int hier_on_result(pane *p, db *d, int tag, db_status st)
 	if (st != DB_OK) {
 		l->want = false;
 		l->loaded = true;
+		snprintf(l->note, sizeof l->note, "%s (C-l reloads)",
+		         st == DB_CANCELED ? "canceled" : "not loaded");
 		if (st != DB_CANCELED)
 			app_status(h->a, UI_ERROR, "%s", db_errmsg(d));
 		return UI_REDRAW;
 	}
+	l->note[0] = '\0';
 	const db_row *before = ui_list_sel(l);
 	char before_id[DB_UUID_LEN];
 	snprintf(before_id, sizeof before_id, "%s", before ? before->id : "");

@@ -55,6 +55,7 @@ typedef struct ui_list {
 	char *seek_name;     /* seek: window starts at (seek_name, keep_id) */
 	int page;            /* page size */
 	int pending_delta;   /* moves past the window, applied when the page arrives */
+	char note[64];       /* shown instead of rows after a cancel or an error */
 	int height;          /* visible rows (set on draw) */
 } ui_list;
 

@@ -367,6 +367,27 @@ static void test_command_w_q(void **state)
 	vt_free(t);
 }
 
+/* Ctrl-C cancels a query stuck behind a lock; Ctrl-L loads again. */
+static void test_cancel_query(void **state)
+{
+	(void)state;
+	db *locker = testdb_connect("h7_term");
+	testdb_exec(locker, "BEGIN; LOCK TABLE coaches IN ACCESS EXCLUSIVE MODE");
+	vt *t = start_env(24, 100, NULL);
+	assert_true(vt_wait_text(t, "loading…", T_WAIT));
+	vt_keys(t, "<C-c>");
+	assert_true(vt_wait_text(t, "canceled", T_WAIT));
+	assert_false(vt_has_text(t, "Acme Coach"));
+	testdb_exec(locker, "ROLLBACK");
+	db_close(locker);
+	vt_keys(t, "<C-l>");
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	assert_true(vt_wait_gone(t, "loading…", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -395,7 +416,7 @@ int main(void)
 	    cmocka_unit_test(test_copy_osc52),     cmocka_unit_test(test_connection_lost),
 	    cmocka_unit_test(test_read_only_marker), cmocka_unit_test(test_color_depths),
 	    cmocka_unit_test(test_copy_in_tmux),    cmocka_unit_test(test_suspend_resume),
-	    cmocka_unit_test(test_command_w_q),
+	    cmocka_unit_test(test_command_w_q),     cmocka_unit_test(test_cancel_query),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
