@@ -237,6 +237,17 @@ static void meta_print(const form_json *doc, bool compact)
 	free(t);
 }
 
+/* True when rec's token is no longer the row's: a write refused as "denied"
+ * while another save committed in between was really a conflict. */
+static bool meta_token_moved(db *d, db_kind k, const db_record *rec)
+{
+	db_record *now = NULL;
+	bool moved = db_record_get(d, k, rec->id, &now) == DB_OK &&
+	             strcmp(now->updated_at, rec->updated_at) != 0;
+	db_record_free(now);
+	return moved;
+}
+
 /* One read-modify-write attempt. DB_CONFLICT means: read again and retry. */
 static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, int *code)
 {
@@ -268,6 +279,8 @@ static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, in
 		char *json = form_to_json(f, false);
 		st = db_update_metadata(d, a->kind, rec->id, rec->updated_at, json, NULL);
 		free(json);
+		if (st == DB_DENIED && meta_token_moved(d, a->kind, rec))
+			st = DB_CONFLICT; /* saved by someone else in between: read again */
 		if (st != DB_OK && st != DB_CONFLICT) {
 			meta_err("%s", db_errmsg(d));
 			*code = EXIT_FAIL;

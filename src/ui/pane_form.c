@@ -1341,6 +1341,18 @@ static void pf_set_token(char *dst, const char *src)
 
 static int pf_conflict_begin(pf *s, db *d);
 
+/* True when the record's token is no longer ours: a write refused as
+ * "denied" while another save committed in between was really a conflict
+ * (the refusal's check can see the row as it was before that save). */
+static bool pf_token_moved(pf *s, db *d)
+{
+	db_record *rec = NULL;
+	bool moved = db_record_get(d, s->kind, s->id, &rec) == DB_OK &&
+	             strcmp(rec->updated_at, s->token) != 0;
+	db_record_free(rec);
+	return moved;
+}
+
 /* The connection broke during a save and is back: finds out whether the
  * UPDATE committed, and says so; the edit stays until it is stored. */
 static int pf_after_connlost(pf *s, db *d)
@@ -1390,6 +1402,8 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 	}
 	char newtok[DB_TS_LEN] = "";
 	db_status st = db_update_metadata(d, s->kind, s->id, s->token, json, newtok);
+	if (st == DB_DENIED && pf_token_moved(s, d))
+		st = DB_CONFLICT;
 	if (st == DB_OK) {
 		if (!is_undo) {
 			free(s->undo_json);
@@ -1520,6 +1534,8 @@ static int pf_write_cols(pf *s, int *flags)
 		}
 	char newtok[DB_TS_LEN] = "";
 	db_status st = db_update_fields(d, s->kind, s->id, s->token, n, names, values, newtok);
+	if (st == DB_DENIED && pf_token_moved(s, d))
+		st = DB_CONFLICT;
 	if (st == DB_CONFLICT) {
 		*flags = pf_cols_conflict(s, d);
 		return -1;
