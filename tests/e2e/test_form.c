@@ -191,6 +191,12 @@ static void test_toggle_widget(void **state)
 	assert_true(vt_wait_text(v, "[x] true", T));
 	save(v, "~ active: false \u2192 true");
 	want_meta("coaches", ANA, "active", "true");
+	/* :w saves too */
+	vt_keys(v, " :w<Enter>");
+	assert_true(vt_wait_text(v, "~ active: true \u2192 false", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_gone(v, "Save these changes?", T));
+	want_meta("coaches", ANA, "active", "false");
 	quit(v);
 }
 
