@@ -28,13 +28,13 @@
  * Esc/Ctrl-C: then on_result gets DB_CANCELED so the pane can say so).
  * For a blocking write (e.g. a form save) call app_db_sync() first.
  */
-#include <curses.h>
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "rapport/db.h"
 #include "rapport/keys.h"
 #include "rapport/theme.h"
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 typedef struct app app;
 typedef struct pane pane;
@@ -46,10 +46,10 @@ typedef struct pane pane;
  * KEY_RESIZE and mouse events never reach a pane. Use app_command() to turn a
  * key into a named command of the focused pane's context (pane_ops.keys_ctx),
  * so remapped keys work; read raw keys only for text entry. */
-#define UI_ESC KEYS_ESC
-#define UI_ENTER KEYS_ENTER
+#define UI_ESC       KEYS_ESC
+#define UI_ENTER     KEYS_ENTER
 #define UI_BACKSPACE KEYS_BACKSPACE
-#define UI_CTRL(c) KEYS_CTRL(c)
+#define UI_CTRL(c)   KEYS_CTRL(c)
 
 /* ---- handler result flags ----------------------------------------------- */
 enum {
@@ -64,7 +64,7 @@ enum {
 
 /* ---- the vtable -------------------------------------------------------------- */
 typedef struct pane_ops {
-	const char *name; /* "hierarchy", "search", "form", ... (for tests/logs) */
+	const char *name;  /* "hierarchy", "search", "form", ... (for tests/logs) */
 	keys_ctx keys_ctx; /* binding context used by app_command(): KEYS_LIST, ... */
 	/* Paints the whole pane into w (already sized; werase() it first). */
 	void (*draw)(pane *p, WINDOW *w);
@@ -101,11 +101,11 @@ typedef enum ui_place {
 struct pane {
 	const pane_ops *ops;
 	app *app;
-	void *priv;          /* the pane's own state */
-	ui_place place;      /* set before app_push() */
-	int want_h, want_w;  /* for UI_CENTER / UI_BOTTOM */
-	bool focused;        /* set by the app before draw */
-	WINDOW *win;         /* owned by the app; valid while pushed */
+	void *priv;         /* the pane's own state */
+	ui_place place;     /* set before app_push() */
+	int want_h, want_w; /* for UI_CENTER / UI_BOTTOM */
+	bool focused;       /* set by the app before draw */
+	WINDOW *win;        /* owned by the app; valid while pushed */
 };
 
 /* Allocates a pane (never NULL: allocation failure ends the program through
@@ -123,8 +123,7 @@ void app_pop(app *a);
 typedef enum ui_msg { UI_INFO, UI_ERROR } ui_msg;
 /* printf-style message on the status line until the next key. The formatted
  * text is sanitized by the app, so database text may be passed as %s. */
-void app_status(app *a, ui_msg level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void app_status(app *a, ui_msg level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- database ---------------------------------------------------------------- */
 /* Asks for request `tag` of pane p (see the top of this file). */
@@ -171,8 +170,8 @@ keys_cmd app_command(app *a, const pane *p, int key);
 /* One-line text prompt. done(owner, answer, ctx): answer is NULL when
  * cancelled; it is only valid during the call. Returns flags for the app. */
 typedef int (*ui_prompt_done)(pane *owner, const char *answer, void *ctx);
-void app_prompt(app *a, pane *owner, const char *question, const char *initial,
-                ui_prompt_done done, void *ctx);
+void app_prompt(app *a, pane *owner, const char *question, const char *initial, ui_prompt_done done,
+                void *ctx);
 /* Yes/no. done gets 1 yes, 0 no/cancel. */
 typedef int (*ui_choice_done)(pane *owner, int choice, void *ctx);
 void app_confirm(app *a, pane *owner, const char *question, ui_choice_done done, void *ctx);
@@ -183,10 +182,10 @@ void app_choose(app *a, pane *owner, const char *title, const char *const *choic
 
 /* ---- the pager --------------------------------------------------------------------- */
 typedef struct ui_pager_opts {
-	size_t scroll_to;    /* byte offset in text to bring into view */
-	size_t hl_start;     /* highlighted span (bytes); hl_len 0: none */
+	size_t scroll_to; /* byte offset in text to bring into view */
+	size_t hl_start;  /* highlighted span (bytes); hl_len 0: none */
 	size_t hl_len;
-	const char *search;  /* initial `/` term (highlights hits), NULL none */
+	const char *search; /* initial `/` term (highlights hits), NULL none */
 } ui_pager_opts;
 /* Opens a full-screen pager on a copy of text (raw database text: the pager
  * sanitizes it, keeping newlines). o may be NULL. */

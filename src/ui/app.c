@@ -2,6 +2,10 @@
  * signal self-pipe; panes return flags, the loop draws once per turn. */
 #include "rapport/app.h"
 
+#include "rapport/config.h"
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -18,13 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rapport/config.h"
-#include "rapport/text.h"
-#include "ui/ui_priv.h"
-
-#define APP_MIN_ROWS 10
-#define APP_MIN_COLS 40
-#define APP_STACK_MAX 16
+#define APP_MIN_ROWS    10
+#define APP_MIN_COLS    40
+#define APP_STACK_MAX   16
 #define APP_PENDING_MAX 32
 
 typedef struct app_req {
@@ -143,6 +143,7 @@ static void app_signals_install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Restores the terminal, says why on stderr, exits 1. */
 _Noreturn void app_fatal(const char *msg)
 {
 	if (g_app && g_app->scr)
@@ -187,6 +188,7 @@ static void app_theme_apply(app *a)
 		wbkgdset(a->status_win, ' ' | a->attrs[THEME_STATUS]);
 }
 
+/* Attributes of a role in the current theme. */
 attr_t app_attr(app *a, theme_role role)
 {
 	if ((int)role < 0 || role >= THEME_ROLE_COUNT)
@@ -194,6 +196,7 @@ attr_t app_attr(app *a, theme_role role)
 	return a->attrs[role];
 }
 
+/* :theme NAME: loads and applies a theme, or says why not. */
 bool app_set_theme(app *a, const char *name)
 {
 	char *errors = NULL;
@@ -220,6 +223,7 @@ struct config *app_config(app *a)
 	return a->cfg;
 }
 
+/* The command a key means in the pane's context (user bindings). */
 keys_cmd app_command(app *a, const pane *p, int key)
 {
 	keys_ctx ctx = p && p->ops ? p->ops->keys_ctx : KEYS_GLOBAL;
@@ -228,6 +232,7 @@ keys_cmd app_command(app *a, const pane *p, int key)
 
 /* ---- status line ------------------------------------------------------------------ */
 
+/* Sets the status-line message (sanitized). */
 void app_status(app *a, ui_msg level, const char *fmt, ...)
 {
 	char raw[1024];
@@ -285,6 +290,7 @@ static void app_draw_status(app *a)
 
 /* ---- pane stack and layout ---------------------------------------------------------- */
 
+/* Allocates a pane around its vtable and state. */
 pane *pane_new(app *a, const pane_ops *ops, void *priv)
 {
 	pane *p = ui_xcalloc(1, sizeof *p);
@@ -366,6 +372,7 @@ static void app_layout(app *a)
 	a->full_redraw = true;
 }
 
+/* Pushes an overlay pane and gives it a window. */
 void app_push(app *a, pane *p)
 {
 	if (!p)
@@ -396,6 +403,7 @@ static void app_close(app *a, pane *p)
 		}
 }
 
+/* Pops and frees the top overlay. */
 void app_pop(app *a)
 {
 	if (a->nstack > 0)
@@ -410,17 +418,20 @@ static pane *app_focused(app *a)
 	return a->focus == 1 ? a->detail : a->hier;
 }
 
+/* Rows and columns above the status line. */
 void app_screen_size(app *a, int *h, int *w)
 {
 	*h = a->rows - 1;
 	*w = a->cols;
 }
 
+/* Marks the whole screen for a full repaint. */
 void app_redraw_all(app *a)
 {
 	a->full_redraw = true;
 }
 
+/* Asks the loop to end after this turn. */
 void app_quit(app *a)
 {
 	a->quit = true;
@@ -428,6 +439,7 @@ void app_quit(app *a)
 
 /* ---- requests ------------------------------------------------------------------------- */
 
+/* Wants request (p, tag); a running one for the same pair becomes stale. */
 void app_request(app *a, pane *p, int tag)
 {
 	if (a->busy && a->inflight.p == p && a->inflight.tag == tag)
@@ -441,6 +453,7 @@ void app_request(app *a, pane *p, int tag)
 	a->dirty = true;
 }
 
+/* Forgets every request of p (pending and running). */
 void app_request_drop(app *a, pane *p)
 {
 	int j = 0;
@@ -454,6 +467,7 @@ void app_request_drop(app *a, pane *p)
 	}
 }
 
+/* True while p has a request pending or running. */
 bool app_loading(const app *a, const pane *p, int tag)
 {
 	if (a->busy && a->inflight.p == p && (tag < 0 || a->inflight.tag == tag))
@@ -464,6 +478,7 @@ bool app_loading(const app *a, const pane *p, int tag)
 	return false;
 }
 
+/* The connection, for inspection only. */
 db *app_db(app *a)
 {
 	return a->d;
@@ -587,6 +602,7 @@ static bool app_user_cancel(app *a)
 	return true;
 }
 
+/* The connection made idle for a blocking call (the running request is re-queued). */
 db *app_db_sync(app *a)
 {
 	if (a->conn_lost)
@@ -622,16 +638,19 @@ static void app_try_reconnect(app *a)
 
 /* ---- selection -------------------------------------------------------------------------- */
 
+/* The hierarchy's current selection. */
 ui_sel app_selection(app *a)
 {
 	return pane_hierarchy_selection(a->hier);
 }
 
+/* The breadcrumb of the selection. */
 size_t app_selection_path(app *a, ui_sel *out, size_t max)
 {
 	return pane_hierarchy_path(a->hier, out, max);
 }
 
+/* The hierarchy moved: the detail pane follows. */
 void app_selection_changed(app *a)
 {
 	ui_sel s = pane_hierarchy_selection(a->hier);
@@ -639,6 +658,7 @@ void app_selection_changed(app *a)
 	a->dirty = true;
 }
 
+/* Shows record (kind, id) in the hierarchy, closing overlays. */
 bool app_goto(app *a, db_kind kind, const char *id)
 {
 	a->pop_all = true;
@@ -646,6 +666,7 @@ bool app_goto(app *a, db_kind kind, const char *id)
 	return pane_hierarchy_goto(a->hier, kind, id);
 }
 
+/* :view NAME: switches the hierarchy's roots. */
 bool app_goto_view(app *a, const char *view)
 {
 	if (!pane_hierarchy_set_view(a->hier, view))
@@ -655,6 +676,7 @@ bool app_goto_view(app *a, const char *view)
 	return true;
 }
 
+/* :w: sends the save key to the form under the command line. */
 void app_save_below(app *a)
 {
 	pane *p = a->nstack >= 2 ? a->stack[a->nstack - 2] : NULL;
@@ -681,6 +703,7 @@ static void app_apply_pop_all(app *a)
 		app_pop(a);
 }
 
+/* A record changed elsewhere: the browser reloads. */
 void app_changed(app *a, db_kind kind, const char *id)
 {
 	(void)kind;
@@ -694,24 +717,28 @@ void app_changed(app *a, db_kind kind, const char *id)
 
 /* ---- dialogs and pager (implemented by their panes) ---------------------------------------- */
 
-void app_prompt(app *a, pane *owner, const char *question, const char *initial,
-                ui_prompt_done done, void *ctx)
+/* Opens a one-line prompt overlay. */
+void app_prompt(app *a, pane *owner, const char *question, const char *initial, ui_prompt_done done,
+                void *ctx)
 {
 	app_push(a, dialog_prompt_open(a, owner, question, initial, done, ctx));
 }
 
+/* Opens a yes/no overlay. */
 void app_confirm(app *a, pane *owner, const char *question, ui_choice_done done, void *ctx)
 {
 	static const char *const yn[] = {"no", "yes"};
 	app_push(a, dialog_choose_open(a, owner, question, yn, 2, done, ctx));
 }
 
+/* Opens a pick-one overlay. */
 void app_choose(app *a, pane *owner, const char *title, const char *const *choices, size_t n,
                 ui_choice_done done, void *ctx)
 {
 	app_push(a, dialog_choose_open(a, owner, title, choices, n, done, ctx));
 }
 
+/* Opens the pager on a copy of text. */
 void app_pager(app *a, const char *title, const char *text, size_t len, const ui_pager_opts *o)
 {
 	app_push(a, pane_pager_open(a, title, text, len, o));
@@ -722,7 +749,8 @@ void app_pager(app *a, const char *title, const char *text, size_t len, const ui
 /* Base64 of n bytes into a malloc'd string. */
 static char *app_base64(const char *s, size_t n)
 {
-	static const char b64tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char *out = ui_xmalloc((n + 2) / 3 * 4 + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < n; i += 3) {
@@ -934,7 +962,8 @@ static void app_read_signals(app *a)
 				winch = true;
 			else if (sig == SIGTSTP)
 				app_suspend(a);
-			else if (sig == SIGHUP || sig == SIGTERM || sig == SIGINT || sig == SIGQUIT) {
+			else if (sig == SIGHUP || sig == SIGTERM || sig == SIGINT ||
+			         sig == SIGQUIT) {
 				a->quit = true;
 				a->exit_code = sig == SIGINT ? 130 : 128 + sig;
 			}
@@ -1016,7 +1045,8 @@ static void app_paint(app *a)
 	doupdate();
 }
 
-/* ---- setup and teardown ------------------------------------------------------------------------ */
+/* ---- setup and teardown ------------------------------------------------------------------------
+ */
 
 /* Checks that TERM names a terminal that can address the cursor. */
 static int app_check_term(int fd)
@@ -1030,8 +1060,10 @@ static int app_check_term(int fd)
 	}
 	if (setupterm(term, fd, &err) != OK) {
 		char *s = text_sanitize(term, (size_t)-1);
-		fprintf(stderr, "rapport: unknown terminal type '%s'; set TERM to one terminfo "
-		                "knows (e.g. xterm-256color)\n", s ? s : "?");
+		fprintf(stderr,
+		        "rapport: unknown terminal type '%s'; set TERM to one terminfo "
+		        "knows (e.g. xterm-256color)\n",
+		        s ? s : "?");
 		free(s);
 		return EXIT_USAGE;
 	}
@@ -1040,9 +1072,11 @@ static int app_check_term(int fd)
 	del_curterm(cur_term);
 	if (!ok) {
 		char *s = text_sanitize(term, (size_t)-1);
-		fprintf(stderr, "rapport: terminal '%s' cannot move the cursor, so the browser "
-		                "cannot run; use a full terminal or the subcommands "
-		                "(rapport search, rapport meta)\n", s ? s : "?");
+		fprintf(stderr,
+		        "rapport: terminal '%s' cannot move the cursor, so the browser "
+		        "cannot run; use a full terminal or the subcommands "
+		        "(rapport search, rapport meta)\n",
+		        s ? s : "?");
 		free(s);
 		return EXIT_USAGE;
 	}
@@ -1067,8 +1101,9 @@ static int app_open_tty(app *a)
 	if (!isatty(0) || !isatty(1)) {
 		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr, "rapport: the browser needs a terminal (stdin/stdout are not "
-			                "one and there is no /dev/tty); use the subcommands instead\n");
+			fprintf(stderr,
+			        "rapport: the browser needs a terminal (stdin/stdout are not "
+			        "one and there is no /dev/tty); use the subcommands instead\n");
 			return EXIT_USAGE;
 		}
 		in_fd = fd;
@@ -1127,7 +1162,8 @@ static void app_load_config(app *a)
 	const char *name = a->cfg->theme ? a->cfg->theme : THEME_DEFAULT_NAME;
 	a->th = theme_load(name, &errors);
 	if (!a->th) {
-		app_status(a, UI_ERROR, "%s; using the default theme", errors ? strtok(errors, "\n") : name);
+		app_status(a, UI_ERROR, "%s; using the default theme",
+		           errors ? strtok(errors, "\n") : name);
 		a->th = NULL; /* theme_resolve(NULL) is the compiled-in default */
 	} else if (errors) {
 		app_status(a, UI_ERROR, "%s", strtok(errors, "\n"));
@@ -1214,6 +1250,7 @@ static void app_turn(app *a)
 		app_status(a, UI_INFO, "server: %s", n);
 }
 
+/* The browser: sets up the terminal, runs the loop, restores everything. */
 int app_run(const rapport_globals *g, db *d)
 {
 	static app the_app;
@@ -1250,7 +1287,8 @@ int app_run(const rapport_globals *g, db *d)
 			app_resize(a);
 		}
 		app_paint(a);
-		if (g->exit_after_paint && !a->busy && !a->npending && pane_hierarchy_ready(a->hier))
+		if (g->exit_after_paint && !a->busy && !a->npending &&
+		    pane_hierarchy_ready(a->hier))
 			break;
 		app_turn(a);
 	}

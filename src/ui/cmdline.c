@@ -1,11 +1,11 @@
 /* The `:` command line: :q, :theme NAME, :goto EMAIL|SLUG|UUID,
  * :view companies|orgs|models, :help, :w; Tab completes. */
+#include "rapport/config.h"
+#include "ui/ui_priv.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/config.h"
-#include "ui/ui_priv.h"
 
 static const char *const cmd_names[] = {"q", "quit", "theme", "goto", "view", "help", "w"};
 static const char *const cmd_views[] = {"companies", "orgs", "models"};
@@ -16,8 +16,8 @@ typedef struct cmdline {
 } cmdline;
 
 /* Longest common prefix of the candidates matching word; fills hint. */
-static size_t cmd_complete_from(const char *word, const char *const *cand, size_t n,
-                                char *out, size_t outsz, char *hint, size_t hintsz)
+static size_t cmd_complete_from(const char *word, const char *const *cand, size_t n, char *out,
+                                size_t outsz, char *hint, size_t hintsz)
 {
 	size_t wl = strlen(word), matches = 0, hl = 0;
 	out[0] = '\0';
@@ -46,7 +46,8 @@ static void cmd_complete(cmdline *c)
 	char out[256], hint[512];
 	const char *sp = strchr(c->line.buf, ' ');
 	if (!sp) {
-		size_t m = cmd_complete_from(c->line.buf, cmd_names, 7, out, sizeof out, hint, sizeof hint);
+		size_t m = cmd_complete_from(c->line.buf, cmd_names, 7, out, sizeof out, hint,
+		                             sizeof hint);
 		if (m == 1)
 			strncat(out, " ", sizeof out - strlen(out) - 1);
 		if (m)
@@ -64,7 +65,8 @@ static void cmd_complete(cmdline *c)
 	} else if (strcmp(cmd, "theme") == 0) {
 		char **names = NULL;
 		size_t n = theme_names(&names);
-		m = cmd_complete_from(arg, (const char *const *)names, n, out, sizeof out, hint, sizeof hint);
+		m = cmd_complete_from(arg, (const char *const *)names, n, out, sizeof out, hint,
+		                      sizeof hint);
 		theme_names_free(names, n);
 	}
 	if (m) {
@@ -149,6 +151,7 @@ static int cmd_run(cmdline *c, const char *line)
 	return UI_CLOSE;
 }
 
+/* Draws the `:` line. */
 static void cmd_draw(pane *p, WINDOW *w)
 {
 	cmdline *c = p->priv;
@@ -156,6 +159,7 @@ static void cmd_draw(pane *p, WINDOW *w)
 	ui_line_draw(&c->line, w, 0, 0, cols, ":", app_attr(c->a, THEME_STATUS));
 }
 
+/* Edits the command line; Tab completes, Enter runs. */
 static int cmd_key(pane *p, int key)
 {
 	cmdline *c = p->priv;
@@ -176,6 +180,7 @@ static int cmd_key(pane *p, int key)
 	return UI_REDRAW;
 }
 
+/* Frees the command line. */
 static void cmd_free(pane *p)
 {
 	free(p->priv);
@@ -189,6 +194,7 @@ static const pane_ops cmd_ops = {
     .free = cmd_free,
 };
 
+/* Opens the `:` command line above the status line. */
 pane *cmdline_open(app *a)
 {
 	cmdline *c = ui_xcalloc(1, sizeof *c);

@@ -1,11 +1,11 @@
 /* Small modal dialogs: a one-line prompt and a pick-one list (yes/no is a
  * two-choice list). Answers go back through the caller's callback. */
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/text.h"
-#include "ui/ui_priv.h"
 
 typedef struct dialog {
 	app *a;
@@ -26,6 +26,7 @@ static int dialog_finish_prompt(dialog *d, const char *answer)
 	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
 }
 
+/* Draws the prompt box. */
 static void prompt_draw(pane *p, WINDOW *w)
 {
 	dialog *d = p->priv;
@@ -39,6 +40,7 @@ static void prompt_draw(pane *p, WINDOW *w)
 	ui_line_draw(&d->line, w, 1, 2, cols - 4, "> ", at);
 }
 
+/* Edits the answer; Enter or Esc answers the owner. */
 static int prompt_key(pane *p, int key)
 {
 	dialog *d = p->priv;
@@ -50,6 +52,7 @@ static int prompt_key(pane *p, int key)
 	return UI_REDRAW;
 }
 
+/* Frees a dialog. */
 static void dialog_free(pane *p)
 {
 	dialog *d = p->priv;
@@ -67,6 +70,7 @@ static const pane_ops prompt_ops = {
     .free = dialog_free,
 };
 
+/* A prompt overlay whose answer goes to done(owner, answer, ctx). */
 pane *dialog_prompt_open(app *a, pane *owner, const char *question, const char *initial,
                          ui_prompt_done done, void *ctx)
 {
@@ -86,6 +90,7 @@ pane *dialog_prompt_open(app *a, pane *owner, const char *question, const char *
 	return p;
 }
 
+/* Draws the question and its choices. */
 static void choose_draw(pane *p, WINDOW *w)
 {
 	dialog *d = p->priv;
@@ -112,6 +117,7 @@ static int dialog_finish_choice(dialog *d, int i)
 	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
 }
 
+/* j/k/Enter or a choice's first letter answers; Esc cancels. */
 static int choose_key(pane *p, int key)
 {
 	dialog *d = p->priv;
@@ -138,6 +144,7 @@ static const pane_ops choose_ops = {
     .free = dialog_free,
 };
 
+/* A pick-one overlay whose answer goes to done(owner, index, ctx). */
 pane *dialog_choose_open(app *a, pane *owner, const char *title, const char *const *choices,
                          size_t n, ui_choice_done done, void *ctx)
 {

@@ -1,9 +1,9 @@
 /* Drawing helpers shared by the panes: sanitized, width-correct text. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* Allocates or ends the program (terminal restored first). */
 void *ui_xmalloc(size_t n)

@@ -1,9 +1,9 @@
 /* A one-line text editor for prompts, the filter and the command line. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* Replaces the text and puts the cursor at its end. */
 void ui_line_set(ui_line *l, const char *s)
@@ -75,6 +75,7 @@ static int line_insert(ui_line *l, int cp)
 	return UI_LINE_EDITED;
 }
 
+/* Applies one editing key (Emacs-style control keys included). */
 int ui_line_key(ui_line *l, int key)
 {
 	switch (key) {
@@ -103,7 +104,10 @@ int ui_line_key(ui_line *l, int key)
 	case KEYS_END:
 	case KEYS_CTRL('e'): l->cur = l->len; return UI_LINE_MOVED;
 	case KEYS_CTRL('u'): line_cut(l, 0, l->cur); return UI_LINE_EDITED;
-	case KEYS_CTRL('k'): l->buf[l->cur] = '\0'; l->len = l->cur; return UI_LINE_EDITED;
+	case KEYS_CTRL('k'):
+		l->buf[l->cur] = '\0';
+		l->len = l->cur;
+		return UI_LINE_EDITED;
 	case KEYS_CTRL('w'): {
 		size_t i = l->cur;
 		while (i > 0 && l->buf[i - 1] == ' ')
@@ -120,6 +124,7 @@ int ui_line_key(ui_line *l, int key)
 	return UI_LINE_IGNORED;
 }
 
+/* Draws prompt and text, scrolled so the cursor shows. */
 void ui_line_draw(ui_line *l, WINDOW *w, int y, int x, int cols, const char *prompt, attr_t attr)
 {
 	ui_fill(w, y, x, cols, attr);

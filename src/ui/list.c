@@ -1,11 +1,11 @@
 /* The one list widget: a keyset-paged window of database rows around the
  * cursor. Memory stays at most three pages whatever the table size. */
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/text.h"
-#include "ui/ui_priv.h"
 
 #define LIST_NIL_UUID "00000000-0000-0000-0000-000000000000"
 
@@ -18,6 +18,7 @@ static void list_free_rows(db_row *rows, size_t from, size_t to)
 	}
 }
 
+/* Sets up an empty list of kind under a parent; the first page is wanted. */
 void ui_list_init(ui_list *l, db_kind kind, db_kind parent_kind, const char *parent_id, int page)
 {
 	memset(l, 0, sizeof *l);
@@ -35,6 +36,7 @@ void ui_list_init(ui_list *l, db_kind kind, db_kind parent_kind, const char *par
 /* Forward: asks for the page before a seek's window. */
 static void list_prefetch_later(ui_list *l);
 
+/* Frees the rows of the window. */
 void ui_list_clear(ui_list *l)
 {
 	list_free_rows(l->rows, 0, l->n);
@@ -53,6 +55,7 @@ void ui_list_free(ui_list *l)
 	l->seek_name = NULL;
 }
 
+/* Back to an unloaded list wanting its first page. */
 void ui_list_reset(ui_list *l)
 {
 	ui_list_clear(l);
@@ -65,6 +68,7 @@ void ui_list_reset(ui_list *l)
 	l->pos = -1;
 }
 
+/* Starts the page fetch the list wants. */
 db_status ui_list_send(ui_list *l, db *d)
 {
 	db_list_req r = l->req;
@@ -157,6 +161,7 @@ static void list_merge(ui_list *l, db_page *pg, db_dir dir)
 	db_page_free(pg);
 }
 
+/* Merges the page that arrived and applies moves typed meanwhile. */
 db_status ui_list_take(ui_list *l, db *d)
 {
 	db_page *pg = NULL;
@@ -210,6 +215,7 @@ static void list_prefetch(ui_list *l)
 	}
 }
 
+/* After a seek: fetch what lies before the sought row. */
 static void list_prefetch_later(ui_list *l)
 {
 	l->loaded = true;
@@ -217,6 +223,7 @@ static void list_prefetch_later(ui_list *l)
 	list_prefetch(l);
 }
 
+/* Reloads the window starting at row (name, id), selected. */
 void ui_list_seek(ui_list *l, const char *name, const char *id)
 {
 	/* name and id may point into the window about to be freed */
@@ -233,6 +240,7 @@ void ui_list_seek(ui_list *l, const char *name, const char *id)
 	l->loaded = false;
 }
 
+/* Moves the cursor; moves past the window wait for the next page. */
 bool ui_list_move(ui_list *l, int delta)
 {
 	if (!l->n) {
@@ -256,6 +264,7 @@ bool ui_list_move(ui_list *l, int delta)
 	return moved;
 }
 
+/* To the first row (a fresh first page when it is not loaded). */
 void ui_list_first(ui_list *l)
 {
 	if (l->at_start) {
@@ -268,6 +277,7 @@ void ui_list_first(ui_list *l)
 	l->want_dir = DB_FIRST;
 }
 
+/* To the last row (DB_LAST when it is not loaded). */
 void ui_list_last(ui_list *l)
 {
 	if (l->at_end && l->n) {
@@ -280,6 +290,7 @@ void ui_list_last(ui_list *l)
 	l->want_dir = DB_LAST;
 }
 
+/* The row under the cursor, or NULL. */
 const db_row *ui_list_sel(const ui_list *l)
 {
 	return l->n ? &l->rows[l->cur] : NULL;
@@ -322,6 +333,7 @@ static void list_draw_row(ui_list *l, app *a, WINDOW *w, int y, int x, int cols,
 		ui_put_safe(w, y, x + cols - nw, nw, num, sel ? base : app_attr(a, THEME_COUNT));
 }
 
+/* Draws the visible rows, or why there are none. */
 void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, bool focused)
 {
 	l->height = h;

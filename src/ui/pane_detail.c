@@ -1,36 +1,37 @@
 /* Detail of the selected record: core columns, relations, metadata rendered
  * as readable lines (not JSON), and its data items (Enter opens the pager). */
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
 #include <cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rapport/text.h"
-#include "ui/ui_priv.h"
-
 typedef struct dline {
-	char *text;       /* sanitized */
+	char *text; /* sanitized */
 	theme_role role;
 	int indent;
-	int item;         /* data item index, or -1 */
+	int item; /* data item index, or -1 */
 } dline;
 
 typedef struct detail {
 	app *a;
-	ui_sel sel;       /* wanted */
-	ui_sel shown;     /* loaded */
+	ui_sel sel;   /* wanted */
+	ui_sel shown; /* loaded */
 	db_detail *det;
 	dline *lines;
 	size_t n, cap;
 	int top;
-	int item;         /* cursor in det->items, -1 none */
+	int item; /* cursor in det->items, -1 none */
 	bool loading;
 	char err[256];
 	int h, w;
 	char copy[512];
 } detail;
 
+/* Appends one line (raw text, sanitized here). */
 static void detail_add(detail *d, theme_role role, int indent, int item, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -112,7 +113,8 @@ static void detail_json(detail *d, const char *key, const cJSON *v, int indent, 
 		if (key)
 			detail_add(d, THEME_FORM_LABEL, indent, -1, "%s:", label);
 		const cJSON *c;
-		cJSON_ArrayForEach(c, v) detail_json(d, c->string, c, indent + (key ? 2 : 0), depth + 1);
+		cJSON_ArrayForEach(c, v)
+		    detail_json(d, c->string, c, indent + (key ? 2 : 0), depth + 1);
 		return;
 	}
 	if (cJSON_IsArray(v) && detail_flat_array(v)) {
@@ -128,7 +130,8 @@ static void detail_json(detail *d, const char *key, const cJSON *v, int indent, 
 			if (o >= sizeof val)
 				break;
 		}
-		detail_add(d, THEME_NORMAL, indent, -1, "%s: %s", label, cJSON_GetArraySize(v) ? val : "(none)");
+		detail_add(d, THEME_NORMAL, indent, -1, "%s: %s", label,
+		           cJSON_GetArraySize(v) ? val : "(none)");
 		return;
 	}
 	if (cJSON_IsArray(v)) {
@@ -174,7 +177,8 @@ static void detail_fields(detail *d, const db_record *r)
 		detail_label(f->name, label, sizeof label);
 		detail_add(d, THEME_NORMAL, 2, -1, "%s: %s", label, f->value);
 	}
-	detail_add(d, THEME_MUTED, 2, -1, "Created %.19s · updated %.19s", r->created_at, r->updated_at);
+	detail_add(d, THEME_MUTED, 2, -1, "Created %.19s · updated %.19s", r->created_at,
+	           r->updated_at);
 	detail_add(d, THEME_MUTED, 2, -1, "%s id %s", db_kind_label(r->kind), r->id);
 }
 
@@ -189,10 +193,11 @@ static void detail_relations(detail *d, const db_detail *x)
 		detail_add(d, THEME_NORMAL, 2, -1, "Primary coach: %s <%s>", x->coach_name,
 		           x->coach_email ? x->coach_email : "");
 	if (x->nmodels) {
-		detail_add(d, THEME_HEADER, 0, -1, x->rec->kind == DB_MODEL ? "Coaches" : "Coaching models");
+		detail_add(d, THEME_HEADER, 0, -1,
+		           x->rec->kind == DB_MODEL ? "Coaches" : "Coaching models");
 		for (size_t i = 0; i < x->nmodels; i++)
-			detail_add(d, x->models[i].flag ? THEME_BADGE_PRIMARY : THEME_NORMAL, 2, -1, "%s%s",
-			           x->models[i].name ? x->models[i].name : "",
+			detail_add(d, x->models[i].flag ? THEME_BADGE_PRIMARY : THEME_NORMAL, 2, -1,
+			           "%s%s", x->models[i].name ? x->models[i].name : "",
 			           x->models[i].flag ? "  (primary)" : "");
 	}
 }
@@ -232,6 +237,7 @@ static void detail_render(detail *d)
 	d->item = 0;
 }
 
+/* Starts the detail query for the wanted selection. */
 static db_status detail_send(pane *p, db *dbc, int tag)
 {
 	detail *d = p->priv;
@@ -240,13 +246,15 @@ static db_status detail_send(pane *p, db *dbc, int tag)
 	return db_detail_send(dbc, d->sel.kind, d->sel.id);
 }
 
+/* Takes the detail that arrived and renders its lines. */
 static int detail_on_result(pane *p, db *dbc, int tag, db_status st)
 {
 	detail *d = p->priv;
 	(void)tag;
 	d->loading = false;
 	if (st != DB_OK) {
-		snprintf(d->err, sizeof d->err, "%s", st == DB_CANCELED ? "canceled" : db_errmsg(dbc));
+		snprintf(d->err, sizeof d->err, "%s",
+		         st == DB_CANCELED ? "canceled" : db_errmsg(dbc));
 		return UI_REDRAW;
 	}
 	db_detail *x = NULL;
@@ -262,6 +270,7 @@ static int detail_on_result(pane *p, db *dbc, int tag, db_status st)
 	return UI_REDRAW;
 }
 
+/* Shows another selection (loads it). */
 void pane_detail_show(pane *p, const ui_sel *s)
 {
 	detail *d = p->priv;
@@ -312,6 +321,7 @@ static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *
 	return y;
 }
 
+/* Draws the lines from the scroll position; items highlighted. */
 static void detail_draw(pane *p, WINDOW *w)
 {
 	detail *d = p->priv;
@@ -388,6 +398,7 @@ static int detail_move(detail *d, int delta)
 /* Appends printf output to a growing buffer. */
 static void detail_cat(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* printf into a growing buffer. */
 static void detail_cat(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 {
 	va_list ap;
@@ -424,8 +435,8 @@ static int detail_open_history(detail *d)
 	size_t len = 0, cap = 0;
 	detail_cat(&buf, &len, &cap, "%zu change%s, newest first\n\n", n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
-		detail_cat(&buf, &len, &cap, "%.19s  %s by %s\n", v[i].at, v[i].action ? v[i].action : "?",
-		           v[i].actor ? v[i].actor : "?");
+		detail_cat(&buf, &len, &cap, "%.19s  %s by %s\n", v[i].at,
+		           v[i].action ? v[i].action : "?", v[i].actor ? v[i].actor : "?");
 		if (v[i].before)
 			detail_cat(&buf, &len, &cap, "  before: %s\n", v[i].before);
 		if (v[i].after)
@@ -466,6 +477,7 @@ static int detail_open_item(detail *d)
 	return UI_REDRAW;
 }
 
+/* Moves between data items; Enter opens one (or the history). */
 static int detail_key(pane *p, int key)
 {
 	detail *d = p->priv;
@@ -484,6 +496,7 @@ static int detail_key(pane *p, int key)
 	}
 }
 
+/* Frees the detail pane. */
 static void detail_free(pane *p)
 {
 	detail *d = p->priv;
@@ -532,6 +545,7 @@ static const pane_ops detail_ops = {
     .reload = detail_refresh,
 };
 
+/* The detail pane (empty until a selection arrives). */
 pane *pane_detail_open(app *a)
 {
 	detail *d = ui_xcalloc(1, sizeof *d);

@@ -1,15 +1,15 @@
 /* The `?` overlay, generated from the key/command table (rapport/keys.h), so
  * the help cannot drift from the bindings. */
+#include "rapport/config.h"
+#include "ui/ui_priv.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rapport/config.h"
-#include "ui/ui_priv.h"
-
 typedef struct help {
 	app *a;
-	char *text;   /* "KEYS\tHELP\n" lines */
+	char *text; /* "KEYS\tHELP\n" lines */
 	char **lines;
 	size_t n;
 	int top, h;
@@ -36,6 +36,7 @@ static void help_split(help *h)
 	}
 }
 
+/* Draws the key table in a frame. */
 static void help_draw(pane *p, WINDOW *w)
 {
 	help *h = p->priv;
@@ -61,6 +62,7 @@ static void help_draw(pane *p, WINDOW *w)
 	}
 }
 
+/* Scrolls; ?, Esc or q closes. */
 static int help_key(pane *p, int key)
 {
 	help *h = p->priv;
@@ -80,6 +82,7 @@ static int help_key(pane *p, int key)
 	}
 }
 
+/* Frees the help overlay. */
 static void help_free(pane *p)
 {
 	help *h = p->priv;
@@ -113,6 +116,7 @@ pane *pane_help_open_ctx(app *a, keys_ctx ctx)
 	return p;
 }
 
+/* The help overlay for list bindings. */
 pane *pane_help_open(app *a)
 {
 	return pane_help_open_ctx(a, KEYS_LIST);

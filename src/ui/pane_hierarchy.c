@@ -1,12 +1,12 @@
 /* Miller columns: companies → coaches → clients (or orgs → clients, or
  * models → coaches), each column a keyset list widget, breadcrumb on top. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "rapport/config.h"
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define HIER_MAXCOLS 3
 
@@ -16,11 +16,11 @@ typedef struct hier {
 	db_kind kinds[HIER_MAXCOLS];
 	int ncols;
 	ui_list col[HIER_MAXCOLS];
-	int fc;              /* focused column */
-	bool filtering;      /* typing a filter in column fc */
+	int fc;         /* focused column */
+	bool filtering; /* typing a filter in column fc */
 	ui_line filter_line;
 	int h, w;
-	int pending_open;    /* `l` typed while the focused column was loading */
+	int pending_open; /* `l` typed while the focused column was loading */
 	char copy[512];
 	char err[256];
 } hier;
@@ -231,8 +231,7 @@ static void hier_draw(pane *p, WINDOW *w)
 		int x = i * (cw + 1);
 		int width = i == h->ncols - 1 ? h->w - x : cw;
 		hier_draw_header(h, w, i, x, width);
-		ui_list_draw(&h->col[i], h->a, w, 2, x, h->h - 2, width,
-		             p->focused && i == h->fc);
+		ui_list_draw(&h->col[i], h->a, w, 2, x, h->h - 2, width, p->focused && i == h->fc);
 		if (i > 0) {
 			wattrset(w, border);
 			mvwvline_set(w, 1, x - 1, WACS_VLINE, h->h - 1);
@@ -331,6 +330,7 @@ static int hier_open(pane *p)
 	return UI_UNHANDLED | UI_REDRAW; /* the app's Tab logic focuses the detail */
 }
 
+/* Keys of the Miller columns. */
 static int hier_key(pane *p, int key)
 {
 	hier *h = p->priv;
@@ -365,6 +365,7 @@ static int hier_key(pane *p, int key)
 	}
 }
 
+/* Frees the columns. */
 static void hier_free(pane *p)
 {
 	hier *h = p->priv;
@@ -414,6 +415,7 @@ static const pane_ops hier_ops = {
     .reload = hier_refresh,
 };
 
+/* The hierarchy pane for a view (companies, orgs or models). */
 pane *pane_hierarchy_open(app *a, const char *view)
 {
 	hier *h = ui_xcalloc(1, sizeof *h);
@@ -424,6 +426,7 @@ pane *pane_hierarchy_open(app *a, const char *view)
 	return p;
 }
 
+/* Switches to another view, from its first page. */
 bool pane_hierarchy_set_view(pane *p, const char *view)
 {
 	if (strcmp(view, "companies") && strcmp(view, "orgs") && strcmp(view, "models"))
@@ -436,6 +439,7 @@ bool pane_hierarchy_set_view(pane *p, const char *view)
 	return true;
 }
 
+/* The focused column's selected row. */
 ui_sel pane_hierarchy_selection(pane *p)
 {
 	hier *h = p->priv;
@@ -449,6 +453,7 @@ ui_sel pane_hierarchy_selection(pane *p)
 	return s;
 }
 
+/* Selected rows of the columns up to the focused one. */
 size_t pane_hierarchy_path(pane *p, ui_sel *out, size_t max)
 {
 	hier *h = p->priv;
@@ -465,6 +470,7 @@ size_t pane_hierarchy_path(pane *p, ui_sel *out, size_t max)
 	return n;
 }
 
+/* True when every column has what it wants. */
 bool pane_hierarchy_ready(pane *p)
 {
 	hier *h = p->priv;
@@ -475,7 +481,8 @@ bool pane_hierarchy_ready(pane *p)
 }
 
 /* Name of a record for seeking (its "name" column). */
-static bool hier_record_name(db *d, db_kind k, const char *id, char *name, size_t n, db_record **out)
+static bool hier_record_name(db *d, db_kind k, const char *id, char *name, size_t n,
+                             db_record **out)
 {
 	db_record *r = NULL;
 	if (db_record_get(d, k, id, &r) != DB_OK)
@@ -494,6 +501,7 @@ static void hier_seek(hier *h, int i, const char *pid, const char *name, const c
 	ui_list_seek(l, name, id);
 }
 
+/* Loads the chain of parents of (kind, id) and seeks each column. */
 bool pane_hierarchy_goto(pane *p, db_kind kind, const char *id)
 {
 	hier *h = p->priv;
@@ -530,7 +538,8 @@ bool pane_hierarchy_goto(pane *p, db_kind kind, const char *id)
 		view = "models";
 	} else if (kind != DB_COMPANY) {
 		db_record_free(r);
-		app_status(h->a, UI_ERROR, "cannot show a %s in the hierarchy", db_kind_label(kind));
+		app_status(h->a, UI_ERROR, "cannot show a %s in the hierarchy",
+		           db_kind_label(kind));
 		return false;
 	}
 	ks[n] = kind;
@@ -548,7 +557,8 @@ bool pane_hierarchy_goto(pane *p, db_kind kind, const char *id)
 		snprintf(ids[n], DB_UUID_LEN, "%s", upid);
 		snprintf(names[n], 256, "%s", name);
 		n++;
-		const char *next = upk == DB_COACH ? db_record_field(r, "coaching_company_id") : NULL;
+		const char *next =
+		    upk == DB_COACH ? db_record_field(r, "coaching_company_id") : NULL;
 		upid[0] = '\0';
 		if (next)
 			snprintf(upid, sizeof upid, "%s", next);

@@ -1,12 +1,12 @@
 /* Full-screen pager for a data item: wrapped lines, `/` search with every
  * hit highlighted, n/N to step through them. */
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/text.h"
-#include "ui/ui_priv.h"
 
 typedef struct pvline {
 	size_t off, len; /* bytes of the sanitized text */
@@ -98,8 +98,7 @@ static void pager_wrap(pager *p, int cols)
 static int pager_line_of(pager *p, size_t off)
 {
 	for (size_t i = 0; i < p->nv; i++)
-		if (off < p->v[i].off + p->v[i].len || i + 1 == p->nv ||
-		    off < p->v[i + 1].off)
+		if (off < p->v[i].off + p->v[i].len || i + 1 == p->nv || off < p->v[i + 1].off)
 			return (int)i;
 	return 0;
 }
@@ -194,6 +193,7 @@ static void pager_draw_line(pager *p, WINDOW *w, int y, const pvline *l)
 	}
 }
 
+/* Draws the title bar, the visible lines and the search prompt. */
 static void pager_draw(pane *pn, WINDOW *w)
 {
 	pager *p = pn->priv;
@@ -249,6 +249,7 @@ static int pager_search_key(pager *p, int key)
 	return UI_REDRAW;
 }
 
+/* Scrolling, search and n/N; q or Esc closes. */
 static int pager_key(pane *pn, int key)
 {
 	pager *p = pn->priv;
@@ -277,6 +278,7 @@ static int pager_key(pane *pn, int key)
 	return UI_UNHANDLED;
 }
 
+/* Frees the pager. */
 static void pager_free(pane *pn)
 {
 	pager *p = pn->priv;
@@ -305,6 +307,7 @@ static const pane_ops pager_ops = {
     .free = pager_free,
 };
 
+/* A pager on a sanitized copy of text, optionally scrolled and highlighted. */
 pane *pane_pager_open(app *a, const char *title, const char *text, size_t len,
                       const ui_pager_opts *o)
 {

@@ -25,8 +25,13 @@ typedef struct ui_line {
 	size_t len; /* bytes */
 	size_t cur; /* byte offset of the cursor */
 } ui_line;
-enum { UI_LINE_EDITED = 1, UI_LINE_MOVED = 2, UI_LINE_ENTER = 4, UI_LINE_CANCEL = 8,
-       UI_LINE_IGNORED = 16 };
+enum {
+	UI_LINE_EDITED = 1,
+	UI_LINE_MOVED = 2,
+	UI_LINE_ENTER = 4,
+	UI_LINE_CANCEL = 8,
+	UI_LINE_IGNORED = 16
+};
 void ui_line_set(ui_line *l, const char *s);
 /* Applies one key; returns UI_LINE_* bits. */
 int ui_line_key(ui_line *l, int key);
@@ -38,25 +43,25 @@ void ui_line_draw(ui_line *l, WINDOW *w, int y, int x, int cols, const char *pro
  * of rows around the cursor and asks for the previous/next page as the cursor
  * nears an edge, so memory does not grow with the table. */
 typedef struct ui_list {
-	db_list_req req;     /* kind/parent; filter/dir/anchor set by the widget */
+	db_list_req req; /* kind/parent; filter/dir/anchor set by the widget */
 	char filter[256];
-	db_row *rows;        /* window, ascending (name, id) */
+	db_row *rows; /* window, ascending (name, id) */
 	size_t n;
 	bool at_start, at_end;
-	size_t cur;          /* cursor index in rows */
-	int top;             /* first visible row index in rows */
-	long long count;     /* rows over all pages; -1 unknown */
-	long long pos;       /* cursor's absolute index when known, else -1 */
+	size_t cur;      /* cursor index in rows */
+	int top;         /* first visible row index in rows */
+	long long count; /* rows over all pages; -1 unknown */
+	long long pos;   /* cursor's absolute index when known, else -1 */
 	/* request bookkeeping */
-	db_dir want_dir;     /* next fetch */
-	bool want;           /* a fetch is wanted/pending */
-	bool loaded;         /* first page arrived */
+	db_dir want_dir;           /* next fetch */
+	bool want;                 /* a fetch is wanted/pending */
+	bool loaded;               /* first page arrived */
 	char keep_id[DB_UUID_LEN]; /* select this id when it arrives */
-	char *seek_name;     /* seek: window starts at (seek_name, keep_id) */
-	int page;            /* page size */
-	int pending_delta;   /* moves past the window, applied when the page arrives */
-	char note[64];       /* shown instead of rows after a cancel or an error */
-	int height;          /* visible rows (set on draw) */
+	char *seek_name;           /* seek: window starts at (seek_name, keep_id) */
+	int page;                  /* page size */
+	int pending_delta;         /* moves past the window, applied when the page arrives */
+	char note[64];             /* shown instead of rows after a cancel or an error */
+	int height;                /* visible rows (set on draw) */
 } ui_list;
 
 void ui_list_init(ui_list *l, db_kind kind, db_kind parent_kind, const char *parent_id, int page);

@@ -9,6 +9,8 @@
  * KEY uses vt_keys syntax (j, <Down>). UI_MEASURE_SETUP=KEYS (and
  * UI_MEASURE_SETUP_WAIT=TEXT) are typed after the first paint, before the
  * moves. Figures only: nothing is asserted. */
+#include "common/vt.h"
+
 #include <dirent.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,8 +18,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "common/vt.h"
 
 /* Monotonic time in microseconds. */
 static long long now_us(void)
@@ -113,18 +113,20 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Starts the program, measures the first paint, N moves and the memory. */
 int main(int argc, char **argv)
 {
 	if (argc < 8 || strcmp(argv[6], "--") != 0) {
-		fprintf(stderr, "usage: ui_measure ROWS COLS FIRSTTEXT KEY N -- PROGRAM [ARGS...]\n");
+		fprintf(stderr,
+		        "usage: ui_measure ROWS COLS FIRSTTEXT KEY N -- PROGRAM [ARGS...]\n");
 		return 2;
 	}
 	int rows = atoi(argv[1]), cols = atoi(argv[2]), n = atoi(argv[5]);
 	const char *first = argv[3], *key = argv[4];
 	if (n < 1 || n > 10000)
 		n = 50;
-	vt_opts o = {.rows = rows, .cols = cols, .binary = argv[7],
-	             .args = (const char *const *)argv + 8};
+	vt_opts o = {
+	    .rows = rows, .cols = cols, .binary = argv[7], .args = (const char *const *)argv + 8};
 	long long t0 = now_us();
 	vt *t = vt_start_opts(&o);
 	if (!vt_wait_text(t, first, 600000)) {
@@ -134,7 +136,8 @@ int main(int argc, char **argv)
 	long long paint = now_us() - t0;
 	vt_settle(t, 300, 30000);
 	/* optional: keys that bring the program to the list to move in */
-	const char *setup = getenv("UI_MEASURE_SETUP"), *setup_wait = getenv("UI_MEASURE_SETUP_WAIT");
+	const char *setup = getenv("UI_MEASURE_SETUP"),
+	           *setup_wait = getenv("UI_MEASURE_SETUP_WAIT");
 	if (setup && *setup) {
 		vt_keys(t, setup);
 		if (setup_wait && *setup_wait && !vt_wait_text(t, setup_wait, 60000)) {

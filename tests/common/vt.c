@@ -101,6 +101,7 @@ static const VTermScreenCallbacks vt_screen_cbs = {
     .bell = vt_bell,
 };
 
+/* The rapport binary the tests run. */
 const char *vt_binary(void)
 {
 	static char path[PATH_MAX];
@@ -164,6 +165,7 @@ static void vt_child(const vt_opts *o)
 	_exit(127);
 }
 
+/* Forks the program in a new pty and attaches libvterm to it. */
 vt *vt_start_opts(const vt_opts *o)
 {
 	vt *t = calloc(1, sizeof *t);
@@ -194,12 +196,14 @@ vt *vt_start_opts(const vt_opts *o)
 	return t;
 }
 
+/* vt_start_opts with the common options. */
 vt *vt_start(int rows, int cols, const char *const *args, const char *const *env)
 {
 	vt_opts o = {.rows = rows, .cols = cols, .args = args, .env = env};
 	return vt_start_opts(&o);
 }
 
+/* The child's pid. */
 pid_t vt_pid(const vt *t)
 {
 	return t->pid;
@@ -218,6 +222,7 @@ static void vt_reap(vt *t, int flags)
 	}
 }
 
+/* Kills (if needed) and reaps the child; frees everything. */
 void vt_free(vt *t)
 {
 	if (!t)
@@ -270,6 +275,7 @@ static bool vt_drain(vt *t)
 	}
 }
 
+/* Reads what the child wrote, waiting up to timeout_ms. */
 bool vt_pump(vt *t, int timeout_ms)
 {
 	if (t->closed)
@@ -281,6 +287,7 @@ bool vt_pump(vt *t, int timeout_ms)
 	return true;
 }
 
+/* Writes raw bytes to the child's terminal. */
 void vt_send(vt *t, const char *bytes, size_t len)
 {
 	if (!t->closed)
@@ -291,10 +298,10 @@ static const struct {
 	const char *name;
 	VTermKey key;
 } vt_keynames[] = {
-    {"Up", VTERM_KEY_UP},         {"Down", VTERM_KEY_DOWN},       {"Left", VTERM_KEY_LEFT},
-    {"Right", VTERM_KEY_RIGHT},   {"Enter", VTERM_KEY_ENTER},     {"Esc", VTERM_KEY_ESCAPE},
-    {"Tab", VTERM_KEY_TAB},       {"BS", VTERM_KEY_BACKSPACE},    {"Del", VTERM_KEY_DEL},
-    {"Home", VTERM_KEY_HOME},     {"End", VTERM_KEY_END},         {"PgUp", VTERM_KEY_PAGEUP},
+    {"Up", VTERM_KEY_UP},         {"Down", VTERM_KEY_DOWN},    {"Left", VTERM_KEY_LEFT},
+    {"Right", VTERM_KEY_RIGHT},   {"Enter", VTERM_KEY_ENTER},  {"Esc", VTERM_KEY_ESCAPE},
+    {"Tab", VTERM_KEY_TAB},       {"BS", VTERM_KEY_BACKSPACE}, {"Del", VTERM_KEY_DEL},
+    {"Home", VTERM_KEY_HOME},     {"End", VTERM_KEY_END},      {"PgUp", VTERM_KEY_PAGEUP},
     {"PgDn", VTERM_KEY_PAGEDOWN}, {"Ins", VTERM_KEY_INS},
 };
 
@@ -333,6 +340,7 @@ static bool vt_named_key(vt *t, const char *name, size_t len)
 	return false;
 }
 
+/* Types a key string (plain characters and <Name> keys). */
 void vt_keys(vt *t, const char *keys)
 {
 	const char *p = keys;
@@ -376,11 +384,13 @@ static bool vt_wait_impl(vt *t, vt_pred pred, void *ctx, int timeout_ms, bool lo
 	return false;
 }
 
+/* Waits for a predicate, dumping the screen on timeout. */
 bool vt_wait(vt *t, vt_pred pred, void *ctx, int timeout_ms)
 {
 	return vt_wait_impl(t, pred, ctx, timeout_ms, true);
 }
 
+/* Waits for a predicate, silently. */
 bool vt_wait_quiet(vt *t, vt_pred pred, void *ctx, int timeout_ms)
 {
 	return vt_wait_impl(t, pred, ctx, timeout_ms, false);
@@ -398,6 +408,7 @@ static bool vt_pred_gone(vt *t, void *ctx)
 	return !vt_has_text(t, ctx);
 }
 
+/* Waits for text anywhere on screen. */
 bool vt_wait_text(vt *t, const char *text, int timeout_ms)
 {
 	if (!vt_wait(t, vt_pred_text, (void *)text, timeout_ms)) {
@@ -407,6 +418,7 @@ bool vt_wait_text(vt *t, const char *text, int timeout_ms)
 	return true;
 }
 
+/* Waits for text to leave the screen. */
 bool vt_wait_gone(vt *t, const char *text, int timeout_ms)
 {
 	if (!vt_wait(t, vt_pred_gone, (void *)text, timeout_ms)) {
@@ -428,6 +440,7 @@ static bool vt_pred_row(vt *t, void *ctx)
 	return vt_row_find(t, rt->row, rt->text) >= 0;
 }
 
+/* Waits for text in one row. */
 bool vt_wait_row(vt *t, int row, const char *text, int timeout_ms)
 {
 	struct vt_rowtext rt = {row, text};
@@ -438,6 +451,7 @@ bool vt_wait_row(vt *t, int row, const char *text, int timeout_ms)
 	return true;
 }
 
+/* Reads until the output has been quiet for quiet_ms. */
 void vt_settle(vt *t, int quiet_ms, int timeout_ms)
 {
 	long long deadline = vt_now_ms() + timeout_ms;
@@ -449,12 +463,14 @@ void vt_settle(vt *t, int quiet_ms, int timeout_ms)
 	}
 }
 
+/* True once the child has exited. */
 bool vt_exited(vt *t)
 {
 	vt_reap(t, WNOHANG);
 	return t->reaped;
 }
 
+/* Waits for the child to exit; its status, or -1. */
 int vt_wait_exit(vt *t, int timeout_ms)
 {
 	long long deadline = vt_now_ms() + timeout_ms;
@@ -480,6 +496,7 @@ int vt_wait_exit(vt *t, int timeout_ms)
 	return -1;
 }
 
+/* The terminal size. */
 void vt_size(const vt *t, int *rows, int *cols)
 {
 	*rows = t->rows;
@@ -526,6 +543,7 @@ static vt_color vt_color_of(vt *t, VTermColor c, bool fg)
 	return out;
 }
 
+/* One cell: text, width, attributes, colours. */
 vt_cell vt_cell_at(vt *t, int row, int col)
 {
 	vt_cell out = {.width = 1};
@@ -542,7 +560,8 @@ vt_cell vt_cell_at(vt *t, int row, int col)
 		strcpy(out.text, " ");
 	} else {
 		size_t n = 0;
-		for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && c.chars[i] && n + 5 < sizeof out.text; i++)
+		for (int i = 0;
+		     i < VTERM_MAX_CHARS_PER_CELL && c.chars[i] && n + 5 < sizeof out.text; i++)
 			n += vt_utf8(c.chars[i], out.text + n);
 		out.text[n] = '\0';
 		out.width = c.width;
@@ -578,6 +597,7 @@ static size_t vt_row_build(vt *t, int row, char *buf, size_t bufsz, int *colmap)
 	return n;
 }
 
+/* A row as UTF-8, trailing blanks trimmed. */
 char *vt_row_text(vt *t, int row, char *buf, size_t bufsz)
 {
 	size_t n = vt_row_build(t, row, buf, bufsz, NULL);
@@ -586,6 +606,7 @@ char *vt_row_text(vt *t, int row, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* Display column of text in a row, or -1. */
 int vt_row_find(vt *t, int row, const char *text)
 {
 	char buf[4096];
@@ -595,6 +616,7 @@ int vt_row_find(vt *t, int row, const char *text)
 	return p ? colmap[p - buf] : -1;
 }
 
+/* Where text first appears on screen. */
 bool vt_find(vt *t, const char *text, int *row, int *col)
 {
 	for (int r = 0; r < t->rows; r++) {
@@ -610,11 +632,13 @@ bool vt_find(vt *t, const char *text, int *row, int *col)
 	return false;
 }
 
+/* True when text is on screen. */
 bool vt_has_text(vt *t, const char *text)
 {
 	return vt_find(t, text, NULL, NULL);
 }
 
+/* The cursor position. */
 void vt_cursor(const vt *t, int *row, int *col)
 {
 	VTermPos pos;
@@ -623,6 +647,7 @@ void vt_cursor(const vt *t, int *row, int *col)
 	*col = pos.col;
 }
 
+/* True when any cell has a non-default colour. */
 bool vt_any_color(vt *t)
 {
 	for (int r = 0; r < t->rows; r++)
@@ -634,6 +659,7 @@ bool vt_any_color(vt *t)
 	return false;
 }
 
+/* Prints the screen with row numbers. */
 void vt_dump(vt *t, FILE *f)
 {
 	char buf[4096];
@@ -644,26 +670,31 @@ void vt_dump(vt *t, FILE *f)
 	fprintf(f, "+----\n");
 }
 
+/* The last window title set. */
 const char *vt_title(const vt *t)
 {
 	return t->title;
 }
 
+/* True while the alternate screen is on. */
 bool vt_altscreen(const vt *t)
 {
 	return t->altscreen;
 }
 
+/* Bells rung so far. */
 int vt_bells(const vt *t)
 {
 	return t->bells;
 }
 
+/* Bytes read from the child so far. */
 size_t vt_bytes(const vt *t)
 {
 	return t->total;
 }
 
+/* The raw output kept so far. */
 const char *vt_raw(const vt *t, size_t *len)
 {
 	if (len)
@@ -671,12 +702,14 @@ const char *vt_raw(const vt *t, size_t *len)
 	return t->raw;
 }
 
+/* Forgets the raw output kept so far. */
 void vt_raw_clear(vt *t)
 {
 	t->rawlen = 0;
 	t->raw[0] = '\0';
 }
 
+/* Resizes the pty and the emulator (the child gets SIGWINCH). */
 void vt_resize(vt *t, int rows, int cols)
 {
 	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
@@ -686,6 +719,7 @@ void vt_resize(vt *t, int rows, int cols)
 	ioctl(t->fd, TIOCSWINSZ, &ws);
 }
 
+/* Sends the child a signal. */
 void vt_kill(vt *t, int sig)
 {
 	if (!t->reaped)

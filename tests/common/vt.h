@@ -35,7 +35,7 @@ typedef enum vt_stdin {
 
 typedef struct vt_opts {
 	int rows, cols;
-	const char *binary;     /* NULL: vt_binary() */
+	const char *binary;      /* NULL: vt_binary() */
 	const char *const *args; /* arguments after argv[0], NULL-terminated; NULL none */
 	const char *const *env;  /* "K=V" sets, "K" unsets; applied over the test's
 	                            environment; TERM defaults to xterm-256color */

@@ -1,5 +1,9 @@
 /* Screen tests of the browser: the real binary in a pty against a real
  * database (tests/e2e/browse_fixture.h), read back through libvterm. */
+#include "common/vt.h"
+#include "e2e/browse_fixture.h"
+
+#include <cmocka.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -7,11 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
-
-#include "common/vt.h"
-#include "e2e/browse_fixture.h"
 
 #define T_WAIT 10000
 
@@ -25,7 +24,6 @@ static const void *find_bytes(const char *hay, size_t n, const char *needle, siz
 			return hay + i;
 	return NULL;
 }
-
 
 /* Starts rapport on the fixture at rows x cols with extra env entries. */
 static vt *start(int rows, int cols, const char *const *env)
@@ -153,8 +151,8 @@ static void test_navigate_three_levels(void **state)
 	assert_true(vt_wait_text(t, "Organization: Globex", T_WAIT));
 	assert_true(vt_wait_text(t, "Goals: leadership presence, strategic thinking", T_WAIT));
 	vt_keys(t, "hh");
-	assert_true(vt_wait(t, row_has, &(struct rowctx){0, " Acme Coaching", "Acme Coaching"},
-	                    T_WAIT));
+	assert_true(
+	    vt_wait(t, row_has, &(struct rowctx){0, " Acme Coaching", "Acme Coaching"}, T_WAIT));
 	quit(t);
 }
 

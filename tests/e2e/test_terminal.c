@@ -1,5 +1,9 @@
 /* Terminal robustness of the browser: odd terminals, signals, crashes, lost
  * connections and the clipboard, on the real binary in a pty. */
+#include "common/vt.h"
+#include "e2e/browse_fixture.h"
+
+#include <cmocka.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -7,11 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
-
-#include "common/vt.h"
-#include "e2e/browse_fixture.h"
 
 #define T_WAIT 10000
 
@@ -312,8 +311,8 @@ static void test_copy_in_tmux(void **state)
 	vt_keys(t, ":goto carol@globex.example<Enter>");
 	assert_true(vt_wait_row(t, 0, "Carol Client", T_WAIT));
 	vt_keys(t, "y");
-	assert_true(vt_wait(t, raw_has, "\033Ptmux;\033\033]52;c;Y2Fyb2xAZ2xvYmV4LmV4YW1wbGU=\a\033\\",
-	                    T_WAIT));
+	assert_true(vt_wait(
+	    t, raw_has, "\033Ptmux;\033\033]52;c;Y2Fyb2xAZ2xvYmV4LmV4YW1wbGU=\a\033\\", T_WAIT));
 	vt_keys(t, "q");
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
 	vt_free(t);
@@ -408,15 +407,15 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_term_dumb),      cmocka_unit_test(test_term_unknown),
-	    cmocka_unit_test(test_term_unset),     cmocka_unit_test(test_one_by_one),
-	    cmocka_unit_test(test_closed_stdin),   cmocka_unit_test(test_devnull_stdin),
-	    cmocka_unit_test(test_quit_restores),  cmocka_unit_test(test_hup_int),
-	    cmocka_unit_test(test_crash_restores), cmocka_unit_test(test_redraw_suspend),
-	    cmocka_unit_test(test_copy_osc52),     cmocka_unit_test(test_connection_lost),
+	    cmocka_unit_test(test_term_dumb),        cmocka_unit_test(test_term_unknown),
+	    cmocka_unit_test(test_term_unset),       cmocka_unit_test(test_one_by_one),
+	    cmocka_unit_test(test_closed_stdin),     cmocka_unit_test(test_devnull_stdin),
+	    cmocka_unit_test(test_quit_restores),    cmocka_unit_test(test_hup_int),
+	    cmocka_unit_test(test_crash_restores),   cmocka_unit_test(test_redraw_suspend),
+	    cmocka_unit_test(test_copy_osc52),       cmocka_unit_test(test_connection_lost),
 	    cmocka_unit_test(test_read_only_marker), cmocka_unit_test(test_color_depths),
-	    cmocka_unit_test(test_copy_in_tmux),    cmocka_unit_test(test_suspend_resume),
-	    cmocka_unit_test(test_command_w_q),     cmocka_unit_test(test_cancel_query),
+	    cmocka_unit_test(test_copy_in_tmux),     cmocka_unit_test(test_suspend_resume),
+	    cmocka_unit_test(test_command_w_q),      cmocka_unit_test(test_cancel_query),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -10,12 +10,12 @@
  * The image is taken when the script ends and the output has gone quiet. */
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include "common/vt.h"
+
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "common/vt.h"
 
 #define SHOT_MAX_STEPS 64
 
@@ -83,12 +83,24 @@ static bool shot_box(canvas *cv, unsigned cp, int x, int y, int cw, int ch, vt_c
 {
 	int mx = x + cw / 2, my = y + ch / 2;
 	switch (cp) {
-	case 0x2502: shot_rect(cv, mx, y, 1, ch, c); return true;               /* │ */
-	case 0x2500: shot_rect(cv, x, my, cw, 1, c); return true;               /* ─ */
-	case 0x250C: shot_rect(cv, mx, my, cw - cw / 2, 1, c); shot_rect(cv, mx, my, 1, ch - ch / 2, c); return true;
-	case 0x2510: shot_rect(cv, x, my, cw / 2 + 1, 1, c); shot_rect(cv, mx, my, 1, ch - ch / 2, c); return true;
-	case 0x2514: shot_rect(cv, mx, my, cw - cw / 2, 1, c); shot_rect(cv, mx, y, 1, ch / 2 + 1, c); return true;
-	case 0x2518: shot_rect(cv, x, my, cw / 2 + 1, 1, c); shot_rect(cv, mx, y, 1, ch / 2 + 1, c); return true;
+	case 0x2502: shot_rect(cv, mx, y, 1, ch, c); return true; /* │ */
+	case 0x2500: shot_rect(cv, x, my, cw, 1, c); return true; /* ─ */
+	case 0x250C:
+		shot_rect(cv, mx, my, cw - cw / 2, 1, c);
+		shot_rect(cv, mx, my, 1, ch - ch / 2, c);
+		return true;
+	case 0x2510:
+		shot_rect(cv, x, my, cw / 2 + 1, 1, c);
+		shot_rect(cv, mx, my, 1, ch - ch / 2, c);
+		return true;
+	case 0x2514:
+		shot_rect(cv, mx, my, cw - cw / 2, 1, c);
+		shot_rect(cv, mx, y, 1, ch / 2 + 1, c);
+		return true;
+	case 0x2518:
+		shot_rect(cv, x, my, cw / 2 + 1, 1, c);
+		shot_rect(cv, mx, y, 1, ch / 2 + 1, c);
+		return true;
 	default: return false;
 	}
 }
@@ -115,7 +127,8 @@ static void shot_render(vt *t, canvas *cv, font *f, vt_color dfg, vt_color dbg)
 			const char *s = cell.text;
 			unsigned cp = shot_utf8(&s);
 			if (cp != ' ' && !shot_box(cv, cp, x, y, f->cw, f->ch, fg))
-				shot_glyph(cv, cell.bold ? f->bold : f->regular, cp, x, y + f->ascent, fg, w);
+				shot_glyph(cv, cell.bold ? f->bold : f->regular, cp, x,
+				           y + f->ascent, fg, w);
 			if (cell.underline)
 				shot_rect(cv, x, y + f->ascent + 2, w, 1, fg);
 		}
@@ -158,6 +171,7 @@ static int shot_font(FT_Library lib, font *f, const char *reg, const char *bold,
 	return 0;
 }
 
+/* Options, the key script, the render, the PNG. */
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *reg = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
@@ -191,7 +205,9 @@ int main(int argc, char **argv)
 	}
 	env[nenv] = NULL;
 	if (!out || i >= argc) {
-		fprintf(stderr, "usage: vtshot -o OUT.png [-s RxC] [-e K=V] [-w TEXT|-k KEYS]... -- ARGS\n");
+		fprintf(
+		    stderr,
+		    "usage: vtshot -o OUT.png [-s RxC] [-e K=V] [-w TEXT|-k KEYS]... -- ARGS\n");
 		return 2;
 	}
 	FT_Library lib;
