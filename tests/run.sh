@@ -10,7 +10,7 @@
 set -u
 BUILD=${BUILD:-build/release}
 T=${T:-}
-TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 root=$(pwd)
 case "$BUILD" in /*) ;; *) BUILD="$root/$BUILD" ;; esac
 bin="$BUILD/rapport"
@@ -56,12 +56,15 @@ count_lines() {
 run_program() {
   name=$1; shift
   out="$tmp/out.$$"
+  t0=$(date +%s%N)
   # In the background so that a signal to this script is handled at once.
   timeout -k 10 "$TEST_TIMEOUT" "$@" >"$out" 2>&1 </dev/null &
   cur=$!
   wait "$cur"
   rc=$?
   cur=
+  secs=$(( ($(date +%s%N) - t0) / 100000000 ))
+  secs="$((secs / 10)).$((secs % 10))s"
   p=$(count_lines PASSED "$out")
   f=$(count_lines FAILED "$out")
   note=
@@ -77,12 +80,12 @@ run_program() {
   [ -z "$note" ] || f=$((f + 1))
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$f" -gt 0 ]; then
-    printf 'FAIL %-32s %d passed, %d failed%s\n' "$name" "$p" "$f" "${note:+ — $note}"
+    printf 'FAIL %-32s %d passed, %d failed (%s)%s\n' "$name" "$p" "$f" "$secs" "${note:+ — $note}"
     echo "---- $name output (last 80 lines) ----"
     tail -n 80 "$out"
     echo "---- end of $name ----"
   else
-    printf 'ok   %-32s %d passed\n' "$name" "$p"
+    printf 'ok   %-32s %3d passed (%s)\n' "$name" "$p" "$secs"
   fi
   rm -f "$out"
 }
