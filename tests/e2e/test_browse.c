@@ -1,9 +1,6 @@
 /* Screen tests of the browser: the real binary in a pty against a real
  * database (tests/e2e/browse_fixture.h), read back through libvterm. */
-#include "common/vt.h"
-#include "e2e/browse_fixture.h"
-
-#include <cmocka.h>
+/* clang-format off: cmocka needs setjmp.h, stdarg.h and stddef.h first */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
+/* clang-format on */
+
+#include "common/vt.h"
+#include "e2e/browse_fixture.h"
 
 #define T_WAIT 10000
 
