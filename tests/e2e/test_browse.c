@@ -1,6 +1,7 @@
 /* Screen tests of the browser: the real binary in a pty against a real
  * database (tests/e2e/browse_fixture.h), read back through libvterm. */
-/* clang-format off: cmocka needs setjmp.h, stdarg.h and stddef.h first */
+/* cmocka needs setjmp.h, stdarg.h and stddef.h first */
+/* clang-format off */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>

@@ -1,6 +1,7 @@
 /* Terminal robustness of the browser: odd terminals, signals, crashes, lost
  * connections and the clipboard, on the real binary in a pty. */
-/* clang-format off: cmocka needs setjmp.h, stdarg.h and stddef.h first */
+/* cmocka needs setjmp.h, stdarg.h and stddef.h first */
+/* clang-format off */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
