@@ -87,6 +87,9 @@ struct pf {
 	bool note_err;
 	char ask_msg[640]; /* ASK_DELETE's question */
 	char *new_name;    /* create: the name typed so far */
+	db_kind new_kind;  /* create: what */
+	int new_mode;      /* create: where (pf_new_modes) */
+	char new_org[DB_UUID_LEN]; /* create a client of this coach: its organization */
 	char model_id[DB_UUID_LEN]; /* association being edited */
 	form_json **versions;        /* H: past metadata versions offered */
 	size_t nversions;
@@ -1809,41 +1812,80 @@ static const char *pf_col_value(const pf *s, const char *name)
 }
 
 /* Inserts a record like this one (same parents) and opens its form. */
+/* Where a new record goes, relative to the one this form shows. */
+enum pf_new_mode { NEW_SIBLING, NEW_IN_COMPANY, NEW_CLIENT_OF_COACH, NEW_CLIENT_OF_ORG };
+
+static const struct pf_new_choice {
+	db_kind from, kind;
+	int mode;
+	const char *label;
+} pf_new_choices[] = {
+    {DB_COMPANY, DB_COMPANY, NEW_SIBLING, "coaching company"},
+    {DB_COMPANY, DB_COACH, NEW_IN_COMPANY, "coach in this company"},
+    {DB_COMPANY, DB_MODEL, NEW_IN_COMPANY, "model (coaching model) of this company"},
+    {DB_COACH, DB_COACH, NEW_SIBLING, "coach in the same company"},
+    {DB_COACH, DB_CLIENT, NEW_CLIENT_OF_COACH, "client of this coach"},
+    {DB_ORG, DB_ORG, NEW_SIBLING, "organization"},
+    {DB_ORG, DB_CLIENT, NEW_CLIENT_OF_ORG, "client in this organization"},
+    {DB_CLIENT, DB_CLIENT, NEW_SIBLING, "client in the same organization, same coach"},
+    {DB_MODEL, DB_MODEL, NEW_SIBLING, "model (coaching model) of the same company"},
+};
+
+/* Parent columns of the new record for s->new_mode. */
+static size_t pf_new_parents(pf *s, const char **names, const char **values)
+{
+	size_t n = 0;
+	switch (s->new_mode) {
+	case NEW_IN_COMPANY: names[n] = "coaching_company_id", values[n++] = s->id; break;
+	case NEW_CLIENT_OF_ORG: names[n] = "client_organization_id", values[n++] = s->id; break;
+	case NEW_CLIENT_OF_COACH:
+		names[n] = "primary_coach_id", values[n++] = s->id;
+		names[n] = "client_organization_id", values[n++] = s->new_org;
+		break;
+	default: {
+		static const char *const parents[] = {"coaching_company_id", "client_organization_id",
+		                                      "primary_coach_id"};
+		for (size_t i = 0; i < 3; i++)
+			if (pf_col_value(s, parents[i]))
+				names[n] = parents[i], values[n++] = pf_col_value(s, parents[i]);
+	}
+	}
+	return n;
+}
+
+/* Inserts the new record and opens its form. */
 static int pf_create(pf *s, const char *email)
 {
 	db *d = app_db_sync(s->a);
 	if (!d)
 		return UI_REDRAW;
-	const char *names[6], *values[6];
+	db_kind k = s->new_kind;
+	const char *names[8], *values[8];
 	size_t n = 0;
 	char *slug = NULL;
 	names[n] = "name", values[n++] = s->new_name;
-	if (s->kind == DB_COMPANY || s->kind == DB_ORG || s->kind == DB_MODEL) {
-		slug = pf_free_slug(d, s->kind, s->new_name);
+	if (k == DB_COMPANY || k == DB_ORG || k == DB_MODEL) {
+		slug = pf_free_slug(d, k, s->new_name);
 		names[n] = "slug", values[n++] = slug;
 	}
 	if (email)
 		names[n] = "email", values[n++] = email;
-	static const char *const parents[] = {"coaching_company_id", "client_organization_id",
-	                                      "primary_coach_id"};
-	for (size_t i = 0; i < 3; i++)
-		if (pf_col_value(s, parents[i]))
-			names[n] = parents[i], values[n++] = pf_col_value(s, parents[i]);
-	if (s->kind == DB_MODEL)
+	n += pf_new_parents(s, names + n, values + n);
+	if (k == DB_MODEL)
 		names[n] = "content", values[n++] = "";
 	char id[DB_UUID_LEN] = "";
-	db_status st = db_record_insert(d, s->kind, n, names, values, NULL, id);
+	db_status st = db_record_insert(d, k, n, names, values, NULL, id);
 	free(slug);
 	if (st != DB_OK) {
 		pf_say(s, UI_ERROR, "not created: %s", db_errmsg(d));
 		return UI_REDRAW;
 	}
-	app_changed(s->a, s->kind, id);
-	pane *p = pane_form_open(s->a, s->kind, id);
+	app_changed(s->a, k, id);
+	pane *p = pane_form_open(s->a, k, id);
 	if (p) {
 		app_push(s->a, p);
 		app_status(s->a, UI_INFO, "created %s %s (slug and columns editable here)",
-		           db_kind_label(s->kind), s->new_name);
+		           db_kind_label(k), s->new_name);
 	}
 	return UI_REDRAW;
 }
@@ -1869,25 +1911,104 @@ static int pf_new_name_done(pane *owner, const char *answer, void *ctx)
 		return UI_REDRAW;
 	free(s->new_name);
 	s->new_name = ui_xstrdup(answer);
-	if (s->kind == DB_COACH || s->kind == DB_CLIENT) {
+	if (s->new_kind == DB_COACH || s->new_kind == DB_CLIENT) {
 		char q[80];
-		snprintf(q, sizeof q, "Email of the new %s:", db_kind_label(s->kind));
+		snprintf(q, sizeof q, "Email of the new %s:", db_kind_label(s->new_kind));
 		app_prompt(s->a, s->self, q, "", pf_new_email_done, NULL);
 		return UI_REDRAW;
 	}
 	return pf_create(s, NULL);
 }
 
-/* n: a new record of this kind with the same parents. */
+/* Asks the new record's name. */
+static int pf_new_ask_name(pf *s)
+{
+	char q[80];
+	snprintf(q, sizeof q, "Name of the new %s:", db_kind_label(s->new_kind));
+	app_prompt(s->a, s->self, q, "", pf_new_name_done, NULL);
+	return UI_REDRAW;
+}
+
+static int pf_new_org_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	db_page *pg = s->pick;
+	s->pick = NULL;
+	int fl = UI_REDRAW;
+	if (choice >= 0 && pg && (size_t)choice < pg->n) {
+		snprintf(s->new_org, sizeof s->new_org, "%s", pg->rows[choice].id);
+		fl = pf_new_ask_name(s);
+	}
+	db_page_free(pg);
+	return fl;
+}
+
+/* A client of this coach needs an organization: offer them. */
+static int pf_new_pick_org(pf *s)
+{
+	db *d = app_db_sync(s->a);
+	db_list_req r = {.kind = DB_ORG, .parent_kind = DB_NONE, .dir = DB_FIRST, .limit = 200};
+	db_page *pg = NULL;
+	if (!d || db_list(d, &r, &pg) != DB_OK || !pg->n) {
+		pf_say(s, UI_ERROR, "no client organization to put the client in%s%s", d ? ": " : "",
+		       d ? db_errmsg(d) : "");
+		db_page_free(pg);
+		return UI_REDRAW;
+	}
+	const char **labels = ui_xcalloc(pg->n, sizeof *labels);
+	for (size_t i = 0; i < pg->n; i++)
+		labels[i] = pg->rows[i].name ? pg->rows[i].name : pg->rows[i].id;
+	db_page_free(s->pick);
+	s->pick = pg;
+	app_choose(s->a, s->self, "Organization of the new client", labels, pg->n, pf_new_org_done,
+	           NULL);
+	free(labels);
+	return UI_REDRAW;
+}
+
+/* Starts creating choice c of pf_new_choices. */
+static int pf_new_start(pf *s, const struct pf_new_choice *c)
+{
+	s->new_kind = c->kind;
+	s->new_mode = c->mode;
+	return c->mode == NEW_CLIENT_OF_COACH ? pf_new_pick_org(s) : pf_new_ask_name(s);
+}
+
+/* Indexes of the choices that apply to this form's kind. */
+static size_t pf_new_options(const pf *s, size_t *idx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof pf_new_choices / sizeof pf_new_choices[0]; i++)
+		if (pf_new_choices[i].from == s->kind)
+			idx[n++] = i;
+	return n;
+}
+
+static int pf_new_kind_done(pane *owner, int choice, void *ctx)
+{
+	(void)ctx;
+	pf *s = owner->priv;
+	size_t idx[8], n = pf_new_options(s, idx);
+	if (choice < 0 || (size_t)choice >= n)
+		return UI_REDRAW;
+	return pf_new_start(s, &pf_new_choices[idx[choice]]);
+}
+
+/* n: what to create here (a sibling, or a child of this record). */
 static int pf_new(pf *s)
 {
-	if (s->kind == DB_ITEM) {
+	size_t idx[8], n = pf_new_options(s, idx);
+	if (!n) {
 		pf_say(s, UI_ERROR, "data items are added with `rapport ingest`");
 		return UI_REDRAW;
 	}
-	char q[80];
-	snprintf(q, sizeof q, "Name of the new %s:", db_kind_label(s->kind));
-	app_prompt(s->a, s->self, q, "", pf_new_name_done, NULL);
+	if (n == 1)
+		return pf_new_start(s, &pf_new_choices[idx[0]]);
+	const char *labels[8];
+	for (size_t i = 0; i < n; i++)
+		labels[i] = pf_new_choices[idx[i]].label;
+	app_choose(s->a, s->self, "Create a new", labels, n, pf_new_kind_done, NULL);
 	return UI_REDRAW;
 }
 

@@ -521,6 +521,8 @@ static void test_create_and_delete(void **state)
 	(void)state;
 	vt *v = open_form("bob@acme.example", "Bob Brown");
 	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "client of this coach", T));
+	vt_keys(v, "<Enter>"); /* the first choice: a coach in the same company */
 	assert_true(vt_wait_text(v, "Name of the new coach:", T));
 	vt_keys(v, "Zoe Zed<Enter>");
 	assert_true(vt_wait_text(v, "Email of the new coach:", T));
@@ -536,6 +538,20 @@ static void test_create_and_delete(void **state)
 	vt_keys(v, "y");
 	assert_true(vt_wait_text(v, "Edit coach \u00b7 Bob Brown", T));
 	want_value("SELECT count(*) FROM coaches WHERE email = 'zoe@acme.example'", "0");
+	/* a client of this coach: its organization is picked first */
+	vt_keys(v, "nj<Enter>");
+	assert_true(vt_wait_text(v, "Organization of the new client", T));
+	vt_keys(v, "I");
+	assert_true(vt_wait_text(v, "Name of the new client:", T));
+	vt_keys(v, "Eve New<Enter>");
+	assert_true(vt_wait_text(v, "Email of the new client:", T));
+	vt_keys(v, "eve@initech.example<Enter>");
+	assert_true(vt_wait_text(v, "Edit client \u00b7 Eve New", T));
+	want_value("SELECT client_organization_id::text || ' ' || primary_coach_id::text FROM clients"
+	           " WHERE email = 'eve@initech.example'",
+	           INITECH " " BOB);
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_text(v, "Edit coach \u00b7 Bob Brown", T));
 	quit(v);
 
 	/* a coach with a client: the question says the database refuses, and it does */
@@ -566,6 +582,8 @@ static void test_create_and_delete(void **state)
 	/* organizations get a unique slug from the name */
 	v = open_form("globex", "Globex");
 	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "client in this organization", T));
+	vt_keys(v, "o");
 	assert_true(vt_wait_text(v, "Name of the new organization:", T));
 	vt_keys(v, "Globex<Enter>");
 	assert_true(vt_wait_text(v, "globex-2", T));
