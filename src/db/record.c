@@ -170,7 +170,40 @@ db_status db_record_find(db *d, db_kind k, const char *ref, db_record **out)
 }
 
 /* Reads the (new_updated_at, row_exists) answer of a guarded write. */
-static db_status guarded_result(db *d, db_kind k, PGresult *res, char new_updated_at[DB_TS_LEN])
+/* After a guarded write touched nothing although, in the statement's
+ * snapshot, the row had the expected token: either a concurrent save won
+ * (the row was re-checked after its lock) or a row-level security policy
+ * refused the write. A fresh snapshot tells which. */
+static db_status denied_or_conflict(db *d, db_kind k, const char *id, const char *token,
+                                    bool check)
+{
+	char sql[200];
+	PGresult *res = NULL;
+	const char *p[3] = {id, token, check ? "t" : "f"};
+	snprintf(sql, sizeof sql,
+	         "SELECT NOT $3::bool OR updated_at IS NOT DISTINCT FROM $2::timestamp"
+	         " FROM %s WHERE id = $1",
+	         db_kind_table(k));
+	db_status st = dbi_query(d, sql, 3, p, &res);
+	if (st != DB_OK)
+		return st;
+	bool gone = PQntuples(res) == 0;
+	bool same = !gone && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (same) {
+		dbi_seterr(d, "%s may not change this %s", db_user(d), db_kind_label(k));
+		return DB_DENIED;
+	}
+	if (gone) {
+		dbi_seterr(d, "this %s no longer exists", db_kind_label(k));
+		return DB_NOTFOUND;
+	}
+	dbi_seterr(d, "this %s was changed by someone else since you loaded it", db_kind_label(k));
+	return DB_CONFLICT;
+}
+
+static db_status guarded_result(db *d, db_kind k, PGresult *res, const char *const *params,
+                                char new_updated_at[DB_TS_LEN])
 {
 	bool done = !PQgetisnull(res, 0, 0);
 	bool exists = PQgetvalue(res, 0, 1)[0] == 't';
@@ -180,10 +213,9 @@ static db_status guarded_result(db *d, db_kind k, PGresult *res, char new_update
 			snprintf(new_updated_at, DB_TS_LEN, "%s", PQgetvalue(res, 0, 0));
 		return DB_OK;
 	}
-	if (same) { /* visible, unchanged, yet not written: a row-level security policy */
-		dbi_seterr(d, "%s may not change this %s", db_user(d), db_kind_label(k));
-		return DB_DENIED;
-	}
+	if (same)
+		return denied_or_conflict(d, k, params[0], params[1],
+		                          PQnfields(res) < 4 || PQgetvalue(res, 0, 3)[0] == 't');
 	if (exists) {
 		dbi_seterr(d, "this %s was changed by someone else since you loaded it",
 		           db_kind_label(k));
@@ -208,7 +240,7 @@ static db_status guarded_update(db *d, db_kind k, sqlbuf *b, int nparams, const 
 	db_status st = dbi_query(d, b->s, nparams, params, &res);
 	if (st != DB_OK)
 		return st;
-	st = guarded_result(d, k, res, new_updated_at);
+	st = guarded_result(d, k, res, params, new_updated_at);
 	PQclear(res);
 	return st;
 }
@@ -336,13 +368,13 @@ db_status db_record_delete(db *d, db_kind k, const char *id, const char *expecte
 	       "DISTINCT FROM $2::timestamp) RETURNING id)%s "
 	       "SELECT (SELECT ''::text FROM d), EXISTS (SELECT 1 FROM %s WHERE id = $1),"
 	       " EXISTS (SELECT 1 FROM %s WHERE id = $1 AND (NOT $3::bool"
-	       " OR updated_at IS NOT DISTINCT FROM $2::timestamp))",
+	       " OR updated_at IS NOT DISTINCT FROM $2::timestamp)), $3::bool",
 	       db_kind_table(k), delete_along(k), db_kind_table(k), db_kind_table(k));
 	PGresult *res = NULL;
 	db_status st = dbi_query(d, b.s, 3, p, &res);
 	if (st != DB_OK)
 		return st;
-	st = guarded_result(d, k, res, NULL);
+	st = guarded_result(d, k, res, p, NULL);
 	PQclear(res);
 	return st;
 }

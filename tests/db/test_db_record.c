@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -172,6 +173,53 @@ static void test_two_connection_conflict(void **state)
 	db_record_free(ra);
 	db_record_free(rb);
 	db_close(b);
+}
+
+typedef struct blocked_save {
+	db *d;
+	char token[DB_TS_LEN];
+	db_status st;
+} blocked_save;
+
+/* Thread body: a save that waits on another session's row lock. */
+static void *save_thread(void *arg)
+{
+	blocked_save *b = arg;
+	b->st = db_update_metadata(b->d, DB_COACH, COACH, b->token, "{\"who\": \"B\"}", NULL);
+	return NULL;
+}
+
+/* B's save waits for A's open transaction on the row; A commits first: B
+ * gets DB_CONFLICT (never "denied"), and A's data stands. */
+static void test_conflict_after_lock_wait(void **state)
+{
+	(void)state;
+	db *a = testdb_connect("h2_record");
+	blocked_save b = {.d = testdb_connect("h2_record")};
+	db_record *r = NULL;
+	assert_int_equal(db_record_get(b.d, DB_COACH, COACH, &r), DB_OK);
+	snprintf(b.token, sizeof b.token, "%s", r->updated_at);
+	db_record_free(r);
+	testdb_exec(a, "BEGIN; UPDATE coaches SET metadata = '{\"who\": \"A\"}' WHERE id = '" COACH "'");
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, save_thread, &b), 0);
+	/* wait until B is blocked on A's row lock (poll the server, no sleep) */
+	char *waiting = NULL;
+	for (int i = 0; i < 1000000; i++) {
+		free(waiting);
+		waiting = value("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+		                " AND wait_event_type = 'Lock'");
+		if (strcmp(waiting, "1") == 0)
+			break;
+	}
+	assert_string_equal(waiting, "1");
+	free(waiting);
+	testdb_exec(a, "COMMIT");
+	pthread_join(t, NULL);
+	assert_int_equal(b.st, DB_CONFLICT);
+	want("SELECT metadata->>'who' FROM coaches WHERE id = '" COACH "'", "A");
+	db_close(a);
+	db_close(b.d);
 }
 
 static void test_update_fields_and_constraints(void **state)
@@ -397,6 +445,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_get_and_find, reset),
 	    cmocka_unit_test_setup(test_update_metadata_tokens, reset),
 	    cmocka_unit_test_setup(test_two_connection_conflict, reset),
+	    cmocka_unit_test_setup(test_conflict_after_lock_wait, reset),
 	    cmocka_unit_test_setup(test_update_fields_and_constraints, reset),
 	    cmocka_unit_test_setup(test_insert_delete_impact, reset),
 	    cmocka_unit_test_setup(test_assoc_one_primary, reset),
