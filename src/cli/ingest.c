@@ -312,9 +312,14 @@ static int make_embedder(db *d, const embed_config *ec, embedder **e)
 		say("", "rapport's tables are missing: run `rapport db migrate` first");
 		return EXIT_FAIL;
 	}
-	if (!caps.has_pgvector || caps.embedding_dim <= 0) {
+	if (!caps.has_pgvector) {
 		say("note", "pgvector is not installed in this database: chunks are stored without "
 		            "embeddings (text search only)");
+		return EXIT_OK;
+	}
+	if (caps.embedding_dim <= 0) {
+		say("note", "data_chunks.embedding is not a vector(N) column with a fixed dimension: "
+		            "chunks are stored without embeddings (text search only)");
 		return EXIT_OK;
 	}
 	char *err = NULL;
