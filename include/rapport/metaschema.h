@@ -15,6 +15,8 @@
  * an override replaces the built-in schema, unless it contains
  * "x-rapport-merge": true, in which case its properties are added to (or
  * replace, key by key) the built-in ones and its "required" list is added.
+ * "x-rapport-order": ["a", "b"] lists properties to show first, in that
+ * order (the override is jsonb, which keeps keys shortest first).
  *
  * Ownership: metaschema_* constructors return trees the caller frees with
  * metaschema_free(); ms_report from metaschema_validate() is freed with

@@ -298,6 +298,10 @@ static int parse_keyword(metaschema *s, const cJSON *k, const char *path, int de
 		s->default_value = cJSON_Duplicate(k, 1);
 		return 0;
 	}
+	if (strcmp(name, "x-rapport-order") == 0)
+		return cJSON_IsArray(k) ? 0 : (schema_err(err, path, "\"x-rapport-order\" must be an "
+		                                                      "array of property names"),
+		                               -1);
 	if (strcmp(name, "description") == 0 || strcmp(name, "title") == 0) {
 		if (!cJSON_IsString(k)) {
 			schema_err(err, path, "\"description\" and \"title\" must be strings");
@@ -307,6 +311,29 @@ static int parse_keyword(metaschema *s, const cJSON *k, const char *path, int de
 		*dst = ms_strdup(k->valuestring);
 	}
 	return 0; /* other keywords are ignored */
+}
+
+/* Puts the properties named in "x-rapport-order" first, in that order (a
+ * database override is stored as jsonb, which does not keep key order). */
+static void apply_order(metaschema *s, const cJSON *order)
+{
+	size_t at = 0;
+	const cJSON *o;
+	cJSON_ArrayForEach(o, order)
+	{
+		if (!cJSON_IsString(o))
+			continue;
+		for (size_t i = at; i < s->nprops; i++)
+			if (strcmp(s->prop_names[i], o->valuestring) == 0) {
+				char *nm = s->prop_names[i];
+				metaschema *ps = s->props[i];
+				memmove(s->prop_names + at + 1, s->prop_names + at, (i - at) * sizeof *s->prop_names);
+				memmove(s->props + at + 1, s->props + at, (i - at) * sizeof *s->props);
+				s->prop_names[at] = nm;
+				s->props[at++] = ps;
+				break;
+			}
+	}
 }
 
 static metaschema *parse_node(const cJSON *j, const char *path, int depth, char **err)
@@ -337,6 +364,9 @@ static metaschema *parse_node(const cJSON *j, const char *path, int depth, char 
 			return NULL;
 		}
 	}
+	const cJSON *order = cJSON_GetObjectItemCaseSensitive(j, "x-rapport-order");
+	if (order && s->nprops)
+		apply_order(s, order);
 	return s;
 }
 

@@ -419,6 +419,18 @@ static void test_override(void **state)
 	assert_string_equal(s->prop_names[s->nprops - 1], "badge");
 	assert_true(metaschema_is_required(s, "badge"));
 	metaschema_free(s);
+	/* order of properties given explicitly (jsonb sorts keys) */
+	s = metaschema_parse("{\"x-rapport-order\":[\"city\",\"nope\",\"zip\"],\"properties\":"
+	                     "{\"zip\":{},\"area\":{},\"city\":{}}}", &err);
+	assert_non_null(s);
+	assert_string_equal(s->prop_names[0], "city");
+	assert_string_equal(s->prop_names[1], "zip");
+	assert_string_equal(s->prop_names[2], "area");
+	assert_non_null(metaschema_prop(s, "area"));
+	metaschema_free(s);
+	assert_null(metaschema_parse("{\"x-rapport-order\":\"city\"}", &err));
+	assert_string_equal(err, "schema: \"x-rapport-order\" must be an array of property names");
+	free(err);
 	/* bad override: clear error */
 	s = metaschema_for_table("coaches", "[1]", &err);
 	assert_null(s);
