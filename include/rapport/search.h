@@ -75,7 +75,7 @@ typedef struct search_req {
 	const char *visibility; /* private | coach_only | org_visible | public; NULL all */
 	int limit;              /* 1..SEARCH_LIMIT_MAX; 0 = 20 */
 	int offset;             /* >= 0 */
-	int ef_search;          /* hnsw.ef_search; 0 = max(100, candidates) */
+	int ef_search;          /* hnsw.ef_search; 0 = max(300, candidates) */
 	bool exact;             /* brute-force distances, no index (to measure recall) */
 } search_req;
 
