@@ -3,6 +3,7 @@
  * save with a diff preview and optimistic concurrency, the conflict dialog
  * (keep mine / take theirs / merge key by key), undo of the last save, and a
  * recovery file for unsaved edits when the terminal goes away. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -2568,5 +2569,45 @@ pane *pane_form_open(app *a, db_kind kind, const char *id)
 	pane *p = pane_new(a, &form_ops, s);
 	p->place = UI_FULL;
 	s->self = p;
+	return p;
+}
+
+/* For the app at startup: opens the form of the record whose unsaved edit
+ * was kept most recently (the form then offers it back), or returns NULL
+ * when there is none. Declared for the app in rapport/ui.h by its owner. */
+pane *pane_form_recovery_open(app *a);
+pane *pane_form_recovery_open(app *a)
+{
+	char dir[4000], path[4400], best[4400] = "";
+	time_t best_t = 0;
+	if (pf_state_dir(dir, sizeof dir) != 0)
+		return NULL;
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return NULL;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+		struct stat st;
+		if (strncmp(e->d_name, "recovery-", 9) != 0 || n < 14 ||
+		    strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= best_t) {
+			best_t = st.st_mtime;
+			snprintf(best, sizeof best, "%s", path);
+		}
+	}
+	closedir(dp);
+	size_t len = 0;
+	char *text = best[0] ? pf_slurp(best, &len) : NULL;
+	form_perr pe;
+	form_json *rec = text ? form_json_parse(text, len, &pe) : NULL;
+	free(text);
+	const form_json *t = form_json_get(rec, "table"), *id = form_json_get(rec, "id");
+	pane *p = NULL;
+	if (t && id && t->type == FJ_STRING && id->type == FJ_STRING)
+		p = pane_form_open(a, db_kind_parse(t->text), id->text);
+	form_json_free(rec);
 	return p;
 }
