@@ -50,6 +50,7 @@ struct pf {
 	app *a;
 	pane *self;
 	pf *parent;          /* nested object: the form this one edits a value of */
+	int start_action;    /* 'n' or 'd' to run once placed (from the browser's lists) */
 	size_t parent_field;
 	bool recovery_checked;
 	db_kind kind;
@@ -2448,6 +2449,8 @@ static const char *pf_copy(pane *p)
 }
 
 static void pf_offer_recovery(pf *s);
+static int pf_new(pf *s);
+static int pf_delete_begin(pf *s);
 
 /* First placement (after the push): offer a kept edit of this record. */
 static void pf_resize(pane *p, int h, int w)
@@ -2458,6 +2461,14 @@ static void pf_resize(pane *p, int h, int w)
 	if (!s->recovery_checked) {
 		s->recovery_checked = true;
 		pf_offer_recovery(s);
+	}
+	if (s->start_action) {
+		int act = s->start_action;
+		s->start_action = 0;
+		if (act == 'n')
+			pf_new(s);
+		else if (act == 'd')
+			pf_delete_begin(s);
 	}
 }
 
@@ -2609,5 +2620,18 @@ pane *pane_form_recovery_open(app *a)
 	if (t && id && t->type == FJ_STRING && id->type == FJ_STRING)
 		p = pane_form_open(a, db_kind_parse(t->text), id->text);
 	form_json_free(rec);
+	return p;
+}
+
+/* For the browser's n / d on a list row: opens the form of (kind, id) and
+ * starts creating a record next to / under it ('n') or deleting it ('d',
+ * after the question naming what goes with it). NULL after a status
+ * message. Declared for the app in rapport/ui.h by its owner. */
+pane *pane_form_open_action(app *a, db_kind kind, const char *id, int action);
+pane *pane_form_open_action(app *a, db_kind kind, const char *id, int action)
+{
+	pane *p = pane_form_open(a, kind, id);
+	if (p)
+		((pf *)p->priv)->start_action = action == 'n' || action == 'd' ? action : 0;
 	return p;
 }
