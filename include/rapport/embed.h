@@ -11,7 +11,9 @@
  *            (OpenAI, Ollama, llama.cpp, vLLM; libcurl). Model id
  *            "openai:MODEL". The key comes from the environment variable
  *            api_key_env names (default OPENAI_API_KEY; optional for a
- *            custom base_url). 429, 5xx and timeouts are retried with
+ *            custom base_url); sent as "Authorization: Bearer KEY", or as
+ *            "api-key: KEY" to Azure (*.azure.com), whose ?api-version=
+ *            query in base_url is kept. 429, 5xx and timeouts are retried with
  *            exponential backoff (500 ms doubling, at most 8 s, or the
  *            server's Retry-After).
  *   command  an external program run via /bin/sh -c once per text: text on

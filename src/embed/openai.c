@@ -42,6 +42,31 @@ static char *concat(const char *a, const char *b)
 	return s;
 }
 
+/* {base}/embeddings, keeping a query string (Azure's ?api-version=...) at
+ * the end (malloc'd). */
+static char *embeddings_url(const char *base)
+{
+	size_t q = strcspn(base, "?"), bl = q;
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	size_t n = strlen(base) + sizeof "/embeddings";
+	char *u = malloc(n);
+	if (u)
+		snprintf(u, n, "%.*s/embeddings%s", (int)bl, base, base + q);
+	return u;
+}
+
+/* True when base names an Azure OpenAI resource (*.openai.azure.com). */
+static bool is_azure(const char *base)
+{
+	const char *h = strstr(base, "://");
+	h = h ? h + 3 : base;
+	size_t hl = strcspn(h, ":/?");
+	static const char suffix[] = ".azure.com";
+	return hl >= sizeof suffix - 1 &&
+	       strncasecmp(h + hl - (sizeof suffix - 1), suffix, sizeof suffix - 1) == 0;
+}
+
 int embed_openai_init(embedder *e, const embed_config *c, char **err)
 {
 	if (!c || !c->model || !*c->model)
@@ -60,16 +85,11 @@ int embed_openai_init(embedder *e, const embed_config *c, char **err)
 		                  "the API key, is not set",
 		                  env);
 	e->key_env = strdup(env);
-	size_t bl = strlen(base);
-	while (bl > 0 && base[bl - 1] == '/')
-		bl--;
-	e->url = malloc(bl + sizeof "/embeddings");
-	if (e->url)
-		snprintf(e->url, bl + sizeof "/embeddings", "%.*s/embeddings", (int)bl, base);
+	e->url = embeddings_url(base);
 	e->model = strdup(c->model);
 	e->model_id = concat("openai:", c->model);
-	if (key && *key)
-		e->auth = concat("Authorization: Bearer ", key);
+	if (key && *key) /* Azure OpenAI keys go in "api-key"; everyone else: Bearer */
+		e->auth = concat(is_azure(base) ? "api-key: " : "Authorization: Bearer ", key);
 	if (!e->url || !e->model || !e->model_id || (key && *key && !e->auth))
 		return embed_fail(err, "out of memory");
 	pthread_once(&curl_once, curl_init_once);

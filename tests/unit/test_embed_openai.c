@@ -258,6 +258,27 @@ static void test_success_batches_and_order(void **state)
 	server_stop(sv);
 }
 
+/* A base URL with a query string (Azure's ?api-version=) keeps it last. */
+static void test_query_string_base_url(void **state)
+{
+	(void)state;
+	server *sv = server_start((step[]){{.kind = STEP_OK, .dim = 4}}, 1);
+	char url[128];
+	snprintf(url, sizeof url,
+	         "http://127.0.0.1:%d/openai/deployments/emb/?api-version=2024-02-01", sv->port);
+	char *err = NULL;
+	embedder *e = embed_new(&(embed_config){.provider = "openai", .model = "emb",
+	                                        .base_url = url, .api_key_env = "RAPPORT_TEST_KEY"},
+	                        4, &err);
+	assert_non_null(e);
+	float out[4];
+	assert_int_equal(embed_batch(e, texts, 1, out, &err), 0);
+	assert_string_equal(sv->path[0], "/openai/deployments/emb/embeddings?api-version=2024-02-01");
+	assert_string_equal(sv->auth[0], "Bearer sekrit-123");
+	embed_free(e);
+	server_stop(sv);
+}
+
 static void test_unauthorized(void **state)
 {
 	(void)state;
@@ -418,6 +439,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_success_batches_and_order),
+	    cmocka_unit_test(test_query_string_base_url),
 	    cmocka_unit_test(test_unauthorized),
 	    cmocka_unit_test(test_model_not_found),
 	    cmocka_unit_test(test_rate_limited_then_success),
