@@ -610,6 +610,7 @@ static int run(const rapport_globals *g, search_opts *o, const config *cfg)
 	return code;
 }
 
+/* rapport search: parses, loads the config, runs; returns the exit code. */
 int cli_search(const rapport_globals *g, int argc, char **argv)
 {
 	search_opts o = {.req = {.mode = SEARCH_HYBRID}};

@@ -201,6 +201,7 @@ static search_cache *cache_slot(db *d)
 	return c;
 }
 
+/* Marks the cached corpus models of d stale. */
 void search_forget(db *d)
 {
 	search_cache *c = cache_find(d);
@@ -245,6 +246,7 @@ static void explain_unavailable(search_cache *c)
 		         "works)");
 }
 
+/* Loads capabilities and corpus models into d's cache unless fresh. */
 db_status search_prepare(db *d)
 {
 	if (!d)
@@ -267,12 +269,14 @@ db_status search_prepare(db *d)
 	return DB_OK;
 }
 
+/* The cached corpus models of d (NULL-terminated), or NULL. */
 const char *const *search_corpus_models(db *d)
 {
 	search_cache *c = cache_find(d);
 	return c && c->at ? (const char *const *)c->models : NULL;
 }
 
+/* Why semantic search cannot run on d, or NULL. */
 const char *search_semantic_unavailable(db *d)
 {
 	search_cache *c = cache_find(d);
@@ -285,11 +289,13 @@ const char *search_semantic_unavailable(db *d)
 
 static const char *const mode_names[SEARCH_MODE_COUNT] = {"hybrid", "semantic", "text"};
 
+/* The name of a mode. */
 const char *search_mode_name(search_mode m)
 {
 	return (unsigned)m < SEARCH_MODE_COUNT ? mode_names[m] : "?";
 }
 
+/* A mode from its name or short form. */
 bool search_mode_parse(const char *s, search_mode *out)
 {
 	static const struct {
@@ -305,6 +311,7 @@ bool search_mode_parse(const char *s, search_mode *out)
 	return false;
 }
 
+/* The next plain or highlighted run of a snippet. */
 bool search_snippet_next(const char *snippet, size_t *pos, const char **seg, size_t *len, bool *hl)
 {
 	if (!snippet)
@@ -325,6 +332,7 @@ bool search_snippet_next(const char *snippet, size_t *pos, const char **seg, siz
 	return true;
 }
 
+/* A snippet without its highlight markers (malloc'd). */
 char *search_snippet_plain(const char *snippet)
 {
 	size_t n = snippet ? strlen(snippet) : 0, j = 0;
@@ -354,6 +362,7 @@ static void hit_free(search_hit *h)
 	free(h->snippet);
 }
 
+/* Frees n hits and their array. */
 void search_hits_free(search_hit *hits, size_t n)
 {
 	for (size_t i = 0; hits && i < n; i++)
@@ -361,6 +370,7 @@ void search_hits_free(search_hit *hits, size_t n)
 	free(hits);
 }
 
+/* Frees a result and everything in it. */
 void search_result_free(search_result *res)
 {
 	if (!res)
@@ -730,6 +740,7 @@ static void req_args_free(req_args *a)
 	free(a->own[1]);
 }
 
+/* Starts the search statement for r (async). */
 db_status search_send(db *d, const search_req *r)
 {
 	req_args a;
@@ -747,6 +758,7 @@ static double plan_ms(const char *plan, const char *label)
 	return p ? strtod(p + strlen(label), NULL) : -1;
 }
 
+/* EXPLAIN ANALYZE of r's statement, with its server-side times. */
 db_status search_explain(db *d, const search_req *r, char **plan, double *planning_ms,
                          double *execution_ms)
 {
@@ -793,6 +805,7 @@ static void append(char **buf, size_t *n, const char *s)
 	*n += k;
 }
 
+/* r's statement and parameters as a psql script. */
 db_status search_sql_script(db *d, const search_req *r, char **script)
 {
 	req_args a;
@@ -821,6 +834,7 @@ db_status search_sql_script(db *d, const search_req *r, char **script)
 	return DB_OK;
 }
 
+/* Takes the finished search, with its mode and note. */
 db_status search_take(db *d, search_result **out)
 {
 	void *v = NULL;
@@ -851,6 +865,7 @@ static bool wait_socket(db *d)
 	return true;
 }
 
+/* Blocking search: send, wait on the socket, take. */
 db_status search_run(db *d, const search_req *r, search_result **out)
 {
 	*out = NULL;

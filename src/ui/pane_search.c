@@ -162,6 +162,7 @@ static bool sp_embed(searchp *s, search_req *r)
 	return true;
 }
 
+/* Starts the search (or the next page) from the pane's state. */
 static db_status sp_send(pane *p, db *d, int tag)
 {
 	searchp *s = p->priv;
@@ -188,6 +189,7 @@ static void sp_done_status(searchp *s, const search_result *res)
 		          search_mode_name(res->mode), ms);
 }
 
+/* Takes the results: a new list, or the next page appended. */
 static int sp_on_result(pane *p, db *d, int tag, db_status st)
 {
 	searchp *s = p->priv;
@@ -284,6 +286,7 @@ static void sp_draw_title(searchp *s, WINDOW *w)
 	ui_put(w, 0, x, s->w - x - 1, s->like[0] ? s->like_label : s->scope_label, t);
 }
 
+/* Title, query line, status and two rows per result. */
 static void sp_draw(pane *p, WINDOW *w)
 {
 	searchp *s = p->priv;
@@ -500,6 +503,7 @@ static int sp_key_list(searchp *s, pane *p, int key)
 	}
 }
 
+/* Keys go to the query line while typing, else to the list. */
 static int sp_key(pane *p, int key)
 {
 	searchp *s = p->priv;
@@ -508,6 +512,7 @@ static int sp_key(pane *p, int key)
 
 /* ---- life cycle ------------------------------------------------------------------- */
 
+/* Frees the pane's state. */
 static void sp_free(pane *p)
 {
 	searchp *s = p->priv;
@@ -597,6 +602,7 @@ static void sp_setup(searchp *s)
 	}
 }
 
+/* The search pane, scoped to the selection (NULL: everywhere). */
 pane *pane_search_open(app *a, const ui_sel *scope)
 {
 	searchp *s = ui_xcalloc(1, sizeof *s);

@@ -183,6 +183,7 @@ static const char people_sql[] =
     " ('initech', 'ana@acme.test', 'gus@initech.test', 'Gus Grant')) v(org, coach, email, name)"
     " JOIN client_organizations o ON o.slug = v.org JOIN coaches c ON c.email = v.coach;";
 
+/* Group setup: the fixture database. */
 static int setup(void **state)
 {
 	(void)state;
@@ -198,6 +199,7 @@ static int setup(void **state)
 	return 0;
 }
 
+/* Group teardown. */
 static int teardown(void **state)
 {
 	(void)state;
@@ -883,6 +885,7 @@ static void test_async(void **state)
 	search_result_free(res);
 }
 
+/* Runs the tests in order (later ones build on the fixture). */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

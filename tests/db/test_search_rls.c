@@ -99,6 +99,7 @@ static void insert_level(db *d, int l)
 	free(v);
 }
 
+/* Group setup: the fixture database. */
 static int setup(void **state)
 {
 	(void)state;
@@ -257,6 +258,7 @@ static void test_matrix_cli(void **state)
 	}
 }
 
+/* Runs the tests in order (later ones build on the fixture). */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

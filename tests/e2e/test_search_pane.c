@@ -89,6 +89,7 @@ static void insert_item(db *d, int dim, size_t k)
 	free(id);
 }
 
+/* Group setup: the fixture database. */
 static int setup(void **state)
 {
 	(void)state;
@@ -103,6 +104,7 @@ static int setup(void **state)
 	return 0;
 }
 
+/* Group teardown. */
 static int teardown(void **state)
 {
 	(void)state;
@@ -268,6 +270,7 @@ static void test_esc_cancels_slow_query(void **state)
 	quit(t);
 }
 
+/* Runs the tests in order (later ones build on the fixture). */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
