@@ -174,18 +174,64 @@ static size_t next_char(const unsigned char *t, size_t len, size_t p)
 	return p + (n ? n : 1);
 }
 
-/* Splits an over-long word t[a..b) into pieces of at most c->piece chars. */
+/* Code point of the valid UTF-8 sequence at p, -1 when invalid. */
+static long cp_at(const unsigned char *t, size_t len, size_t p)
+{
+	size_t n = utf8_valid_len(t + p, len - p);
+	if (n == 0)
+		return -1;
+	if (n == 1)
+		return t[p];
+	long cp = t[p] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (t[p + i] & 0x3F);
+	return cp;
+}
+
+static bool regional_indicator(long cp)
+{
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+/* True when cp continues the character cluster before it (so a cut before
+ * it would break what the reader sees as one character): combining marks,
+ * variation selectors, the zero-width joiner and whatever follows it, emoji
+ * skin-tone modifiers and tags, the second flag letter of a pair. `ri` is
+ * the number of regional indicators right before cp. */
+static bool joins_previous(long prev, long cp, int ri)
+{
+	return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	       (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+	       cp == 0x200D || prev == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+	       (cp >= 0xE0020 && cp <= 0xE007F) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+	       (regional_indicator(cp) && regional_indicator(prev) && ri % 2 == 1);
+}
+
+/* Splits an over-long word t[a..b) into pieces of at most c->piece chars,
+ * cutting between character clusters where one fits. */
 static void split_chars(chunker *c, size_t a, size_t b, bool turn, bool sent)
 {
 	while (a < b) {
-		size_t p = a, k = 0;
+		size_t p = a, k = 0, cut = a;
+		long prev = -1;
+		int ri = 0;
 		while (p < b && k < c->piece) {
+			long cp = cp_at(c->t, b, p);
+			if (p > a && !joins_previous(prev, cp, ri))
+				cut = p;
+			ri = regional_indicator(cp) ? ri + 1 : 0;
+			prev = cp;
 			p = next_char(c->t, b, p);
 			k++;
 		}
-		push_unit(c, a, p, turn, sent);
+		if (p == b || !joins_previous(prev, cp_at(c->t, b, p), ri))
+			cut = p;
+		if (cut == a)
+			cut = p; /* one cluster longer than a piece: cut it anyway */
+		push_unit(c, a, cut, turn, sent);
 		turn = sent = false;
-		a = p;
+		a = cut;
 	}
 }
 

@@ -326,6 +326,41 @@ static void test_cjk_and_emoji(void **state)
 	free(c.s);
 }
 
+/* Cuts between characters fall between clusters: never inside an emoji ZWJ
+ * sequence, a flag, or a letter with its combining accent. */
+static void test_clusters_not_split(void **state)
+{
+	(void)state;
+	static const char *const clusters[] = {
+	    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", /* woman technologist (ZWJ) */
+	    "\xf0\x9f\x87\xaf\xf0\x9f\x87\xb5",                 /* flag: JP */
+	    "e\xcc\x81",                                         /* e + combining acute */
+	    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",                 /* thumbs up, skin tone */
+	    "\xe5\xa7\x94",                                     /* a CJK ideograph */
+	};
+	sbuf b = {0};
+	bool *ok = calloc(20000, 1);
+	for (int i = 0; i < 700; i++) {
+		ok[b.n] = true;
+		sb_puts(&b, clusters[(i * 7 + i / 5) % 5]);
+	}
+	ok[b.n] = true;
+	for (size_t target = 6; target <= 40; target += 17) {
+		chunk_opts o = {.target_chars = target, .overlap_chars = 3};
+		chunk_span *v;
+		size_t n = check_chunks(b.s, b.n, &o, &v);
+		assert_true(n > 20);
+		for (size_t k = 0; k < n; k++) {
+			if (!ok[v[k].start] || !ok[v[k].end])
+				fail_msg("target %zu: chunk %zu [%zu, %zu) cuts a cluster", target, k,
+				         v[k].start, v[k].end);
+		}
+		free(v);
+	}
+	free(ok);
+	free(b.s);
+}
+
 static void test_huge_single_turn(void **state)
 {
 	(void)state;
@@ -399,6 +434,7 @@ int main(void)
 	    cmocka_unit_test(test_overlap),
 	    cmocka_unit_test(test_offsets_round_trip),
 	    cmocka_unit_test(test_cjk_and_emoji),
+	    cmocka_unit_test(test_clusters_not_split),
 	    cmocka_unit_test(test_huge_single_turn),
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_options_defaults_and_clamp),
