@@ -3,7 +3,9 @@
 /* Transcript chunker (src/core/chunk.c): splits text at speaker turns (a line
  * starting "Name:"), then paragraphs/sentences, and packs them into windows of
  * about target_chars with overlap_chars of overlap, never splitting a UTF-8
- * character. Pure code. */
+ * character (nor, where a cut between characters is needed, an emoji ZWJ
+ * sequence, flag or accented letter). Sizes count characters (code points).
+ * Pure code. */
 #include <stddef.h>
 
 typedef struct chunk_opts {
