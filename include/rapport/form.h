@@ -20,15 +20,14 @@
  * char * results are malloc'd and freed by the caller; const pointers
  * point into the form and stay valid until the next edit.
  */
+#include "rapport/metaschema.h"
+
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
-
-#include "rapport/metaschema.h"
-
-#define FORM_MAX_DEPTH MS_MAX_DEPTH      /* deeper JSON is refused with a parse error */
-#define FORM_MAX_INPUT (16u << 20)       /* 16 MiB of JSON text at most */
+#define FORM_MAX_DEPTH MS_MAX_DEPTH /* deeper JSON is refused with a parse error */
+#define FORM_MAX_INPUT (16u << 20)  /* 16 MiB of JSON text at most */
 
 /* ---- JSON values that keep their source formatting --------------------- */
 
@@ -44,9 +43,9 @@ typedef enum form_jtype {
 typedef struct form_json form_json;
 struct form_json {
 	form_jtype type;
-	bool b;          /* FJ_BOOL */
-	char *text;      /* FJ_NUMBER: source text; FJ_STRING: decoded UTF-8 (no NUL inside) */
-	char *key;       /* set when this value is an object member */
+	bool b;           /* FJ_BOOL */
+	char *text;       /* FJ_NUMBER: source text; FJ_STRING: decoded UTF-8 (no NUL inside) */
+	char *key;        /* set when this value is an object member */
 	form_json **kids; /* array items / object members, in order */
 	size_t n, cap;
 };
@@ -134,7 +133,7 @@ int form_set_bool(form *f, size_t i, bool v);
 int form_toggle(form *f, size_t i); /* absent: flips the default (false if none) */
 int form_set_number(form *f, size_t i, const char *text); /* kept exactly as typed */
 int form_set_text(form *f, size_t i, const char *s); /* TEXT, DATE (checked), ENUM (must match) */
-int form_set_enum(form *f, size_t i, size_t choice);  /* index into schema enum */
+int form_set_enum(form *f, size_t i, size_t choice); /* index into schema enum */
 int form_set_raw(form *f, size_t i, const char *json, form_perr *err);
 int form_set_value(form *f, size_t i, const form_json *v); /* copies v */
 /* Removes the key from the document. Unknown keys leave the field list;

@@ -22,14 +22,13 @@
  * metaschema_free(); ms_report from metaschema_validate() is freed with
  * ms_report_free(). Error strings (char **err) are malloc'd; caller frees.
  */
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
-
-#define MS_MAX_DEPTH 64      /* deeper documents are refused, not recursed into */
-#define MS_MAX_ITEMS 10000   /* arrays longer than this are an error */
-#define MS_MAX_ISSUES 200    /* a report keeps at most this many issues */
+#define MS_MAX_DEPTH  64    /* deeper documents are refused, not recursed into */
+#define MS_MAX_ITEMS  10000 /* arrays longer than this are an error */
+#define MS_MAX_ISSUES 200   /* a report keeps at most this many issues */
 
 typedef enum ms_type {
 	MS_ANY = 0, /* no "type": anything goes */
@@ -95,8 +94,8 @@ void metaschema_describe(const metaschema *s, char *buf, size_t bufsz);
 
 /* ---- checks usable on their own (pure) --------------------------------- */
 
-bool ms_is_snake_case(const char *key);    /* ^[a-z][a-z0-9]*(_[a-z0-9]+)*$ */
-bool ms_is_date(const char *s);            /* YYYY-MM-DD, real day */
+bool ms_is_snake_case(const char *key); /* ^[a-z][a-z0-9]*(_[a-z0-9]+)*$ */
+bool ms_is_date(const char *s);         /* YYYY-MM-DD, real day */
 bool ms_is_datetime(const char *s);
 bool ms_is_email(const char *s);
 bool ms_is_uri(const char *s);

@@ -1,16 +1,16 @@
 /* `rapport meta TABLE REF [--set KEY=JSON]... [--unset KEY]...`: prints a
  * record's metadata, or changes keys of it through the same schema
  * validation and optimistic concurrency check as the form pane. */
+#include "rapport/cli.h"
+#include "rapport/form.h"
+#include "rapport/metaschema.h"
+#include "rapport/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "rapport/cli.h"
-#include "rapport/form.h"
-#include "rapport/metaschema.h"
-#include "rapport/text.h"
 
 #define META_MAX_RETRIES 20
 
@@ -34,8 +34,8 @@ static const char meta_usage[] =
     "written. Exit status: 0 ok, 1 failure, 2 usage or connection error.\n";
 
 typedef struct meta_edit {
-	char *key;         /* owned */
-	form_json *value;  /* owned; NULL for --unset */
+	char *key;        /* owned */
+	form_json *value; /* owned; NULL for --unset */
 } meta_edit;
 
 typedef struct meta_args {
@@ -89,9 +89,10 @@ static int meta_add_edit(meta_args *a, const char *arg, bool set)
 		if (!e.value) {
 			char hint[160] = "";
 			if (!strchr("[{\"-0123456789tfn", eq[1]) || !eq[1])
-				snprintf(hint, sizeof hint, " (strings need quotes: %.60s='\"text\"')", e.key);
-			meta_err("%s: invalid JSON at line %d, column %d: %s%s", e.key, pe.line, pe.col,
-			         pe.msg, hint);
+				snprintf(hint, sizeof hint,
+				         " (strings need quotes: %.60s='\"text\"')", e.key);
+			meta_err("%s: invalid JSON at line %d, column %d: %s%s", e.key, pe.line,
+			         pe.col, pe.msg, hint);
 			free(e.key);
 			return 1;
 		}
@@ -165,8 +166,9 @@ static int meta_parse_args(int argc, char **argv, meta_args *a)
 	a->kind = db_kind_parse(pos[0]);
 	a->ref = pos[1];
 	if (a->kind == DB_NONE) {
-		meta_err("unknown table '%.100s' (companies, coaches, orgs, clients, models, items)",
-		         pos[0]);
+		meta_err(
+		    "unknown table '%.100s' (companies, coaches, orgs, clients, models, items)",
+		    pos[0]);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -254,7 +256,8 @@ static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, in
 	db_record *rec = NULL;
 	db_status st = db_record_find(d, a->kind, a->ref, &rec);
 	if (st == DB_NOTFOUND) {
-		meta_err("no %s matches '%.200s' (uuid, slug or email)", db_kind_label(a->kind), a->ref);
+		meta_err("no %s matches '%.200s' (uuid, slug or email)", db_kind_label(a->kind),
+		         a->ref);
 		*code = EXIT_FAIL;
 		return st;
 	}

@@ -1,14 +1,14 @@
 /* The JSON form model: a JSON parser/printer that keeps number text and key
  * order, the form built from a metadata schema, its edits, the key-level
  * diff and the 3-way merge used on save conflicts. Pure code. */
+#include "rapport/form.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/form.h"
 
 /* ---- allocation --------------------------------------------------------- */
 
@@ -364,7 +364,8 @@ static bool parse_escape(parser *p, buf *b)
 	}
 	if (c != 'u') {
 		p->pos = at;
-		perr(p, "invalid escape in string (use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)");
+		perr(p,
+		     "invalid escape in string (use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)");
 		return false;
 	}
 	p->pos++;
@@ -373,7 +374,8 @@ static bool parse_escape(parser *p, buf *b)
 	    p->s[p->pos + 1] == 'u') {
 		p->pos += 2;
 		long lo = hex4(p);
-		cp = lo >= 0xDC00 && lo <= 0xDFFF ? 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00) : -1;
+		cp = lo >= 0xDC00 && lo <= 0xDFFF ? 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+		                                  : -1;
 	} else if (cp >= 0xD800 && cp <= 0xDFFF) {
 		cp = -1;
 	}
@@ -414,7 +416,8 @@ static char *parse_string_raw(parser *p)
 			continue;
 		}
 		if (c < 0x20) {
-			perr(p, "control character in string (write it as \\n, \\t or \\u00%02X)", c);
+			perr(p, "control character in string (write it as \\n, \\t or \\u00%02X)",
+			     c);
 			break;
 		}
 		size_t n = utf8_len((const unsigned char *)p->s + p->pos, p->len - p->pos);
@@ -537,7 +540,8 @@ static bool parse_members(parser *p, form_json *v, bool obj, char close)
 			skip_ws(p);
 			if (peek(p) != ':') {
 				char tmp[24];
-				perr(p, "expected ':' after the key, found %s", what_here(p, tmp, sizeof tmp));
+				perr(p, "expected ':' after the key, found %s",
+				     what_here(p, tmp, sizeof tmp));
 				free(key);
 				return false;
 			}
@@ -798,9 +802,10 @@ static form_widget widget_for(const metaschema *s)
 	case MS_OBJECT: return FORM_OBJECT;
 	case MS_ARRAY:
 		return s->items && s->items->type == MS_STRING && !s->items->enum_values ? FORM_LIST
-		                                                                          : FORM_RAW;
+		                                                                         : FORM_RAW;
 	case MS_STRING:
-		return s->format == MS_FMT_DATE || s->format == MS_FMT_DATETIME ? FORM_DATE : FORM_TEXT;
+		return s->format == MS_FMT_DATE || s->format == MS_FMT_DATETIME ? FORM_DATE
+		                                                                : FORM_TEXT;
 	default: return FORM_RAW;
 	}
 }
@@ -889,7 +894,8 @@ static form_json *parse_object(const char *json, size_t len, form_perr *err)
 		form_json_free(doc);
 		if (err) {
 			err->line = 1, err->col = 1, err->offset = 0;
-			snprintf(err->msg, sizeof err->msg, "metadata must be a JSON object ({...})");
+			snprintf(err->msg, sizeof err->msg,
+			         "metadata must be a JSON object ({...})");
 		}
 		return NULL;
 	}
@@ -1064,8 +1070,8 @@ int form_set_number(form *f, size_t i, const char *text)
 static bool enum_has_string(const metaschema *s, const char *v)
 {
 	const cJSON *e;
-	cJSON_ArrayForEach(e, s->enum_values) if (cJSON_IsString(e) && strcmp(e->valuestring, v) == 0)
-	    return true;
+	cJSON_ArrayForEach(e, s->enum_values) if (cJSON_IsString(e) &&
+	                                          strcmp(e->valuestring, v) == 0) return true;
 	return false;
 }
 
@@ -1124,8 +1130,8 @@ int form_set_raw(form *f, size_t i, const char *json, form_perr *err)
 	}
 	form_json *v = form_json_parse(json, strlen(json), e);
 	if (!v) {
-		form_seterr(f, "%s: invalid JSON at line %d, column %d: %s", f->fields[i].key, e->line,
-		            e->col, e->msg);
+		form_seterr(f, "%s: invalid JSON at line %d, column %d: %s", f->fields[i].key,
+		            e->line, e->col, e->msg);
 		return -1;
 	}
 	put(f, i, v);
@@ -1154,8 +1160,8 @@ int form_unset(form *f, size_t i)
 static form_json *empty_for(const metaschema *s)
 {
 	switch (s ? s->type : MS_STRING) {
-	case MS_BOOLEAN: return form_json_bool(s->default_value ? cJSON_IsTrue(s->default_value)
-	                                                        : false);
+	case MS_BOOLEAN:
+		return form_json_bool(s->default_value ? cJSON_IsTrue(s->default_value) : false);
 	case MS_INTEGER:
 	case MS_NUMBER: return number_text("0");
 	case MS_ARRAY: return form_json_new(FJ_ARRAY);
@@ -1182,8 +1188,8 @@ long form_add_key(form *f, const char *key, const char *json, form_perr *err)
 		form_perr *e = err ? err : &local;
 		v = form_json_parse(json, strlen(json), e);
 		if (!v) {
-			form_seterr(f, "%s: invalid JSON at line %d, column %d: %s", key, e->line, e->col,
-			            e->msg);
+			form_seterr(f, "%s: invalid JSON at line %d, column %d: %s", key, e->line,
+			            e->col, e->msg);
 			return -1;
 		}
 	} else {
@@ -1420,7 +1426,8 @@ form_diff *form_diff_new(const form_json *before, const form_json *after)
 	}
 	for (size_t i = 0; before && i < before->n; i++)
 		if (!form_json_get(after, before->kids[i]->key))
-			diff_push(d, &cap, before->kids[i]->key, FORM_REMOVED, before->kids[i], NULL);
+			diff_push(d, &cap, before->kids[i]->key, FORM_REMOVED, before->kids[i],
+			          NULL);
 	return d;
 }
 

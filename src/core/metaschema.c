@@ -1,5 +1,7 @@
 /* Metadata schemas: a JSON Schema subset, the built-in schema of each table
  * (the spec's "JSONB Metadata Conventions") and the validator. Pure code. */
+#include "rapport/metaschema.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,38 +9,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rapport/metaschema.h"
-
 /* ---- built-in schemas (same syntax as a database override) ------------- */
 
-#define MS_ACTIVE                                                                          \
-	"\"active\": {\"type\": \"boolean\", \"default\": true,"                           \
+#define MS_ACTIVE                                                                                  \
+	"\"active\": {\"type\": \"boolean\", \"default\": true,"                                   \
 	" \"description\": \"Whether the record is active (missing counts as true)\"}"
-#define MS_CREATED_BY                                                                      \
-	"\"created_by_user_id\": {\"type\": \"string\","                                   \
+#define MS_CREATED_BY                                                                              \
+	"\"created_by_user_id\": {\"type\": \"string\","                                           \
 	" \"description\": \"Id of the user (coach) who created the record\"}"
-#define MS_TZ                                                                              \
-	"\"timezone\": {\"type\": \"string\", \"format\": \"timezone\","                   \
+#define MS_TZ                                                                                      \
+	"\"timezone\": {\"type\": \"string\", \"format\": \"timezone\","                           \
 	" \"description\": \"IANA time zone, e.g. America/New_York\"}"
-#define MS_STRLIST(name, what)                                                             \
-	"\"" name "\": {\"type\": \"array\", \"items\": {\"type\": \"string\"},"          \
+#define MS_STRLIST(name, what)                                                                     \
+	"\"" name "\": {\"type\": \"array\", \"items\": {\"type\": \"string\"},"                   \
 	" \"description\": \"" what "\"}"
 
 static const char schema_companies[] =
     "{\"type\": \"object\", \"properties\": {"
-    "\"website\": {\"type\": \"string\", \"format\": \"uri\", \"description\": \"Company website\"},"
-    MS_ACTIVE ","
-    "\"logo_url\": {\"type\": \"string\", \"format\": \"uri\", \"description\": \"Logo image URL\"},"
+    "\"website\": {\"type\": \"string\", \"format\": \"uri\", \"description\": \"Company "
+    "website\"}," MS_ACTIVE ","
+    "\"logo_url\": {\"type\": \"string\", \"format\": \"uri\", \"description\": \"Logo image "
+    "URL\"},"
     "\"contact_email\": {\"type\": \"string\", \"format\": \"email\","
     " \"description\": \"Contact address\"}," MS_CREATED_BY "}}";
 
 static const char schema_coaches[] =
     "{\"type\": \"object\", \"properties\": {" MS_ACTIVE ","
     "\"experience_years\": {\"type\": \"integer\", \"minimum\": 0,"
-    " \"description\": \"Years of coaching experience\"},"
-    MS_STRLIST("specializations", "Areas of expertise") ","
-    MS_STRLIST("certifications", "Professional certifications") ","
-    MS_TZ "," MS_CREATED_BY "}}";
+    " \"description\": \"Years of coaching experience\"}," MS_STRLIST(
+        "specializations",
+        "Areas of expertise") "," MS_STRLIST("certifications",
+                                             "Professional certifications") "," MS_TZ
+                                                                            "," MS_CREATED_BY "}}";
 
 static const char schema_orgs[] =
     "{\"type\": \"object\", \"properties\": {"
@@ -47,31 +49,31 @@ static const char schema_orgs[] =
     "\"employee_count\": {\"type\": \"integer\", \"minimum\": 0,"
     " \"description\": \"Number of employees\"},"
     "\"headquarters\": {\"type\": \"string\", \"description\": \"Location\"},"
-    "\"website\": {\"type\": \"string\", \"format\": \"uri\", \"description\": \"Website\"},"
-    MS_CREATED_BY "}}";
+    "\"website\": {\"type\": \"string\", \"format\": \"uri\", \"description\": "
+    "\"Website\"}," MS_CREATED_BY "}}";
 
 static const char schema_clients[] =
     "{\"type\": \"object\", \"properties\": {"
-    "\"department\": {\"type\": \"string\", \"description\": \"Department within the organization\"},"
-    MS_ACTIVE ","
+    "\"department\": {\"type\": \"string\", \"description\": \"Department within the "
+    "organization\"}," MS_ACTIVE ","
     "\"start_date\": {\"type\": \"string\", \"format\": \"date\","
-    " \"description\": \"Coaching start date\"},"
-    MS_STRLIST("goals", "Coaching goals") "," MS_TZ "," MS_CREATED_BY "}}";
+    " \"description\": \"Coaching start date\"}," MS_STRLIST(
+        "goals", "Coaching goals") "," MS_TZ "," MS_CREATED_BY "}}";
 
 static const char schema_models[] =
     "{\"type\": \"object\", \"properties\": {"
     "\"version\": {\"type\": \"string\", \"description\": \"Model version, e.g. 2.0\"},"
-    "\"model_type\": {\"type\": \"string\", \"description\": \"framework, methodology, ...\"},"
-    MS_ACTIVE ","
-    "\"author\": {\"type\": \"string\", \"description\": \"Author\"},"
-    MS_STRLIST("tags", "Classification tags") "," MS_CREATED_BY "}}";
+    "\"model_type\": {\"type\": \"string\", \"description\": \"framework, methodology, "
+    "...\"}," MS_ACTIVE ","
+    "\"author\": {\"type\": \"string\", \"description\": \"Author\"}," MS_STRLIST(
+        "tags", "Classification tags") "," MS_CREATED_BY "}}";
 
 static const char schema_items[] =
     "{\"type\": \"object\", \"properties\": {"
     "\"title\": {\"type\": \"string\", \"description\": \"Title shown in lists\"},"
     "\"session_date\": {\"type\": \"string\", \"format\": \"date\","
-    " \"description\": \"Date of the coaching session\"},"
-    MS_STRLIST("tags", "Classification tags") "," MS_CREATED_BY "}}";
+    " \"description\": \"Date of the coaching session\"}," MS_STRLIST(
+        "tags", "Classification tags") "," MS_CREATED_BY "}}";
 
 static const struct {
 	const char *table;
@@ -82,8 +84,9 @@ static const struct {
     {"coaching_models", schema_models},       {"data_items", schema_items},
 };
 
-const char *const metaschema_tables[] = {"coaching_companies", "coaches", "client_organizations",
-                                         "clients", "coaching_models", "data_items", NULL};
+const char *const metaschema_tables[] = {
+    "coaching_companies", "coaches", "client_organizations", "clients", "coaching_models",
+    "data_items",         NULL};
 
 /* Built-in schema text for a table, or NULL. */
 const char *metaschema_builtin_text(const char *table)
@@ -125,7 +128,7 @@ static char *ms_strdup(const char *s)
 
 /* ---- parsing a schema --------------------------------------------------- */
 
-static const char *const type_names[] = {"any", "object", "string", "integer",
+static const char *const type_names[] = {"any",    "object",  "string", "integer",
                                          "number", "boolean", "array"};
 static const char *const format_names[] = {"", "date", "date-time", "email", "uri", "timezone"};
 
@@ -299,9 +302,11 @@ static int parse_keyword(metaschema *s, const cJSON *k, const char *path, int de
 		return 0;
 	}
 	if (strcmp(name, "x-rapport-order") == 0)
-		return cJSON_IsArray(k) ? 0 : (schema_err(err, path, "\"x-rapport-order\" must be an "
-		                                                      "array of property names"),
-		                               -1);
+		return cJSON_IsArray(k) ? 0
+		                        : (schema_err(err, path,
+		                                      "\"x-rapport-order\" must be an "
+		                                      "array of property names"),
+		                           -1);
 	if (strcmp(name, "description") == 0 || strcmp(name, "title") == 0) {
 		if (!cJSON_IsString(k)) {
 			schema_err(err, path, "\"description\" and \"title\" must be strings");
@@ -327,8 +332,10 @@ static void apply_order(metaschema *s, const cJSON *order)
 			if (strcmp(s->prop_names[i], o->valuestring) == 0) {
 				char *nm = s->prop_names[i];
 				metaschema *ps = s->props[i];
-				memmove(s->prop_names + at + 1, s->prop_names + at, (i - at) * sizeof *s->prop_names);
-				memmove(s->props + at + 1, s->props + at, (i - at) * sizeof *s->props);
+				memmove(s->prop_names + at + 1, s->prop_names + at,
+				        (i - at) * sizeof *s->prop_names);
+				memmove(s->props + at + 1, s->props + at,
+				        (i - at) * sizeof *s->props);
 				s->prop_names[at] = nm;
 				s->props[at++] = ps;
 				break;
@@ -403,7 +410,8 @@ static void merge_override(cJSON *base, const cJSON *ov)
 	cJSON_ArrayForEach(p, props)
 	{
 		if (cJSON_GetObjectItemCaseSensitive(bprops, p->string))
-			cJSON_ReplaceItemInObjectCaseSensitive(bprops, p->string, cJSON_Duplicate(p, 1));
+			cJSON_ReplaceItemInObjectCaseSensitive(bprops, p->string,
+			                                       cJSON_Duplicate(p, 1));
 		else
 			cJSON_AddItemToObject(bprops, p->string, cJSON_Duplicate(p, 1));
 	}
@@ -427,7 +435,8 @@ metaschema *metaschema_for_table(const char *table, const char *override_json, c
 	if (!cJSON_IsObject(ov)) {
 		cJSON_Delete(ov);
 		if (err)
-			*err = ms_fmt("schema override for %s: not a JSON object", table ? table : "?");
+			*err = ms_fmt("schema override for %s: not a JSON object",
+			              table ? table : "?");
 		return NULL;
 	}
 	cJSON *tree = ov;
@@ -651,8 +660,8 @@ bool ms_is_uri(const char *s)
 	if (*p != ':' || !p[1])
 		return false;
 	for (const char *q = p + 1; *q; q++)
-		if ((unsigned char)*q <= ' ' || (unsigned char)*q == 0x7f || *q == '"' || *q == '<' ||
-		    *q == '>' || *q == '\\')
+		if ((unsigned char)*q <= ' ' || (unsigned char)*q == 0x7f || *q == '"' ||
+		    *q == '<' || *q == '>' || *q == '\\')
 			return false;
 	/* http(s) need an authority: "https://host" */
 	size_t sl = (size_t)(p - s);
@@ -695,27 +704,97 @@ bool ms_is_timezone_syntax(const char *s)
 }
 
 static const char *const common_zones[] = {
-    "UTC", "GMT", "Etc/UTC", "Etc/GMT",
-    "Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi", "Africa/Casablanca",
-    "America/Anchorage", "America/Argentina/Buenos_Aires", "America/Bogota", "America/Chicago",
-    "America/Denver", "America/Edmonton", "America/Halifax", "America/Lima", "America/Los_Angeles",
-    "America/Mexico_City", "America/New_York", "America/Phoenix", "America/Santiago",
-    "America/Sao_Paulo", "America/St_Johns", "America/Toronto", "America/Vancouver",
-    "America/Detroit", "America/Caracas", "America/Montevideo", "America/Puerto_Rico",
-    "Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai", "Asia/Hong_Kong", "Asia/Jakarta", "Asia/Jerusalem",
-    "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Manila", "Asia/Riyadh", "Asia/Seoul",
-    "Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tehran", "Asia/Tokyo",
-    "Asia/Ho_Chi_Minh", "Asia/Kuala_Lumpur", "Asia/Tashkent", "Asia/Almaty",
-    "Atlantic/Azores", "Atlantic/Reykjavik", "Atlantic/Canary",
-    "Australia/Adelaide", "Australia/Brisbane", "Australia/Darwin", "Australia/Melbourne",
-    "Australia/Perth", "Australia/Sydney", "Australia/Hobart",
-    "Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Brussels", "Europe/Bucharest",
-    "Europe/Budapest", "Europe/Copenhagen", "Europe/Dublin", "Europe/Helsinki", "Europe/Istanbul",
-    "Europe/Kyiv", "Europe/Kiev", "Europe/Lisbon", "Europe/London", "Europe/Madrid",
-    "Europe/Moscow", "Europe/Oslo", "Europe/Paris", "Europe/Prague", "Europe/Rome",
-    "Europe/Stockholm", "Europe/Vienna", "Europe/Warsaw", "Europe/Zurich",
-    "Pacific/Auckland", "Pacific/Fiji", "Pacific/Honolulu", "Pacific/Guam",
-    "Indian/Maldives", "Indian/Mauritius",
+    "UTC",
+    "GMT",
+    "Etc/UTC",
+    "Etc/GMT",
+    "Africa/Cairo",
+    "Africa/Johannesburg",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Casablanca",
+    "America/Anchorage",
+    "America/Argentina/Buenos_Aires",
+    "America/Bogota",
+    "America/Chicago",
+    "America/Denver",
+    "America/Edmonton",
+    "America/Halifax",
+    "America/Lima",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Phoenix",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "America/St_Johns",
+    "America/Toronto",
+    "America/Vancouver",
+    "America/Detroit",
+    "America/Caracas",
+    "America/Montevideo",
+    "America/Puerto_Rico",
+    "Asia/Bangkok",
+    "Asia/Dhaka",
+    "Asia/Dubai",
+    "Asia/Hong_Kong",
+    "Asia/Jakarta",
+    "Asia/Jerusalem",
+    "Asia/Karachi",
+    "Asia/Kathmandu",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Asia/Riyadh",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Taipei",
+    "Asia/Tehran",
+    "Asia/Tokyo",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Kuala_Lumpur",
+    "Asia/Tashkent",
+    "Asia/Almaty",
+    "Atlantic/Azores",
+    "Atlantic/Reykjavik",
+    "Atlantic/Canary",
+    "Australia/Adelaide",
+    "Australia/Brisbane",
+    "Australia/Darwin",
+    "Australia/Melbourne",
+    "Australia/Perth",
+    "Australia/Sydney",
+    "Australia/Hobart",
+    "Europe/Amsterdam",
+    "Europe/Athens",
+    "Europe/Berlin",
+    "Europe/Brussels",
+    "Europe/Bucharest",
+    "Europe/Budapest",
+    "Europe/Copenhagen",
+    "Europe/Dublin",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Europe/Kyiv",
+    "Europe/Kiev",
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Madrid",
+    "Europe/Moscow",
+    "Europe/Oslo",
+    "Europe/Paris",
+    "Europe/Prague",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Vienna",
+    "Europe/Warsaw",
+    "Europe/Zurich",
+    "Pacific/Auckland",
+    "Pacific/Fiji",
+    "Pacific/Honolulu",
+    "Pacific/Guam",
+    "Indian/Maldives",
+    "Indian/Mauritius",
     NULL,
 };
 
@@ -815,8 +894,8 @@ static bool type_ok(vctx *c, const metaschema *s, const cJSON *v, const char *pa
 	case MS_BOOLEAN: ok = cJSON_IsBool(v); break;
 	case MS_NUMBER: ok = cJSON_IsNumber(v); break;
 	case MS_INTEGER:
-		ok = cJSON_IsNumber(v) && (!isfinite(v->valuedouble) ||
-		                           floor(v->valuedouble) == v->valuedouble);
+		ok = cJSON_IsNumber(v) &&
+		     (!isfinite(v->valuedouble) || floor(v->valuedouble) == v->valuedouble);
 		break;
 	default: ok = true; break;
 	}
@@ -896,8 +975,7 @@ static void validate_array(vctx *c, const metaschema *s, const cJSON *v, const c
 
 /* Checks limits everywhere (also in unknown values, s == NULL) and the rules
  * of s where there is one. */
-static void validate_node(vctx *c, const metaschema *s, const cJSON *v, const char *path,
-                          int depth)
+static void validate_node(vctx *c, const metaschema *s, const cJSON *v, const char *path, int depth)
 {
 	if (depth > MS_MAX_DEPTH) {
 		char rule[64];
@@ -914,8 +992,8 @@ static void validate_node(vctx *c, const metaschema *s, const cJSON *v, const ch
 			validate_array(c, NULL, v, path, depth);
 		else if (cJSON_IsObject(v))
 			for (const cJSON *m = v->child; m; m = m->next) {
-				char *sub = *path ? ms_fmt("%s.%s", path, m->string)
-				                  : ms_strdup(m->string);
+				char *sub =
+				    *path ? ms_fmt("%s.%s", path, m->string) : ms_strdup(m->string);
 				validate_node(c, NULL, m, sub, depth + 1);
 				free(sub);
 			}

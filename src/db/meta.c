@@ -1,13 +1,13 @@
 /* Metadata schemas at the edge: the per-database override table
  * (rapport_metadata_schemas, migration 040), the schema in force for a kind,
  * and the time-zone existence check against the system's zoneinfo. */
+#include "db/internal.h"
+#include "rapport/metaschema.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "db/internal.h"
-#include "rapport/metaschema.h"
 
 /* True when the override table exists (older databases may lack it). */
 static db_status meta_table_exists(db *d, bool *exists)
@@ -41,12 +41,14 @@ db_status meta_schema_override_set(db *d, const char *table, const char *json)
 {
 	const char *p[2] = {table, json};
 	if (!json)
-		return dbi_exec(d, "DELETE FROM rapport_metadata_schemas WHERE table_name = $1", 1, p);
-	return dbi_exec(d,
-	                "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES ($1, $2::jsonb)"
-	                " ON CONFLICT (table_name) DO UPDATE SET schema = EXCLUDED.schema,"
-	                " updated_at = now()",
-	                2, p);
+		return dbi_exec(d, "DELETE FROM rapport_metadata_schemas WHERE table_name = $1", 1,
+		                p);
+	return dbi_exec(
+	    d,
+	    "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES ($1, $2::jsonb)"
+	    " ON CONFLICT (table_name) DO UPDATE SET schema = EXCLUDED.schema,"
+	    " updated_at = now()",
+	    2, p);
 }
 
 db_status meta_schema_load(db *d, db_kind k, metaschema **out, char **err)

@@ -3,10 +3,16 @@
  * save with a diff preview and optimistic concurrency, the conflict dialog
  * (keep mine / take theirs / merge key by key), undo of the last save, and a
  * recovery file for unsaved edits when the terminal goes away. */
+#include "rapport/form.h"
+#include "rapport/metaschema.h"
+#include "rapport/slug.h"
+#include "rapport/text.h"
+#include "ui/ui_priv.h"
+
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,19 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rapport/form.h"
-#include "rapport/metaschema.h"
-#include "rapport/slug.h"
-#include "rapport/text.h"
-#include "ui/ui_priv.h"
-
 typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT, PF_ASK } pf_mode;
 /* What a yes/no question asked inside the pane does on yes. */
 typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW, ASK_DELETE } pf_ask;
 typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY, PE_COLUMN } pf_edit;
 
 typedef struct pf_row {
-	int col;   /* >= 0: core column; PF_ROW_META: metadata; PF_ROW_SEP: separator */
+	int col; /* >= 0: core column; PF_ROW_META: metadata; PF_ROW_SEP: separator */
 	size_t field;
 	long item; /* -1: the field itself; >= 0: a list item */
 } pf_row;
@@ -49,8 +49,8 @@ typedef struct pf pf;
 struct pf {
 	app *a;
 	pane *self;
-	pf *parent;          /* nested object: the form this one edits a value of */
-	int start_action;    /* 'n' or 'd' to run once placed (from the browser's lists) */
+	pf *parent;       /* nested object: the form this one edits a value of */
+	int start_action; /* 'n' or 'd' to run once placed (from the browser's lists) */
 	size_t parent_field;
 	bool recovery_checked;
 	db_kind kind;
@@ -61,10 +61,10 @@ struct pf {
 	form *f;
 	pf_col *cols;
 	size_t ncols;
-	int edit_col;     /* column being edited inline */
-	db_page *pick;    /* rows offered by a foreign-key picker */
+	int edit_col;  /* column being edited inline */
+	db_page *pick; /* rows offered by a foreign-key picker */
 	int pick_col;
-	bool pick_none;   /* the picker's first choice is "(none)" */
+	bool pick_none; /* the picker's first choice is "(none)" */
 	ms_report *rep; /* validation of the current document */
 	pf_mode mode;
 	/* field list */
@@ -79,7 +79,7 @@ struct pf {
 	char *raw;
 	size_t raw_len, raw_cap, raw_cur;
 	int raw_top;
-	bool raw_failed; /* the last apply failed on this text */
+	bool raw_failed;   /* the last apply failed on this text */
 	char raw_err[200]; /* where and why, shown while in raw mode */
 	/* yes/no asked inside the pane (its answer may close the pane) */
 	pf_ask ask;
@@ -87,13 +87,13 @@ struct pf {
 	/* the pane's own message line (the status line is shared) */
 	char note[300];
 	bool note_err;
-	char ask_msg[640]; /* ASK_DELETE's question */
-	char *new_name;    /* create: the name typed so far */
-	db_kind new_kind;  /* create: what */
-	int new_mode;      /* create: where (pf_new_modes) */
-	char new_org[DB_UUID_LEN]; /* create a client of this coach: its organization */
+	char ask_msg[640];          /* ASK_DELETE's question */
+	char *new_name;             /* create: the name typed so far */
+	db_kind new_kind;           /* create: what */
+	int new_mode;               /* create: where (pf_new_modes) */
+	char new_org[DB_UUID_LEN];  /* create a client of this coach: its organization */
 	char model_id[DB_UUID_LEN]; /* association being edited */
-	form_json **versions;        /* H: past metadata versions offered */
+	form_json **versions;       /* H: past metadata versions offered */
 	size_t nversions;
 	/* save preview and conflict */
 	form_diff *diff;
@@ -178,7 +178,8 @@ static void pf_rows_build(pf *s)
 static void pf_goto(pf *s, size_t i, long j)
 {
 	for (size_t r = 0; r < s->nrows; r++)
-		if (s->rows[r].col == PF_ROW_META && s->rows[r].field == i && s->rows[r].item == j) {
+		if (s->rows[r].col == PF_ROW_META && s->rows[r].field == i &&
+		    s->rows[r].item == j) {
 			s->cur = r;
 			return;
 		}
@@ -489,7 +490,8 @@ static int pf_raw_apply(pf *s)
 	if (form_replace_json(s->f, s->raw, s->raw_len, &e) != 0) {
 		s->raw_cur = e.offset <= s->raw_len ? e.offset : s->raw_len;
 		s->raw_failed = true;
-		snprintf(s->raw_err, sizeof s->raw_err, "line %d, column %d: %s", e.line, e.col, e.msg);
+		snprintf(s->raw_err, sizeof s->raw_err, "line %d, column %d: %s", e.line, e.col,
+		         e.msg);
 		pf_say(s, UI_ERROR, "%s (text kept; fix it, or Esc again to drop it)", s->raw_err);
 		return -1;
 	}
@@ -513,7 +515,8 @@ static char *pf_value_text(pf *s, const pf_row *r)
 	if (!v) {
 		const cJSON *def = form_default(s->f, r->field);
 		if (fl->widget == FORM_TOGGLE && def)
-			return ui_xstrdup(cJSON_IsTrue(def) ? "[x] (default: true)" : "[ ] (default: false)");
+			return ui_xstrdup(cJSON_IsTrue(def) ? "[x] (default: true)"
+			                                    : "[ ] (default: false)");
 		return ui_xstrdup(fl->widget == FORM_TOGGLE ? "[ ]" : "");
 	}
 	switch (fl->widget) {
@@ -566,8 +569,8 @@ static void pf_draw_row(pf *s, WINDOW *w, int y, const pf_row *r, bool sel, int 
 			snprintf(hint, sizeof hint, "  (%s)", h);
 	}
 	if (*hint && vw - used > 4)
-		ui_put_safe(w, y, vx + used, vw - used,
-		            hint, sel ? base : pf_attr(s, is ? THEME_FORM_INVALID : THEME_MUTED));
+		ui_put_safe(w, y, vx + used, vw - used, hint,
+		            sel ? base : pf_attr(s, is ? THEME_FORM_INVALID : THEME_MUTED));
 }
 
 /* Display text of a column value (foreign keys by name). */
@@ -607,7 +610,8 @@ static void pf_draw_sep(pf *s, WINDOW *w, int y)
 {
 	int cols = getmaxx(w);
 	ui_fill(w, y, 0, cols, pf_attr(s, THEME_BORDER));
-	ui_put_safe(w, y, 1, cols - 2, "\u2500\u2500 metadata \u2500\u2500", pf_attr(s, THEME_BORDER));
+	ui_put_safe(w, y, 1, cols - 2, "\u2500\u2500 metadata \u2500\u2500",
+	            pf_attr(s, THEME_BORDER));
 }
 
 static void pf_draw_title(pf *s, WINDOW *w, const char *what)
@@ -660,11 +664,14 @@ static void pf_draw_form(pf *s, WINDOW *w)
 			pf_draw_row(s, w, y + 1, r, sel, labw);
 	}
 	if (!s->nrows)
-		ui_put_safe(w, 2, 2, getmaxx(w) - 4, "(no keys: a adds one)", pf_attr(s, THEME_MUTED));
-	pf_draw_help(s, w, s->mode == PF_EDIT
-	                       ? "Enter apply  Esc cancel"
-	                       : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw  E $EDITOR  "
-	                         "C-s save  u undo  H history  n new  d delete  M models  Esc");
+		ui_put_safe(w, 2, 2, getmaxx(w) - 4, "(no keys: a adds one)",
+		            pf_attr(s, THEME_MUTED));
+	pf_draw_help(
+	    s, w,
+	    s->mode == PF_EDIT
+	        ? "Enter apply  Esc cancel"
+	        : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw  E $EDITOR  "
+	          "C-s save  u undo  H history  n new  d delete  M models  Esc");
 }
 
 static void pf_draw_raw(pf *s, WINDOW *w)
@@ -728,8 +735,8 @@ static void pf_draw_diff(pf *s, WINDOW *w)
 		const form_diff_entry *e = &s->diff->v[i];
 		char line[1024];
 		if (e->change == FORM_CHANGED)
-			snprintf(line, sizeof line, "%s %s: %.400s \u2192 %.400s", change_mark[e->change],
-			         e->key, e->before, e->after);
+			snprintf(line, sizeof line, "%s %s: %.400s \u2192 %.400s",
+			         change_mark[e->change], e->key, e->before, e->after);
 		else
 			snprintf(line, sizeof line, "%s %s: %.800s", change_mark[e->change], e->key,
 			         e->after ? e->after : e->before);
@@ -748,13 +755,15 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 {
 	int y = 1, cols = getmaxx(w), h = getmaxy(w) - 2;
 	char head[300];
-	snprintf(head, sizeof head,
-	         "Someone else saved this %s meanwhile (%zu conflicting key%s). Theirs beside yours:",
-	         db_kind_label(s->kind), s->merge->nconflicts, s->merge->nconflicts == 1 ? "" : "s");
+	snprintf(
+	    head, sizeof head,
+	    "Someone else saved this %s meanwhile (%zu conflicting key%s). Theirs beside yours:",
+	    db_kind_label(s->kind), s->merge->nconflicts, s->merge->nconflicts == 1 ? "" : "s");
 	ui_put_safe(w, y++, 1, cols - 2, head, pf_attr(s, THEME_STATUS_WARN));
 	int kw = cols / 5, colw = (cols - kw - 30) / 2;
 	char hdr[300];
-	snprintf(hdr, sizeof hdr, "%-*s %-*s %-*s %s", kw, "key", colw, "mine", colw, "theirs", "use");
+	snprintf(hdr, sizeof hdr, "%-*s %-*s %-*s %s", kw, "key", colw, "mine", colw, "theirs",
+	         "use");
 	ui_put_safe(w, y++, 1, cols - 2, hdr, pf_attr(s, THEME_HEADER));
 	for (size_t i = 0; i < s->merge->n && y <= h; i++) {
 		const form_merge_key *k = &s->merge->v[i];
@@ -762,7 +771,8 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 			continue;
 		bool sel = s->per_key && i == s->mcur;
 		attr_t a = sel ? pf_attr(s, THEME_SELECTION_FOCUSED)
-		               : pf_attr(s, k->state == FORM_M_CONFLICT ? THEME_FORM_INVALID : THEME_NORMAL);
+		               : pf_attr(s, k->state == FORM_M_CONFLICT ? THEME_FORM_INVALID
+		                                                        : THEME_NORMAL);
 		ui_fill(w, y, 0, cols, a);
 		ui_put(w, y, 1, kw, k->key, a);
 		ui_put(w, y, 2 + kw, colw, k->mine ? k->mine : "(absent)", a);
@@ -773,9 +783,11 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 		ui_put_safe(w, y, 4 + kw + 2 * colw, cols - 5 - kw - 2 * colw, use, a);
 		y++;
 	}
-	pf_draw_help(s, w, s->per_key ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
-	                              : "m keep mine (their other keys stay)  t take theirs  k merge key by key  "
-	                                "Esc back (edit kept)");
+	pf_draw_help(
+	    s, w,
+	    s->per_key ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
+	               : "m keep mine (their other keys stay)  t take theirs  k merge key by key  "
+	                 "Esc back (edit kept)");
 }
 
 /* Draws text word-wrapped on the pane's last lines (up to 4), bottom-aligned. */
@@ -846,10 +858,14 @@ static const struct {
 	db_kind fk;
 	bool required; /* NOT NULL */
 } pf_editable[] = {
-    {"name", DB_NONE, true},        {"email", DB_NONE, true},
-    {"slug", DB_NONE, true},        {"title", DB_NONE, false},
-    {"bio", DB_NONE, false},        {"industry", DB_NONE, false},
-    {"description", DB_NONE, false}, {"content", DB_NONE, true},
+    {"name", DB_NONE, true},
+    {"email", DB_NONE, true},
+    {"slug", DB_NONE, true},
+    {"title", DB_NONE, false},
+    {"bio", DB_NONE, false},
+    {"industry", DB_NONE, false},
+    {"description", DB_NONE, false},
+    {"content", DB_NONE, true},
     {"coaching_company_id", DB_COMPANY, true},
     {"client_organization_id", DB_ORG, true},
     {"primary_coach_id", DB_COACH, false},
@@ -932,8 +948,10 @@ static int pf_col_set(pf *s, pf_col *c, const char *v)
 		return -1;
 	}
 	if (*v && !strcmp(c->name, "slug") && !slug_valid(v)) {
-		pf_say(s, UI_ERROR, "slug: lowercase letters and digits joined by single hyphens "
-		                    "(e.g. acme-coaching), at most %d characters", SLUG_MAX);
+		pf_say(s, UI_ERROR,
+		       "slug: lowercase letters and digits joined by single hyphens "
+		       "(e.g. acme-coaching), at most %d characters",
+		       SLUG_MAX);
 		return -1;
 	}
 	free(c->cur);
@@ -988,8 +1006,9 @@ static int pf_pick_fk(pf *s, int col)
 		}
 		r.parent_kind = DB_COMPANY;
 		if (!r.parent_id[0]) {
-			pf_say(s, UI_ERROR, "no current coach to pick a colleague of: type a coach's "
-			                    "email in the raw column later");
+			pf_say(s, UI_ERROR,
+			       "no current coach to pick a colleague of: type a coach's "
+			       "email in the raw column later");
 			return UI_REDRAW;
 		}
 	}
@@ -1080,7 +1099,8 @@ static int pf_pick_enum(pf *s, size_t field)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, ev)
 	{
-		owned[k] = cJSON_IsString(e) ? ui_xstrdup(e->valuestring) : cJSON_PrintUnformatted(e);
+		owned[k] =
+		    cJSON_IsString(e) ? ui_xstrdup(e->valuestring) : cJSON_PrintUnformatted(e);
 		labels[k] = owned[k];
 		k++;
 	}
@@ -1200,7 +1220,7 @@ static int pf_new_key_done(pane *owner, const char *answer, void *ctx)
 		return UI_REDRAW;
 	if (!ms_is_snake_case(answer)) {
 		pf_say(s, UI_ERROR, "%s: key must be snake_case (lowercase letters, digits, _)",
-		           answer);
+		       answer);
 		return UI_REDRAW;
 	}
 	long i = form_find(s->f, answer);
@@ -1331,8 +1351,9 @@ static int pf_external(pf *s)
 	free(back);
 	s->mode = PF_RAW;
 	if (pf_raw_apply(s) == 0)
-		pf_say(s, UI_INFO, form_dirty(s->f) ? "edited in $EDITOR: not saved yet (C-s saves)"
-		                                     : "edited in $EDITOR: no changes");
+		pf_say(s, UI_INFO,
+		       form_dirty(s->f) ? "edited in $EDITOR: not saved yet (C-s saves)"
+		                        : "edited in $EDITOR: no changes");
 	return UI_REDRAW;
 }
 
@@ -1365,8 +1386,10 @@ static int pf_after_connlost(pf *s, db *d)
 	db_record *rec = NULL;
 	s->mode = PF_FORM;
 	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
-		pf_say(s, UI_ERROR, "connection lost while saving; cannot tell yet whether it was stored "
-		                    "(%s): your edit is kept, C-s retries", db_errmsg(d));
+		pf_say(s, UI_ERROR,
+		       "connection lost while saving; cannot tell yet whether it was stored "
+		       "(%s): your edit is kept, C-s retries",
+		       db_errmsg(d));
 		return UI_REDRAW;
 	}
 	form_perr e;
@@ -1380,11 +1403,13 @@ static int pf_after_connlost(pf *s, db *d)
 		form_mark_saved(s->f);
 		pf_recovery_remove(s);
 		app_changed(s->a, s->kind, s->id);
-		pf_say(s, UI_INFO, "the connection dropped during the save, but the database has your "
-		                   "version: saved (u undoes)");
+		pf_say(s, UI_INFO,
+		       "the connection dropped during the save, but the database has your "
+		       "version: saved (u undoes)");
 	} else if (same_token) {
-		pf_say(s, UI_ERROR, "the connection dropped before the save reached the database: "
-		                    "nothing stored, your edit is kept (C-s saves it)");
+		pf_say(s, UI_ERROR,
+		       "the connection dropped before the save reached the database: "
+		       "nothing stored, your edit is kept (C-s saves it)");
 	} else {
 		form_json_free(db_doc);
 		db_record_free(rec);
@@ -1435,11 +1460,11 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 	if (st == DB_CONFLICT)
 		pf_say(s, UI_ERROR, "changed by someone else since your save: not undone");
 	else if (st == DB_NOTFOUND)
-		pf_say(s, UI_ERROR, "this %s was deleted meanwhile: nothing saved, your edit is kept",
-		           db_kind_label(s->kind));
+		pf_say(s, UI_ERROR,
+		       "this %s was deleted meanwhile: nothing saved, your edit is kept",
+		       db_kind_label(s->kind));
 	else
-		pf_say(s, UI_ERROR, "not saved (%s): your edit is kept, C-s retries",
-		           db_errmsg(d));
+		pf_say(s, UI_ERROR, "not saved (%s): your edit is kept, C-s retries", db_errmsg(d));
 	return UI_REDRAW;
 }
 
@@ -1461,7 +1486,7 @@ static int pf_save_start(pf *s)
 	const ms_issue *e = ms_report_first_error(s->rep);
 	if (e) {
 		pf_say(s, UI_ERROR, "not saved: %s%s", e->text,
-		           s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
+		       s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
 		for (size_t r = 0; r < s->nrows; r++)
 			if (s->rows[r].col == PF_ROW_META &&
 			    pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)) {
@@ -1487,8 +1512,10 @@ static int pf_cols_conflict(pf *s, db *d)
 	db_record *rec = NULL;
 	s->mode = PF_FORM;
 	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
-		pf_say(s, UI_ERROR, "someone saved first and their version cannot be read (%s); "
-		                    "your edit is kept", db_errmsg(d));
+		pf_say(s, UI_ERROR,
+		       "someone saved first and their version cannot be read (%s); "
+		       "your edit is kept",
+		       db_errmsg(d));
 		return UI_REDRAW;
 	}
 	for (size_t i = 0; i < s->ncols; i++) {
@@ -1496,8 +1523,8 @@ static int pf_cols_conflict(pf *s, db *d)
 		const char *t = db_record_field(rec, c->name);
 		free(c->theirs);
 		c->theirs = pf_dup_or_null(t);
-		c->conflict = pf_col_dirty(c) && ((t == NULL) != (c->orig == NULL) ||
-		                                  (t && strcmp(t, c->orig)));
+		c->conflict = pf_col_dirty(c) &&
+		              ((t == NULL) != (c->orig == NULL) || (t && strcmp(t, c->orig)));
 		free(c->orig);
 		c->orig = pf_dup_or_null(t);
 	}
@@ -1515,8 +1542,10 @@ static int pf_cols_conflict(pf *s, db *d)
 	form_json_free(theirs);
 	pf_set_token(s->token, tok);
 	pf_changed(s);
-	pf_say(s, UI_ERROR, "someone else saved this %s meanwhile: their values are shown beside "
-	                    "yours; C-s saves yours", db_kind_label(s->kind));
+	pf_say(s, UI_ERROR,
+	       "someone else saved this %s meanwhile: their values are shown beside "
+	       "yours; C-s saves yours",
+	       db_kind_label(s->kind));
 	return UI_REDRAW;
 }
 
@@ -1586,8 +1615,10 @@ static int pf_conflict_begin(pf *s, db *d)
 	db_record *rec = NULL;
 	if (db_record_get(d, s->kind, s->id, &rec) != DB_OK) {
 		s->mode = PF_FORM;
-		pf_say(s, UI_ERROR, "someone saved first and their version cannot be read (%s); "
-		                           "your edit is kept", db_errmsg(d));
+		pf_say(s, UI_ERROR,
+		       "someone saved first and their version cannot be read (%s); "
+		       "your edit is kept",
+		       db_errmsg(d));
 		return UI_REDRAW;
 	}
 	form_perr e;
@@ -1753,11 +1784,11 @@ static int pf_delete_begin(pf *s)
 		         children, what[s->kind] ? what[s->kind] : "record(s) still refer to it");
 	}
 	if (s->kind == DB_COACH)
-		snprintf(along + strlen(along), sizeof along - strlen(along), "%smodel associations",
-		         along[0] ? ", " : "");
+		snprintf(along + strlen(along), sizeof along - strlen(along),
+		         "%smodel associations", along[0] ? ", " : "");
 	snprintf(s->ask_msg, sizeof s->ask_msg, "Delete %s \u201c%.60s\u201d?%s%s%s%s (y/n)",
-	         db_kind_label(s->kind), s->name ? s->name : s->id, along[0] ? " Goes with it: " : "",
-	         along, along[0] ? "." : "", block);
+	         db_kind_label(s->kind), s->name ? s->name : s->id,
+	         along[0] ? " Goes with it: " : "", along, along[0] ? "." : "", block);
 	return pf_ask_begin(s, ASK_DELETE);
 }
 
@@ -1771,7 +1802,8 @@ static int pf_delete_commit(pf *s)
 	if (st == DB_OK) {
 		pf_recovery_remove(s);
 		app_changed(s->a, s->kind, s->id);
-		app_status(s->a, UI_INFO, "deleted %s %s", db_kind_label(s->kind), s->name ? s->name : "");
+		app_status(s->a, UI_INFO, "deleted %s %s", db_kind_label(s->kind),
+		           s->name ? s->name : "");
 		return UI_CLOSE;
 	}
 	pf_say(s, UI_ERROR, "not deleted: %s", db_errmsg(d));
@@ -1845,8 +1877,8 @@ static size_t pf_new_parents(pf *s, const char **names, const char **values)
 		names[n] = "client_organization_id", values[n++] = s->new_org;
 		break;
 	default: {
-		static const char *const parents[] = {"coaching_company_id", "client_organization_id",
-		                                      "primary_coach_id"};
+		static const char *const parents[] = {"coaching_company_id",
+		                                      "client_organization_id", "primary_coach_id"};
 		for (size_t i = 0; i < 3; i++)
 			if (pf_col_value(s, parents[i]))
 				names[n] = parents[i], values[n++] = pf_col_value(s, parents[i]);
@@ -1953,8 +1985,8 @@ static int pf_new_pick_org(pf *s)
 	db_list_req r = {.kind = DB_ORG, .parent_kind = DB_NONE, .dir = DB_FIRST, .limit = 200};
 	db_page *pg = NULL;
 	if (!d || db_list(d, &r, &pg) != DB_OK || !pg->n) {
-		pf_say(s, UI_ERROR, "no client organization to put the client in%s%s", d ? ": " : "",
-		       d ? db_errmsg(d) : "");
+		pf_say(s, UI_ERROR, "no client organization to put the client in%s%s",
+		       d ? ": " : "", d ? db_errmsg(d) : "");
 		db_page_free(pg);
 		return UI_REDRAW;
 	}
@@ -2027,10 +2059,11 @@ static int pf_assoc_action_done(pane *owner, int choice, void *ctx)
 		pf_say(s, UI_ERROR, "not changed: %s", db_errmsg(d));
 	else {
 		app_changed(s->a, s->kind, s->id);
-		pf_say(s, UI_INFO, choice == 2   ? "model association removed"
-		                   : choice == 1 ? "primary model set (the previous primary is now "
-		                                   "a plain association)"
-		                                 : "model associated");
+		pf_say(s, UI_INFO,
+		       choice == 2   ? "model association removed"
+		       : choice == 1 ? "primary model set (the previous primary is now "
+		                       "a plain association)"
+		                     : "model associated");
 	}
 	return UI_REDRAW;
 }
@@ -2044,7 +2077,8 @@ static int pf_assoc_model_done(pane *owner, int choice, void *ctx)
 	if (choice >= 0 && pg && (size_t)choice < pg->n) {
 		snprintf(s->model_id, sizeof s->model_id, "%s", pg->rows[choice].id);
 		static const char *const acts[] = {"use it", "primary model", "remove"};
-		app_choose(s->a, s->self, pg->rows[choice].name, acts, 3, pf_assoc_action_done, NULL);
+		app_choose(s->a, s->self, pg->rows[choice].name, acts, 3, pf_assoc_action_done,
+		           NULL);
 	}
 	db_page_free(pg);
 	return UI_REDRAW;
@@ -2133,8 +2167,9 @@ static int pf_history_done(pane *owner, int choice, void *ctx)
 		form_rebase(s->f, orig, s->versions[choice]);
 		form_json_free(orig);
 		pf_changed(s);
-		pf_say(s, UI_INFO, "past version loaded: C-s saves it (validated and checked against "
-		                   "newer saves)");
+		pf_say(s, UI_INFO,
+		       "past version loaded: C-s saves it (validated and checked against "
+		       "newer saves)");
 	}
 	pf_versions_free(s);
 	return UI_REDRAW;
@@ -2167,7 +2202,8 @@ static int pf_history(pf *s)
 				continue;
 			char label[200];
 			snprintf(label, sizeof label, "%.19s %s by %.60s", v[i].at,
-			         side ? "before the first change" : v[i].action, v[i].actor ? v[i].actor : "?");
+			         side ? "before the first change" : v[i].action,
+			         v[i].actor ? v[i].actor : "?");
 			labels[s->nversions] = ui_xstrdup(label);
 			s->versions[s->nversions++] = m;
 		}
@@ -2177,8 +2213,8 @@ static int pf_history(pf *s)
 		pf_say(s, UI_INFO, "no earlier metadata versions recorded for this %s",
 		       db_kind_label(s->kind));
 	else
-		app_choose(s->a, s->self, "Restore the metadata as it was after", (const char *const *)labels,
-		           s->nversions, pf_history_done, NULL);
+		app_choose(s->a, s->self, "Restore the metadata as it was after",
+		           (const char *const *)labels, s->nversions, pf_history_done, NULL);
 	for (size_t i = 0; i < s->nversions; i++)
 		free(labels[i]);
 	free(labels);
@@ -2330,8 +2366,10 @@ static int pf_key_form(pf *s, pane *p, int key)
 		keys_cmd c = app_command(s->a, p, key);
 		if (c == KEYS_CMD_SAVE || c == KEYS_CMD_BACK)
 			return pf_sub_close(s);
-		if (c == KEYS_CMD_UNDO_SAVE || key == 'n' || key == 'd' || key == 'M' || key == 'H') {
-			pf_say(s, UI_INFO, "inside a nested value: Esc goes back to the record's form");
+		if (c == KEYS_CMD_UNDO_SAVE || key == 'n' || key == 'd' || key == 'M' ||
+		    key == 'H') {
+			pf_say(s, UI_INFO,
+			       "inside a nested value: Esc goes back to the record's form");
 			return UI_REDRAW;
 		}
 	}
@@ -2519,8 +2557,8 @@ static void pf_offer_recovery(pf *s)
 		form_json_free(rec);
 		return;
 	}
-	app_confirm(s->a, s->self, "Recover the unsaved edit kept from last time?",
-	            pf_recover_done, rec);
+	app_confirm(s->a, s->self, "Recover the unsaved edit kept from last time?", pf_recover_done,
+	            rec);
 }
 
 /* Loads the record and its schema; NULL after a status message. */
@@ -2532,7 +2570,8 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 	db_record *rec = NULL;
 	db_status st = db_record_get(d, kind, id, &rec);
 	if (st != DB_OK) {
-		app_status(a, UI_ERROR, "cannot open the %s: %s", db_kind_label(kind), db_errmsg(d));
+		app_status(a, UI_ERROR, "cannot open the %s: %s", db_kind_label(kind),
+		           db_errmsg(d));
 		return NULL;
 	}
 	pf *s = ui_xcalloc(1, sizeof *s);
@@ -2544,7 +2583,8 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 	s->name = ui_xstrdup(nm ? nm : "");
 	char *err = NULL;
 	if (meta_schema_load(d, kind, &s->schema, &err) != DB_OK) {
-		app_status(a, UI_ERROR, "metadata schema: %s (using none)", err ? err : db_errmsg(d));
+		app_status(a, UI_ERROR, "metadata schema: %s (using none)",
+		           err ? err : db_errmsg(d));
 		s->schema = NULL;
 	}
 	free(err);
@@ -2557,8 +2597,8 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 		raw_set(s, rec->metadata);
 		s->mode = PF_RAW;
 		s->raw_failed = true;
-		snprintf(s->raw_err, sizeof s->raw_err, "stored metadata: line %d, column %d: %s", e.line,
-		         e.col, e.msg);
+		snprintf(s->raw_err, sizeof s->raw_err, "stored metadata: line %d, column %d: %s",
+		         e.line, e.col, e.msg);
 		app_status(a, UI_ERROR, "%s", s->raw_err);
 	}
 	db_record_free(rec);

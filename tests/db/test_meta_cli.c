@@ -1,6 +1,7 @@
 /* `rapport meta` for real: the built binary against a fresh database
  * (tests/common/testdb), checking exit codes, the one-line messages and the
  * database contents after each run (nothing written on invalid input). */
+/* clang-format off */
 #include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -17,9 +18,10 @@
 #include "common/testdb.h"
 #include "common/vt.h"
 #include "rapport/form.h"
+/* clang-format on */
 
 #define DBNAME "h8_meta_cli"
-#define COACH "11111111-1111-4111-8111-111111111111"
+#define COACH  "11111111-1111-4111-8111-111111111111"
 #define CLIENT "22222222-2222-4222-8222-222222222222"
 
 static db *conn;
@@ -126,14 +128,16 @@ static void want_value(const char *sql, const char *want)
 /* The coach's metadata and token, to prove nothing was written. */
 static char *coach_state(void)
 {
-	return value("SELECT metadata::text || ' @ ' || updated_at::text FROM coaches WHERE id = '" COACH
-	             "'");
+	return value(
+	    "SELECT metadata::text || ' @ ' || updated_at::text FROM coaches WHERE id = '" COACH
+	    "'");
 }
 
 static void expect_fail(run_out r, int code, const char *err_line)
 {
 	if (r.code != code || strcmp(r.err, err_line) != 0)
-		fail_msg("exit %d (want %d), stderr '%s' (want '%s')", r.code, code, r.err, err_line);
+		fail_msg("exit %d (want %d), stderr '%s' (want '%s')", r.code, code, r.err,
+		         err_line);
 	assert_string_equal(r.out, "");
 	run_free(&r);
 }
@@ -143,19 +147,19 @@ static int setup(void **state)
 	(void)state;
 	conn = testdb_open(DBNAME);
 	conninfo = testdb_conninfo(DBNAME);
-	testdb_exec(conn,
-	            "INSERT INTO coaching_companies(id, name, slug, metadata) VALUES"
-	            " ('33333333-3333-4333-8333-333333333333', 'InsideOut', 'insideout', '{}');"
-	            "INSERT INTO coaches(id, coaching_company_id, email, name, metadata) VALUES"
-	            " ('" COACH "', '33333333-3333-4333-8333-333333333333', 'ana@example.com', 'Ana',"
-	            "  '{\"active\": true, \"experience_years\": 15, \"timezone\": \"Europe/Paris\","
-	            "    \"hobby_list\": [\"chess\"], \"ratio\": 1.50}');"
-	            "INSERT INTO client_organizations(id, name, slug, metadata) VALUES"
-	            " ('44444444-4444-4444-8444-444444444444', 'Acme', 'acme-media',"
-	            "  '{\"size\": \"mid-market\", \"employee_count\": 250}');"
-	            "INSERT INTO clients(id, client_organization_id, primary_coach_id, email, name,"
-	            " metadata) VALUES ('" CLIENT "', '44444444-4444-4444-8444-444444444444', '" COACH
-	            "', 'bo@acme.example', 'Bo', NULL);");
+	testdb_exec(
+	    conn, "INSERT INTO coaching_companies(id, name, slug, metadata) VALUES"
+	          " ('33333333-3333-4333-8333-333333333333', 'InsideOut', 'insideout', '{}');"
+	          "INSERT INTO coaches(id, coaching_company_id, email, name, metadata) VALUES"
+	          " ('" COACH "', '33333333-3333-4333-8333-333333333333', 'ana@example.com', 'Ana',"
+	          "  '{\"active\": true, \"experience_years\": 15, \"timezone\": \"Europe/Paris\","
+	          "    \"hobby_list\": [\"chess\"], \"ratio\": 1.50}');"
+	          "INSERT INTO client_organizations(id, name, slug, metadata) VALUES"
+	          " ('44444444-4444-4444-8444-444444444444', 'Acme', 'acme-media',"
+	          "  '{\"size\": \"mid-market\", \"employee_count\": 250}');"
+	          "INSERT INTO clients(id, client_organization_id, primary_coach_id, email, name,"
+	          " metadata) VALUES ('" CLIENT "', '44444444-4444-4444-8444-444444444444', '" COACH
+	          "', 'bo@acme.example', 'Bo', NULL);");
 	return 0;
 }
 
@@ -217,16 +221,20 @@ static void test_set_and_unset(void **state)
 		fail_msg("exit %d: %s", r.code, r.err);
 	assert_non_null(strstr(r.out, "\"experience_years\": 16"));
 	run_free(&r);
-	want_value("SELECT metadata->>'experience_years' FROM coaches WHERE id = '" COACH "'", "16");
+	want_value("SELECT metadata->>'experience_years' FROM coaches WHERE id = '" COACH "'",
+	           "16");
 	want_value("SELECT metadata->'specializations' FROM coaches WHERE id = '" COACH "'",
 	           "[\"C-suite\", \"teams\"]");
-	want_value("SELECT metadata->>'favourite_food' FROM coaches WHERE id = '" COACH "'", "soup");
+	want_value("SELECT metadata->>'favourite_food' FROM coaches WHERE id = '" COACH "'",
+	           "soup");
 	want_value("SELECT metadata ? 'timezone' FROM coaches WHERE id = '" COACH "'", "f");
 	/* keys not mentioned are kept */
-	want_value("SELECT metadata->>'hobby_list' FROM coaches WHERE id = '" COACH "'", "[\"chess\"]");
+	want_value("SELECT metadata->>'hobby_list' FROM coaches WHERE id = '" COACH "'",
+	           "[\"chess\"]");
 	want_value("SELECT metadata->>'ratio' FROM coaches WHERE id = '" COACH "'", "1.50");
 	/* the write is in the audit trail, with the role */
-	want_value("SELECT count(*) FROM rapport_audit WHERE table_name = 'coaches' AND record_id = '" COACH
+	want_value("SELECT count(*) FROM rapport_audit WHERE table_name = 'coaches' AND record_id "
+	           "= '" COACH
 	           "' AND action = 'update' AND after ? 'metadata' AND actor = current_user",
 	           "1");
 	/* unsetting an absent key is a no-op that writes nothing */
@@ -250,27 +258,32 @@ static void test_invalid_writes_nothing(void **state)
 {
 	(void)state;
 	char *before = coach_state();
-	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "experience_years=-1", NULL), 1,
-	            "rapport: meta: experience_years: must be an integer \u2265 0\n");
-	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "experience_years=\"15\"", NULL),
-	            1, "rapport: meta: experience_years: must be an integer \u2265 0\n");
+	expect_fail(
+	    rapport_meta("coaches", "ana@example.com", "--set", "experience_years=-1", NULL), 1,
+	    "rapport: meta: experience_years: must be an integer \u2265 0\n");
+	expect_fail(
+	    rapport_meta("coaches", "ana@example.com", "--set", "experience_years=\"15\"", NULL), 1,
+	    "rapport: meta: experience_years: must be an integer \u2265 0\n");
 	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "active=1", NULL), 1,
 	            "rapport: meta: active: must be true or false\n");
-	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "certifications=[1]", NULL), 1,
-	            "rapport: meta: certifications[0]: must be a string\n");
+	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "certifications=[1]", NULL),
+	            1, "rapport: meta: certifications[0]: must be a string\n");
 	expect_fail(rapport_meta("coaches", "ana@example.com", "--set",
 	                         "timezone=\"Europe/Atlantis\"", NULL),
-	            1, "rapport: meta: timezone: must be an IANA time zone (e.g. America/New_York)\n");
-	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "department=Product", NULL), 1,
+	            1,
+	            "rapport: meta: timezone: must be an IANA time zone (e.g. America/New_York)\n");
+	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "department=Product", NULL),
+	            1,
 	            "rapport: meta: department: invalid JSON at line 1, column 1: unexpected 'P' "
 	            "(expected a JSON value) (strings need quotes: department='\"text\"')\n");
-	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "FooBar=1", NULL), 1,
-	            "rapport: meta: FooBar: key must be snake_case (lowercase letters, digits, _)\n");
+	expect_fail(
+	    rapport_meta("coaches", "ana@example.com", "--set", "FooBar=1", NULL), 1,
+	    "rapport: meta: FooBar: key must be snake_case (lowercase letters, digits, _)\n");
 	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "big=1e999", NULL), 1,
 	            "rapport: meta: big: number out of range\n");
 	/* one bad key among good ones: nothing at all is written */
-	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "experience_years=20", "--set",
-	                         "active=\"yes\"", NULL),
+	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "experience_years=20",
+	                         "--set", "active=\"yes\"", NULL),
 	            1, "rapport: meta: active: must be true or false\n");
 	char *after = coach_state();
 	assert_string_equal(before, after);
@@ -278,8 +291,9 @@ static void test_invalid_writes_nothing(void **state)
 	free(after);
 	expect_fail(rapport_meta("orgs", "acme-media", "--set", "size=\"huge\"", NULL), 1,
 	            "rapport: meta: size: must be one of: startup, mid-market, enterprise\n");
-	expect_fail(rapport_meta("companies", "insideout", "--set", "website=\"insideout.com\"", NULL),
-	            1, "rapport: meta: website: must be a URI (https://...)\n");
+	expect_fail(
+	    rapport_meta("companies", "insideout", "--set", "website=\"insideout.com\"", NULL), 1,
+	    "rapport: meta: website: must be a URI (https://...)\n");
 	expect_fail(rapport_meta("companies", "insideout", "--set", "contact_email=\"x\"", NULL), 1,
 	            "rapport: meta: contact_email: must be an email address (name@example.com)\n");
 	expect_fail(rapport_meta("clients", CLIENT, "--set", "start_date=\"2025-02-30\"", NULL), 1,
@@ -306,9 +320,10 @@ static void test_usage_and_lookup(void **state)
 	expect_fail(rapport_meta("coaches", "nobody@example.com", NULL), 1,
 	            "rapport: meta: no coach matches 'nobody@example.com' (uuid, slug or email)\n");
 	/* SQL metacharacters are only ever a value */
-	expect_fail(rapport_meta("orgs", "x'; DROP TABLE coaches; --", NULL), 1,
-	            "rapport: meta: no organization matches 'x'; DROP TABLE coaches; --' (uuid, slug "
-	            "or email)\n");
+	expect_fail(
+	    rapport_meta("orgs", "x'; DROP TABLE coaches; --", NULL), 1,
+	    "rapport: meta: no organization matches 'x'; DROP TABLE coaches; --' (uuid, slug "
+	    "or email)\n");
 	want_value("SELECT count(*) FROM coaches", "1");
 	/* escape sequences in the reference are shown escaped */
 	r = rapport_meta("orgs", "\x1b]0;owned\x07", NULL);
@@ -320,9 +335,10 @@ static void test_usage_and_lookup(void **state)
 static void test_schema_override(void **state)
 {
 	(void)state;
-	testdb_exec(conn, "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES"
-	                  " ('client_organizations', '{\"x-rapport-merge\": true, \"properties\":"
-	                  " {\"badge_level\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 3}}}')");
+	testdb_exec(
+	    conn, "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES"
+	          " ('client_organizations', '{\"x-rapport-merge\": true, \"properties\":"
+	          " {\"badge_level\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 3}}}')");
 	expect_fail(rapport_meta("orgs", "acme-media", "--set", "badge_level=7", NULL), 1,
 	            "rapport: meta: badge_level: must be an integer between 1 and 3\n");
 	/* built-in rules still apply with a merged override */
@@ -380,9 +396,10 @@ static void test_hostile_values(void **state)
 	assert_int_equal(r.code, 0);
 	run_free(&r);
 	free(arr);
-	want_value("SELECT jsonb_array_length(metadata->'certifications') FROM coaches WHERE id = '" COACH
-	           "'",
-	           "10000");
+	want_value(
+	    "SELECT jsonb_array_length(metadata->'certifications') FROM coaches WHERE id = '" COACH
+	    "'",
+	    "10000");
 	/* control characters in values are stored escaped and printed escaped */
 	r = rapport_meta("coaches", COACH, "--set", "motto=\"\\u001b]52;c;SGVsbG8=\\u0007\"", NULL);
 	assert_int_equal(r.code, 0);

@@ -3,6 +3,7 @@
  * model, retrying on DB_CONFLICT. Each writer increments its own key; the
  * final counts must be exact. Once interleaved step by step (every second
  * write conflicts, deterministically), once from two threads at full speed. */
+/* clang-format off */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,9 +16,10 @@
 
 #include "common/testdb.h"
 #include "rapport/form.h"
+/* clang-format on */
 
 #define DBNAME "h8_meta_conc"
-#define COACH "55555555-5555-4555-8555-555555555555"
+#define COACH  "55555555-5555-4555-8555-555555555555"
 #define ROUNDS 500 /* per writer: 2 x 500 = 1,000 successful updates */
 
 static const metaschema *schema;
@@ -91,8 +93,8 @@ static int increment_with_retry(db *d, snap *s, const char *key)
 static long long count_of(db *d, const char *key)
 {
 	char sql[160], *v = NULL;
-	snprintf(sql, sizeof sql, "SELECT coalesce(metadata->>'%s', '0') FROM coaches WHERE id = '%s'",
-	         key, COACH);
+	snprintf(sql, sizeof sql,
+	         "SELECT coalesce(metadata->>'%s', '0') FROM coaches WHERE id = '%s'", key, COACH);
 	if (db_exec_value(d, sql, &v) != DB_OK)
 		fail_msg("%s", db_errmsg(d));
 	long long n = atoll(v);
@@ -102,8 +104,10 @@ static long long count_of(db *d, const char *key)
 
 static void reset_counts(db *d)
 {
-	testdb_exec(d, "UPDATE coaches SET metadata = '{\"active\": true, \"note\": 1.50}' WHERE id = '" COACH
-	               "'");
+	testdb_exec(
+	    d,
+	    "UPDATE coaches SET metadata = '{\"active\": true, \"note\": 1.50}' WHERE id = '" COACH
+	    "'");
 }
 
 static void test_interleaved(void **state)
@@ -176,7 +180,8 @@ static void test_threads(void **state)
 	/* the audit trail has one row per successful write */
 	char *v = NULL;
 	db_exec_value(c[0],
-	              "SELECT count(*) FROM rapport_audit WHERE record_id = '" COACH "' AND action = "
+	              "SELECT count(*) FROM rapport_audit WHERE record_id = '" COACH
+	              "' AND action = "
 	              "'update'",
 	              &v);
 	assert_true(atoll(v) >= 4 * ROUNDS);
@@ -188,10 +193,11 @@ static int setup(void **state)
 	static db *c[2];
 	c[0] = testdb_open(DBNAME);
 	c[1] = testdb_connect(DBNAME);
-	testdb_exec(c[0], "INSERT INTO coaching_companies(id, name, slug) VALUES"
-	                  " ('66666666-6666-4666-8666-666666666666', 'Co', 'co');"
-	                  "INSERT INTO coaches(id, coaching_company_id, email, name) VALUES"
-	                  " ('" COACH "', '66666666-6666-4666-8666-666666666666', 'c@example.com', 'C')");
+	testdb_exec(c[0],
+	            "INSERT INTO coaching_companies(id, name, slug) VALUES"
+	            " ('66666666-6666-4666-8666-666666666666', 'Co', 'co');"
+	            "INSERT INTO coaches(id, coaching_company_id, email, name) VALUES"
+	            " ('" COACH "', '66666666-6666-4666-8666-666666666666', 'c@example.com', 'C')");
 	static metaschema *s;
 	s = metaschema_for_table("coaches", NULL, NULL);
 	schema = s;

@@ -4,6 +4,7 @@
  * dialog with a second connection writing meanwhile, undo, discard
  * confirmation and the recovery file after SIGHUP. Database contents are
  * checked after every save. */
+/* clang-format off */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,16 +19,17 @@
 
 #include "common/testdb.h"
 #include "common/vt.h"
+/* clang-format on */
 
-#define DBNAME "h8_form_e2e"
-#define ANA "20000000-0000-4000-8000-000000000001"
-#define CAROL "40000000-0000-4000-8000-000000000001"
-#define BOB "20000000-0000-4000-8000-000000000002"
+#define DBNAME  "h8_form_e2e"
+#define ANA     "20000000-0000-4000-8000-000000000001"
+#define CAROL   "40000000-0000-4000-8000-000000000001"
+#define BOB     "20000000-0000-4000-8000-000000000002"
 #define INITECH "30000000-0000-4000-8000-000000000002"
-#define DAN "40000000-0000-4000-8000-000000000002"
-#define GROW "50000000-0000-4000-8000-000000000001"
-#define CLEAR "50000000-0000-4000-8000-000000000002"
-#define T 8000 /* ms: generous for loaded CI machines */
+#define DAN     "40000000-0000-4000-8000-000000000002"
+#define GROW    "50000000-0000-4000-8000-000000000001"
+#define CLEAR   "50000000-0000-4000-8000-000000000002"
+#define T       8000 /* ms: generous for loaded CI machines */
 
 static db *conn;
 static char *conninfo;
@@ -82,8 +84,9 @@ static void want_value(const char *sql, const char *want)
 static void want_meta(const char *table, const char *id, const char *key, const char *want)
 {
 	char sql[300];
-	snprintf(sql, sizeof sql, "SELECT coalesce(metadata->'%s', 'null')::text FROM %s WHERE id = '%s'",
-	         key, table, id);
+	snprintf(sql, sizeof sql,
+	         "SELECT coalesce(metadata->'%s', 'null')::text FROM %s WHERE id = '%s'", key,
+	         table, id);
 	want_value(sql, want);
 }
 
@@ -237,7 +240,9 @@ static void test_list_widget(void **state)
 	save(v, NULL);
 	want_meta("coaches", ANA, "specializations", "[\"A1\", \"teams\"]");
 	/* an absent list: add the first item from its header */
-	vt_keys(v, "gjjjj" "jjjjj" "<Enter>ICF-PCC<Enter>"); /* 4 columns, then the separator is skipped */
+	vt_keys(v, "gjjjj"
+	           "jjjjj"
+	           "<Enter>ICF-PCC<Enter>"); /* 4 columns, then the separator is skipped */
 	assert_true(vt_wait_text(v, "ICF-PCC", T));
 	save(v, "+ certifications: [\"ICF-PCC\"]");
 	want_meta("coaches", ANA, "certifications", "[\"ICF-PCC\"]");
@@ -305,7 +310,8 @@ static void test_raw_json_error_path(void **state)
 	/* break it on line 2 (jsonb's key order: shorter keys first) */
 	vt_keys(v, "<Down><End>,,");
 	vt_keys(v, "<Esc>");
-	assert_true(vt_wait_text(v, "line 2, column 19: expected a key in double quotes, found ','", T));
+	assert_true(
+	    vt_wait_text(v, "line 2, column 19: expected a key in double quotes, found ','", T));
 	/* the text is still there exactly as typed */
 	assert_true(vt_wait_text(v, "\"zz_note\": 1.50,,,", T));
 	want_meta("coaches", ANA, "zz_note", "1.50");
@@ -368,7 +374,8 @@ static void test_conflict_dialog(void **state)
 	testdb_exec(conn, "UPDATE coaches SET metadata = metadata || '{\"experience_years\": 30,"
 	                  " \"timezone\": \"Asia/Tokyo\"}' WHERE id = '" ANA "'");
 	vt_keys(v, "<C-s>y");
-	assert_true(vt_wait_text(v, "Someone else saved this coach meanwhile (1 conflicting key)", T));
+	assert_true(
+	    vt_wait_text(v, "Someone else saved this coach meanwhile (1 conflicting key)", T));
 	assert_true(vt_wait_text(v, "CONFLICT", T));
 	/* Esc: nothing saved, edit kept */
 	vt_keys(v, "<Esc>");
@@ -419,8 +426,9 @@ static void test_undo_and_discard(void **state)
 	/* undo refuses when someone saved after us */
 	vt_keys(v, "<Enter><C-u>8<Enter>");
 	save(v, NULL);
-	testdb_exec(conn, "UPDATE coaches SET metadata = metadata || '{\"x_other\": 1}' WHERE id = '" ANA
-	                  "'");
+	testdb_exec(conn,
+	            "UPDATE coaches SET metadata = metadata || '{\"x_other\": 1}' WHERE id = '" ANA
+	            "'");
 	vt_keys(v, "u");
 	assert_true(vt_wait_text(v, "changed by someone else since your save: not undone", T));
 	want_meta("coaches", ANA, "experience_years", "8");
@@ -494,8 +502,10 @@ static void test_core_columns(void **state)
 	vt_keys(v, "<C-s>");
 	assert_true(vt_wait_text(v, "Save these changes?", T));
 	vt_keys(v, "y");
-	assert_true(vt_wait_text(v, "not saved: email dan@initech.example is already used by another "
-	                            "client", T));
+	assert_true(vt_wait_text(v,
+	                         "not saved: email dan@initech.example is already used by another "
+	                         "client",
+	                         T));
 	want_value("SELECT email FROM clients WHERE id = '" CAROL "'", "carol@globex.example");
 	/* name cannot be empty */
 	vt_keys(v, "j<Enter><C-u><Enter>");
@@ -504,7 +514,8 @@ static void test_core_columns(void **state)
 	save(v, "~ name: Carol Client \u2192 Carol Q. Client");
 	want_value("SELECT email || ' ' || name FROM clients WHERE id = '" CAROL "'",
 	           "carol.q@globex.example Carol Q. Client");
-	want_value("SELECT client_organization_id::text FROM clients WHERE id = '" CAROL "'", INITECH);
+	want_value("SELECT client_organization_id::text FROM clients WHERE id = '" CAROL "'",
+	           INITECH);
 	want_value("SELECT primary_coach_id::text FROM clients WHERE id = '" CAROL "'", BOB);
 	/* metadata untouched by a column save */
 	want_meta("clients", CAROL, "department", "\"Product\"");
@@ -533,8 +544,10 @@ static void test_create_and_delete(void **state)
 	           "1");
 	/* delete it again: the question names what goes along */
 	vt_keys(v, "d");
-	assert_true(vt_wait_text(v, "Delete coach \u201cZoe Zed\u201d? Goes with it: model "
-	                            "associations. (y/n)", T));
+	assert_true(vt_wait_text(v,
+	                         "Delete coach \u201cZoe Zed\u201d? Goes with it: model "
+	                         "associations. (y/n)",
+	                         T));
 	vt_keys(v, "y");
 	assert_true(vt_wait_text(v, "Edit coach \u00b7 Bob Brown", T));
 	want_value("SELECT count(*) FROM coaches WHERE email = 'zoe@acme.example'", "0");
@@ -547,9 +560,10 @@ static void test_create_and_delete(void **state)
 	assert_true(vt_wait_text(v, "Email of the new client:", T));
 	vt_keys(v, "eve@initech.example<Enter>");
 	assert_true(vt_wait_text(v, "Edit client \u00b7 Eve New", T));
-	want_value("SELECT client_organization_id::text || ' ' || primary_coach_id::text FROM clients"
-	           " WHERE email = 'eve@initech.example'",
-	           INITECH " " BOB);
+	want_value(
+	    "SELECT client_organization_id::text || ' ' || primary_coach_id::text FROM clients"
+	    " WHERE email = 'eve@initech.example'",
+	    INITECH " " BOB);
 	vt_keys(v, "<Esc>");
 	assert_true(vt_wait_text(v, "Edit coach \u00b7 Bob Brown", T));
 	quit(v);
@@ -668,8 +682,9 @@ static void test_connection_lost_while_saving(void **state)
 static void test_hostile_values_shown_safely(void **state)
 {
 	(void)state;
-	testdb_exec(conn, "UPDATE coaches SET metadata = '{\"bio_note\": \"\\u001b]0;pwned\\u0007"
-	                  "\\u001b[2J\\u202eevil\", \"deep\": [[[[[[1]]]]]]}' WHERE id = '" ANA "'");
+	testdb_exec(conn,
+	            "UPDATE coaches SET metadata = '{\"bio_note\": \"\\u001b]0;pwned\\u0007"
+	            "\\u001b[2J\\u202eevil\", \"deep\": [[[[[[1]]]]]]}' WHERE id = '" ANA "'");
 	vt *v = open_form("ana@acme.example", "Ana Alvarez");
 	assert_true(vt_wait_text(v, "bio_note", T));
 	/* escapes are shown as visible text, never interpreted */
@@ -704,10 +719,11 @@ static void test_history_restore(void **state)
 static void test_nested_object(void **state)
 {
 	(void)state;
-	testdb_exec(conn, "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES ('coaches',"
-	                  " '{\"x-rapport-merge\": true, \"properties\": {\"address\": {\"type\":"
-	                  " \"object\", \"properties\": {\"city\": {\"type\": \"string\"},"
-	                  " \"zip\": {\"type\": \"integer\", \"minimum\": 1}}}}}')");
+	testdb_exec(conn,
+	            "INSERT INTO rapport_metadata_schemas(table_name, schema) VALUES ('coaches',"
+	            " '{\"x-rapport-merge\": true, \"properties\": {\"address\": {\"type\":"
+	            " \"object\", \"properties\": {\"city\": {\"type\": \"string\"},"
+	            " \"zip\": {\"type\": \"integer\", \"minimum\": 1}}}}}')");
 	vt *v = open_form("ana@acme.example", "Ana Alvarez");
 	/* active, experience_years, specializations (2 items), certifications, timezone,
 	 * created_by_user_id, address */

@@ -6,11 +6,11 @@
  * and pretty); a form over it prints it unchanged and is not dirty; the diff
  * with itself is empty; a merge with itself has no conflict; validation and a
  * few edits never crash. */
+#include "rapport/form.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "rapport/form.h"
 
 /* Aborts unless text re-parses to a document printing as text again. */
 static void fuzz_form_reparse(const char *text, int indent)

@@ -1,6 +1,7 @@
 /* Unit tests for src/core/form.c: the formatting-preserving JSON parser and
  * printer, the form model (fields, widgets, each edit, error paths), the
  * key-level diff and the 3-way merge. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "rapport/form.h"
+/* clang-format on */
 
 static metaschema *schema(const char *table)
 {
@@ -50,18 +52,20 @@ static long field(const form *f, const char *key)
 static void test_round_trip_preserves_text(void **state)
 {
 	(void)state;
-	const char *in = "{\"zeta\":1.50,\"active\":true,\"experience_years\":1e1,"
-	                 "\"n\":-0.0,\"big\":123456789012345678901234567890,"
-	                 "\"s\":\"caf\\u00e9 \\\"q\\\" \\n\\t\\/\",\"nested\":{\"b\":2E+3,\"a\":[]},"
-	                 "\"l\":[1,2.000,{}],\"x\":null}";
+	const char *in =
+	    "{\"zeta\":1.50,\"active\":true,\"experience_years\":1e1,"
+	    "\"n\":-0.0,\"big\":123456789012345678901234567890,"
+	    "\"s\":\"caf\\u00e9 \\\"q\\\" \\n\\t\\/\",\"nested\":{\"b\":2E+3,\"a\":[]},"
+	    "\"l\":[1,2.000,{}],\"x\":null}";
 	metaschema *s = schema("coaches");
 	form *f = form_of(s, in);
 	char *out = form_to_json(f, false);
 	/* same keys, same order, numbers exactly as written; "\/" and "\u00e9" normalised */
-	assert_string_equal(out, "{\"zeta\":1.50,\"active\":true,\"experience_years\":1e1,"
-	                         "\"n\":-0.0,\"big\":123456789012345678901234567890,"
-	                         "\"s\":\"caf\xc3\xa9 \\\"q\\\" \\n\\t/\",\"nested\":{\"b\":2E+3,\"a\":[]},"
-	                         "\"l\":[1,2.000,{}],\"x\":null}");
+	assert_string_equal(
+	    out, "{\"zeta\":1.50,\"active\":true,\"experience_years\":1e1,"
+	         "\"n\":-0.0,\"big\":123456789012345678901234567890,"
+	         "\"s\":\"caf\xc3\xa9 \\\"q\\\" \\n\\t/\",\"nested\":{\"b\":2E+3,\"a\":[]},"
+	         "\"l\":[1,2.000,{}],\"x\":null}");
 	assert_false(form_dirty(f));
 	/* and the output parses back to the same text */
 	form *g = form_of(s, out);
@@ -79,8 +83,9 @@ static void test_pretty_print(void **state)
 	const char *in = "{\"a\":[1,\"x\"],\"b\":{},\"c\":[],\"d\":{\"e\":false}}";
 	form_json *v = form_json_parse(in, strlen(in), &e);
 	char *p = form_json_print(v, 2);
-	assert_string_equal(p, "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": [],\n"
-	                       "  \"d\": {\n    \"e\": false\n  }\n}");
+	assert_string_equal(p,
+	                    "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": [],\n"
+	                    "  \"d\": {\n    \"e\": false\n  }\n}");
 	form_json *w = form_json_parse(p, strlen(p), &e);
 	assert_true(form_json_equal(v, w));
 	free(p);
@@ -95,8 +100,8 @@ static void expect_parse_error(const char *text, int line, int col, const char *
 	if (v)
 		fail_msg("parsed but should not: %s", text);
 	if (e.line != line || e.col != col || !strstr(e.msg, msg))
-		fail_msg("%s: expected %d:%d '%s', got %d:%d '%s'", text, line, col, msg, e.line, e.col,
-		         e.msg);
+		fail_msg("%s: expected %d:%d '%s', got %d:%d '%s'", text, line, col, msg, e.line,
+		         e.col, e.msg);
 }
 
 static void test_parse_errors(void **state)
@@ -204,8 +209,8 @@ static void test_field_order_and_widgets(void **state)
 	form *f = form_of(s, "{\"zz_custom\":[1],\"timezone\":\"UTC\",\"aa_other\":\"x\","
 	                     "\"experience_years\":\"ten\"}");
 	/* schema order first, then unknown keys in record order */
-	const char *keys[] = {"active",     "experience_years",   "specializations", "certifications",
-	                      "timezone",   "created_by_user_id", "zz_custom",       "aa_other"};
+	const char *keys[] = {"active",   "experience_years",   "specializations", "certifications",
+	                      "timezone", "created_by_user_id", "zz_custom",       "aa_other"};
 	assert_int_equal(form_nfields(f), 8);
 	for (size_t i = 0; i < 8; i++)
 		assert_string_equal(form_field_at(f, i)->key, keys[i]);
@@ -391,7 +396,8 @@ static void test_list(void **state)
 	assert_int_equal(form_list_insert(f, c, 1, "x"), -1);
 	assert_null(form_value(f, c));
 	assert_int_equal(form_list_insert(f, c, 0, "ICF-PCC"), 0);
-	expect_json(f, "{\"specializations\":[\"A\",\"c\",\"b\"],\"certifications\":[\"ICF-PCC\"]}");
+	expect_json(f,
+	            "{\"specializations\":[\"A\",\"c\",\"b\"],\"certifications\":[\"ICF-PCC\"]}");
 	assert_int_equal(form_list_insert(f, (size_t)field(f, "active"), 0, "x"), -1);
 	form_free(f);
 	metaschema_free(s);
@@ -408,16 +414,19 @@ static void test_unknown_add_remove(void **state)
 	assert_int_equal(form_set_raw(f, b, "[1,\n 2,,]", &e), -1);
 	assert_int_equal(e.line, 2);
 	assert_int_equal(e.col, 4);
-	assert_string_equal(form_error(f),
-	                    "b_key: invalid JSON at line 2, column 4: unexpected ',' (expected a JSON value)");
+	assert_string_equal(
+	    form_error(f),
+	    "b_key: invalid JSON at line 2, column 4: unexpected ',' (expected a JSON value)");
 	assert_false(form_dirty(f));
 	assert_int_equal(form_set_raw(f, b, " {\"k\": 2.50} ", &e), 0);
 	expect_json(f, "{\"b_key\":{\"k\":2.50},\"timezone\":\"UTC\",\"a_key\":{\"x\":[true]}}");
 	/* add keys: snake_case, not duplicated; schema keys get their widget */
 	assert_int_equal(form_add_key(f, "NewKey", "1", NULL), -1);
-	assert_string_equal(form_error(f), "NewKey: key must be snake_case (lowercase letters, digits, _)");
+	assert_string_equal(form_error(f),
+	                    "NewKey: key must be snake_case (lowercase letters, digits, _)");
 	assert_int_equal(form_add_key(f, "", "1", NULL), -1);
-	assert_string_equal(form_error(f), "(empty): key must be snake_case (lowercase letters, digits, _)");
+	assert_string_equal(form_error(f),
+	                    "(empty): key must be snake_case (lowercase letters, digits, _)");
 	assert_int_equal(form_add_key(f, "a_key", "1", NULL), -1);
 	assert_string_equal(form_error(f), "a_key: key already exists");
 	assert_int_equal(form_add_key(f, "c_key", "[1,", &e), -1);
@@ -449,7 +458,8 @@ static void test_unknown_add_remove(void **state)
 	assert_int_equal(form_set_value(f, (size_t)field(f, "b_key"), v), 0);
 	form_json_free(v);
 	assert_int_equal(form_set_value(f, 99, NULL), -1);
-	expect_json(f, "{\"b_key\":\"v\",\"c_key\":[1,2e5],\"experience_years\":0,\"active\":true}");
+	expect_json(f,
+	            "{\"b_key\":\"v\",\"c_key\":[1,2e5],\"experience_years\":0,\"active\":true}");
 	form_free(f);
 	metaschema_free(s);
 }
@@ -529,7 +539,8 @@ static void test_replace_json(void **state)
 	assert_int_equal(d->n, 0);
 	form_diff_free(d);
 	/* rebase: new original and document, fields rebuilt */
-	form_json *o = form_json_parse("{\"q\":1}", 7, &e), *c = form_json_parse("{\"q\":2}", 7, &e);
+	form_json *o = form_json_parse("{\"q\":1}", 7, &e),
+	          *c = form_json_parse("{\"q\":2}", 7, &e);
 	form_rebase(f, o, c);
 	expect_json(f, "{\"q\":2}");
 	assert_true(form_dirty(f));
@@ -645,7 +656,8 @@ static void test_json_helpers(void **state)
 	form_free(f);
 	cJSON_Delete(cj);
 	/* printing escapes control characters */
-	form_json *s = form_json_string("a\x01\x7f" "b\r\b\f");
+	form_json *s = form_json_string("a\x01\x7f"
+	                                "b\r\b\f");
 	char *p = form_json_print(s, 0);
 	assert_string_equal(p, "\"a\\u0001\\u007fb\\r\\b\\f\"");
 	free(p);

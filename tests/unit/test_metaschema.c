@@ -1,5 +1,6 @@
 /* Unit tests for src/core/metaschema.c: schema parsing, built-in schemas,
  * every type, format and rule, the exact error messages, limits. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "rapport/metaschema.h"
+/* clang-format on */
 
 /* Validates JSON text against a table's built-in schema. */
 static ms_report *check(const char *table, const char *json)
@@ -123,10 +125,9 @@ static void test_builtin_contents(void **state)
 static void test_spec_examples_valid(void **state)
 {
 	(void)state;
-	expect_ok("coaching_companies",
-	          "{\"website\":\"https://insideoutdev.com\",\"active\":true,"
-	          "\"logo_url\":\"https://cdn.example.com/logo.png\","
-	          "\"contact_email\":\"info@insideoutdev.com\"}");
+	expect_ok("coaching_companies", "{\"website\":\"https://insideoutdev.com\",\"active\":true,"
+	                                "\"logo_url\":\"https://cdn.example.com/logo.png\","
+	                                "\"contact_email\":\"info@insideoutdev.com\"}");
 	expect_ok("coaches", "{\"active\":true,\"experience_years\":15,"
 	                     "\"specializations\":[\"C-suite\",\"organizational transformation\"],"
 	                     "\"certifications\":[\"ICF-PCC\",\"DISC\"],"
@@ -137,9 +138,10 @@ static void test_spec_examples_valid(void **state)
 	expect_ok("clients", "{\"department\":\"Product\",\"active\":true,"
 	                     "\"start_date\":\"2025-01-15\",\"goals\":[\"leadership presence\","
 	                     "\"strategic thinking\"],\"timezone\":\"America/New_York\"}");
-	expect_ok("coaching_models", "{\"version\":\"2.0\",\"model_type\":\"framework\","
-	                             "\"active\":true,\"author\":\"InsideOut Leadership\","
-	                             "\"tags\":[\"leadership\",\"adaptive\",\"systems-thinking\"]}");
+	expect_ok("coaching_models",
+	          "{\"version\":\"2.0\",\"model_type\":\"framework\","
+	          "\"active\":true,\"author\":\"InsideOut Leadership\","
+	          "\"tags\":[\"leadership\",\"adaptive\",\"systems-thinking\"]}");
 	expect_ok("coaches", "{}");
 	expect_ok("coaches", "{\"experience_years\": 15.0}");
 }
@@ -365,7 +367,8 @@ static void test_schema_parse_errors(void **state)
 	    {"{\"type\":3}", "schema: \"type\" must be a string"},
 	    {"{\"properties\":{\"a\":{\"format\":\"phone\"}}}",
 	     "properties.a: \"format\" must be date, date-time, email, uri or timezone"},
-	    {"{\"properties\":{\"a\":{\"format\":1}}}", "properties.a: \"format\" must be a string"},
+	    {"{\"properties\":{\"a\":{\"format\":1}}}",
+	     "properties.a: \"format\" must be a string"},
 	    {"{\"properties\":{\"a\":{\"minimum\":\"0\"}}}",
 	     "properties.a: \"minimum\" must be a number"},
 	    {"{\"maximum\":null}", "schema: \"maximum\" must be a number"},
@@ -375,7 +378,8 @@ static void test_schema_parse_errors(void **state)
 	    {"{\"enum\":[]}", "schema: \"enum\" must be a non-empty array"},
 	    {"{\"items\":{\"items\":5}}", "items.items: a schema must be a JSON object"},
 	    {"{\"description\":5}", "schema: \"description\" and \"title\" must be strings"},
-	    {"{\"required\":[\"a\"],\"required\":[\"a\",\"b\"]}", "schema: \"required\" appears twice"},
+	    {"{\"required\":[\"a\"],\"required\":[\"a\",\"b\"]}",
+	     "schema: \"required\" appears twice"},
 	    {"{\"properties\":{\"a\":{},\"a\":{}}}", "schema: property \"a\" appears twice"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -401,17 +405,19 @@ static void test_override(void **state)
 	char *err = NULL;
 	/* replace: only the override's keys */
 	metaschema *s = metaschema_for_table(
-	    "coaches", "{\"type\":\"object\",\"properties\":{\"badge\":{\"type\":\"string\"}}}", &err);
+	    "coaches", "{\"type\":\"object\",\"properties\":{\"badge\":{\"type\":\"string\"}}}",
+	    &err);
 	assert_non_null(s);
 	assert_int_equal(s->nprops, 1);
 	assert_null(metaschema_prop(s, "experience_years"));
 	metaschema_free(s);
 	/* merge: built-in keys kept in order, one replaced, one added, required added */
-	s = metaschema_for_table("coaches",
-	                         "{\"x-rapport-merge\":true,\"required\":[\"badge\"],\"properties\":{"
-	                         "\"experience_years\":{\"type\":\"integer\",\"minimum\":1},"
-	                         "\"badge\":{\"type\":\"string\"}}}",
-	                         &err);
+	s = metaschema_for_table(
+	    "coaches",
+	    "{\"x-rapport-merge\":true,\"required\":[\"badge\"],\"properties\":{"
+	    "\"experience_years\":{\"type\":\"integer\",\"minimum\":1},"
+	    "\"badge\":{\"type\":\"string\"}}}",
+	    &err);
 	assert_non_null(s);
 	assert_string_equal(s->prop_names[0], "active");
 	assert_string_equal(s->prop_names[1], "experience_years");
@@ -421,7 +427,8 @@ static void test_override(void **state)
 	metaschema_free(s);
 	/* order of properties given explicitly (jsonb sorts keys) */
 	s = metaschema_parse("{\"x-rapport-order\":[\"city\",\"nope\",\"zip\"],\"properties\":"
-	                     "{\"zip\":{},\"area\":{},\"city\":{}}}", &err);
+	                     "{\"zip\":{},\"area\":{},\"city\":{}}}",
+	                     &err);
 	assert_non_null(s);
 	assert_string_equal(s->prop_names[0], "city");
 	assert_string_equal(s->prop_names[1], "zip");
@@ -509,8 +516,9 @@ static void test_hostile_limits(void **state)
 			assert_int_equal(r->nerrors, 0);
 		} else {
 			assert_int_equal(r->nerrors, 1);
-			assert_string_equal(ms_report_first_error(r)->text,
-			                    "certifications: too many items (10001; at most 10000)");
+			assert_string_equal(
+			    ms_report_first_error(r)->text,
+			    "certifications: too many items (10001; at most 10000)");
 		}
 		ms_report_free(r);
 		cJSON_Delete(doc);
@@ -549,12 +557,18 @@ static void test_hostile_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_builtins_parse),   cmocka_unit_test(test_builtin_contents),
-	    cmocka_unit_test(test_spec_examples_valid), cmocka_unit_test(test_type_messages),
-	    cmocka_unit_test(test_format_messages),  cmocka_unit_test(test_format_checks),
-	    cmocka_unit_test(test_zone_callback),    cmocka_unit_test(test_unknown_and_snake),
-	    cmocka_unit_test(test_custom_schema_rules), cmocka_unit_test(test_schema_parse_errors),
-	    cmocka_unit_test(test_override),         cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_builtins_parse),
+	    cmocka_unit_test(test_builtin_contents),
+	    cmocka_unit_test(test_spec_examples_valid),
+	    cmocka_unit_test(test_type_messages),
+	    cmocka_unit_test(test_format_messages),
+	    cmocka_unit_test(test_format_checks),
+	    cmocka_unit_test(test_zone_callback),
+	    cmocka_unit_test(test_unknown_and_snake),
+	    cmocka_unit_test(test_custom_schema_rules),
+	    cmocka_unit_test(test_schema_parse_errors),
+	    cmocka_unit_test(test_override),
+	    cmocka_unit_test(test_describe),
 	    cmocka_unit_test(test_hostile_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
