@@ -3,6 +3,7 @@
  * loop on the socket (blocking), and SQLSTATE mapped to db_status. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,11 @@
 /* Reads the connection's state into a CONNLOST message. */
 static db_status conn_lost(db *d)
 {
-	const char *m = d->pg ? PQerrorMessage(d->pg) : "";
+	if (!d->pg) {
+		dbi_seterr(d, "not connected: the server stopped answering; reconnect to continue");
+		return DB_CONNLOST;
+	}
+	const char *m = PQerrorMessage(d->pg);
 	char first[200];
 	size_t n = strcspn(m, "\n");
 	if (n >= sizeof first)
@@ -205,16 +210,29 @@ bool db_busy(const db *d)
 	return d && d->state == DBI_RUNNING;
 }
 
-/* Sends a cancel request for the running query (a no-op on the server when
- * the query has not started yet: hence the retries in db_cancel). */
+/* Thread body: PQcancel blocks until the server closes the cancel
+ * connection, which a stopped server never does. */
+static void *cancel_thread(void *arg)
+{
+	char buf[256];
+	PQcancel(arg, buf, sizeof buf);
+	PQfreeCancel(arg);
+	return NULL;
+}
+
+/* Sends a cancel request for the running query without ever blocking the
+ * caller (a no-op on the server when the query has not started yet: hence
+ * the retries in db_cancel). */
 static void send_cancel(db *d)
 {
 	PGcancel *c = PQgetCancel(d->pg);
-	if (c) {
-		char buf[256];
-		PQcancel(c, buf, sizeof buf);
-		PQfreeCancel(c);
-	}
+	pthread_t t;
+	if (!c)
+		return;
+	if (pthread_create(&t, NULL, cancel_thread, c) == 0)
+		pthread_detach(t);
+	else
+		cancel_thread(c);
 }
 
 /* Waits up to ms for the socket; 0 when readable, 1 on timeout, -1 on error. */
@@ -238,12 +256,12 @@ void db_cancel(db *d)
 	for (int tries = 0; d->state == DBI_RUNNING; tries++) {
 		if (tries % 5 == 0 && tries < 50)
 			send_cancel(d);
-		if (tries >= 50) {
-			PQreset(d->pg);
+		if (tries >= 50) { /* ~5 s without an answer: give the connection up */
+			dbi_abandon(d);
 			PQclear(d->res);
 			d->res = NULL;
 			d->state = DBI_DONE;
-			d->done = DB_CANCELED;
+			d->done = conn_lost(d);
 			break;
 		}
 		if (collect(d, false) != DB_PENDING)

@@ -260,6 +260,7 @@ db *db_connect(const db_conn_opts *o, char **err)
 		return NULL;
 	}
 	d->pg = pg;
+	d->params = PQconninfo(pg);
 	d->read_only = o->read_only;
 	describe(pg, d->describe, sizeof d->describe);
 	PQsetNoticeReceiver(pg, notice_receiver, d);
@@ -272,9 +273,31 @@ void db_close(db *d)
 		return;
 	dbi_reset(d);
 	PQfinish(d->pg);
+	PQconninfoFree(d->params);
 	while (d->ncount)
 		free(db_notice_pop(d));
 	free(d);
+}
+
+void dbi_abandon(db *d)
+{
+	PQfinish(d->pg);
+	d->pg = NULL;
+}
+
+/* A new connection with the saved parameters (after dbi_abandon). */
+static PGconn *connect_again(db *d)
+{
+	const char *k[64], *v[64];
+	int n = 0;
+	for (PQconninfoOption *o = d->params; o && o->keyword && n < 63; o++)
+		if (o->val && *o->val) {
+			k[n] = o->keyword;
+			v[n] = o->val;
+			n++;
+		}
+	k[n] = v[n] = NULL;
+	return PQconnectdbParams(k, v, 0);
 }
 
 db_status db_reconnect(db *d)
@@ -282,7 +305,12 @@ db_status db_reconnect(db *d)
 	if (!d)
 		return DB_INVALID;
 	dbi_reset(d);
-	PQreset(d->pg);
+	if (d->pg)
+		PQreset(d->pg);
+	else
+		d->pg = connect_again(d);
+	if (d->pg)
+		PQsetNoticeReceiver(d->pg, notice_receiver, d);
 	if (PQstatus(d->pg) != CONNECTION_OK) {
 		char *msg = connect_error(d->pg);
 		dbi_seterr(d, "cannot reconnect to %s", msg ? msg : "the server");

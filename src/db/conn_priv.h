@@ -15,7 +15,8 @@ typedef enum dbi_state {
 enum { DBI_NOTICE_MAX = 64 };
 
 struct db {
-	PGconn *pg;
+	PGconn *pg;                /* NULL after dbi_abandon until db_reconnect */
+	PQconninfoOption *params;  /* the connection's parameters, for db_reconnect */
 	bool read_only;
 	char errmsg[768];
 	char describe[320];
@@ -35,5 +36,8 @@ struct db {
 
 /* Drops whatever request is running or finished-untaken (async.c). */
 void dbi_reset(db *d);
+/* Closes a connection whose server no longer answers (conn.c); db_reconnect
+ * opens a new one with the same parameters. */
+void dbi_abandon(db *d);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -195,6 +196,33 @@ static void test_terminated_backend_reconnect(void **state)
 	db_close(b);
 }
 
+/* The server stops answering (its backend is SIGSTOPped): cancel does not
+ * hang; after a few seconds the connection is given up, and reconnect works. */
+static void test_silent_server_cancel(void **state)
+{
+	(void)state;
+	db *b = testdb_connect("h2_conn");
+	char *pid = NULL;
+	assert_int_equal(db_exec_value(b, "SELECT pg_backend_pid()", &pid), DB_OK);
+	pid_t backend = (pid_t)atoi(pid);
+	free(pid);
+	assert_int_equal(kill(backend, SIGSTOP), 0);
+	db_list_req q = {.kind = DB_COMPANY, .dir = DB_FIRST, .limit = 5};
+	assert_int_equal(db_list_send(b, &q), DB_OK);
+	assert_int_equal(db_poll(b), DB_PENDING);
+	db_cancel(b); /* returns: the request is abandoned with the connection */
+	assert_false(db_busy(b));
+	assert_false(db_is_connected(b));
+	assert_non_null(strstr(db_errmsg(b), "stopped answering"));
+	db_page *p = NULL;
+	assert_int_equal(db_list(b, &q, &p), DB_CONNLOST);
+	kill(backend, SIGCONT);
+	assert_int_equal(db_reconnect(b), DB_OK);
+	assert_int_equal(db_list(b, &q, &p), DB_OK);
+	db_page_free(p);
+	db_close(b);
+}
+
 static void test_schema_missing(void **state)
 {
 	(void)state;
@@ -298,6 +326,7 @@ int main(void)
 	    cmocka_unit_test(test_read_only_session),
 	    cmocka_unit_test(test_timeouts_and_cancel),
 	    cmocka_unit_test(test_terminated_backend_reconnect),
+	    cmocka_unit_test(test_silent_server_cancel),
 	    cmocka_unit_test(test_schema_missing),
 	    cmocka_unit_test(test_caps_with_pgvector),
 	    cmocka_unit_test(test_caps_without_pgvector),
