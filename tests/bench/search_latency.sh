@@ -38,6 +38,7 @@ echo "data: $(psql -XAtc 'SELECT count(*) FROM data_chunks') chunks of dimension
   "(seeded in $(( $(date +%s) - t0 ))s); pgvector $(psql -XAtc \
   "SELECT extversion FROM pg_extension WHERE extname = 'vector'")"
 
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) on $(nproc 2>/dev/null) CPUs"
 grep -v '^#' "$src/tests/search/queries.tsv" | grep -v '^$' | cut -f1 > "$tmp/queries"
 nq=$(wc -l < "$tmp/queries")
 
@@ -131,4 +132,5 @@ if "$bin" db grant-coach "$typical" >/dev/null 2>&1; then
 else
   echo "RLS: not measured (rapport db grant-coach unavailable)"
 fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 [ -n "${SEARCH_DB:-}" ] || dropdb "$db"
