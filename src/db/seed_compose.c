@@ -244,11 +244,12 @@ void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const se
 	b->p[b->len] = '\0';
 }
 
-void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_vars *v,
-                   size_t target)
+void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *main_topic,
+                   const seed_topic *alt, const seed_vars *v, size_t target)
 {
 	size_t start = b->len;
 	while (b->len - start < target) {
+		const seed_topic *topic = alt && seed_rng_below(r, 4) == 0 ? alt : main_topic;
 		unsigned k = seed_rng_below(r, 5);
 		switch (seed_rng_below(r, 6)) {
 		case 0:

@@ -143,9 +143,10 @@ void seed_fill(seed_buf *b, const char *t, const seed_vars *v);
 void seed_transcript(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_vars *v,
                      const char *const *tie_in, int first_session, size_t target,
                      seed_buf *commit_out);
-/* A few turns (about `target` bytes) of dialogue on `topic`, for scale chunks. */
-void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_vars *v,
-                   size_t target);
+/* A few turns (about `target` bytes) of dialogue on `topic`, for scale
+ * chunks; about one exchange in four drifts to `alt` (may be NULL). */
+void seed_dialogue(seed_buf *b, seed_rng *r, const seed_topic *topic, const seed_topic *alt,
+                   const seed_vars *v, size_t target);
 
 /* Assessments and company documents (seed_docs.c). */
 void seed_disc_report(seed_buf *b, seed_rng *r, const char *client, const char *coach,

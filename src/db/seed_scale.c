@@ -489,12 +489,13 @@ static void item_build(const scale *sc, long long j, int nchunks, item_gen *g)
 	               .team = 5 + (int)seed_rng_below(&r, 40)};
 	if (strcmp(v.coach, v.client) == 0)
 		v.coach = "Coach";
+	const seed_topic *alt = &seed_topics[seed_rng_below(&r, (unsigned)seed_ntopics)];
 	g->text.len = 0;
 	for (int k = 0; k < nchunks; k++) {
 		if (k)
 			seed_buf_add(&g->text, "\n\n", 2);
 		g->start[k] = g->text.len;
-		seed_dialogue(&g->text, &r, g->topic, &v, 600 + seed_rng_below(&r, 500));
+		seed_dialogue(&g->text, &r, g->topic, alt, &v, 600 + seed_rng_below(&r, 500));
 		g->end[k] = g->text.len;
 	}
 }
