@@ -29,7 +29,7 @@ CPPFLAGS += -Iinclude -Isrc -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -D_XOPEN_SOURC
             -DRAPPORT_DATADIR='"$(DATADIR)"'
 # `make V=1` shows full compiler command lines.
 Q        := $(if $(V),,@)
-say       = $(if $(V),,@printf '  %-6s %s\n' $(1) $(2))
+say       = $(if $(V)$(findstring s,$(firstword -$(MAKEFLAGS))),,@printf '  %-6s %s\n' $(1) $(2))
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) $(CFLAGS)
 LIBS     := $(PKG_LIBS) -lstemmer -lm -lpthread
 

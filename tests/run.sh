@@ -81,8 +81,10 @@ run_program() {
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$f" -gt 0 ]; then
     printf 'FAIL %-32s %d passed, %d failed (%s)%s\n' "$name" "$p" "$f" "$secs" "${note:+ — $note}"
-    echo "---- $name output (last 80 lines) ----"
-    tail -n 80 "$out"
+    echo "---- $name: failed checks ----"
+    grep -E -A3 '^\[  (ERROR|FAILED)  \]|^\[   LINE   \]|runtime error|Sanitizer' "$out" | head -n 60
+    echo "---- $name: last 60 lines of output ----"
+    tail -n 60 "$out"
     echo "---- end of $name ----"
   else
     printf 'ok   %-32s %3d passed (%s)\n' "$name" "$p" "$secs"
