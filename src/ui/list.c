@@ -35,6 +35,8 @@ void ui_list_init(ui_list *l, db_kind kind, db_kind parent_kind, const char *par
 
 /* Forward: asks for the page before a seek's window. */
 static void list_prefetch_later(ui_list *l);
+/* Forward: wants the next page when the cursor nears an edge. */
+static void list_prefetch(ui_list *l);
 
 /* Frees the rows of the window. */
 void ui_list_clear(ui_list *l)
@@ -197,6 +199,7 @@ db_status ui_list_take(ui_list *l, db *d)
 		l->pending_delta = 0;
 		ui_list_move(l, delta);
 	}
+	list_prefetch(l); /* e.g. after a seek: the rows before it, too */
 	return DB_OK;
 }
 

@@ -2,11 +2,13 @@
  * in the screen-test harness (tests/common/vt.c) and reports
  *   first_paint_ms  exec → FIRSTTEXT on screen
  *   move_ms         key → last byte of the repaint (median of N moves)
+ *   move_first_ms   key → first byte of the repaint (median)
  *   move_bytes      bytes written for one move (median)
  *   rss_kb          resident memory of the program and its children after
  *                   the moves (for a pipeline: every process in it)
  * Usage: ui_measure ROWS COLS FIRSTTEXT KEY N -- PROGRAM [ARGS...]
- * KEY uses vt_keys syntax (j, <Down>). UI_MEASURE_SETUP=KEYS (and
+ * KEY uses vt_keys syntax (j, <Down>); at the end of the list the moves
+ * turn round (k, <Up>). UI_MEASURE_SETUP=KEYS (and
  * UI_MEASURE_SETUP_WAIT=TEXT) are typed after the first paint, before the
  * moves. Figures only: nothing is asserted. */
 #include "common/vt.h"
@@ -89,16 +91,21 @@ static long tree_rss(long root)
 }
 
 /* Pumps until no output for quiet_ms after some arrived; returns the time of
- * the last byte (or start if none came within timeout). */
-static long long last_byte_after(vt *t, long long start, int quiet_ms, int timeout_ms)
+ * the last byte (or start if none came within timeout), *first that of the
+ * first one. */
+static long long last_byte_after(vt *t, long long start, int quiet_ms, int timeout_ms,
+                                 long long *first)
 {
 	size_t before = vt_bytes(t);
 	long long last = start, deadline = start + (long long)timeout_ms * 1000;
+	*first = start;
 	while (now_us() < deadline) {
 		vt_pump(t, quiet_ms);
 		if (vt_bytes(t) != before) {
 			before = vt_bytes(t);
 			last = now_us();
+			if (*first == start)
+				*first = last;
 		} else if (last != start) {
 			break;
 		}
@@ -147,23 +154,40 @@ int main(int argc, char **argv)
 		vt_settle(t, 300, 30000);
 	}
 	long long *ms = calloc((size_t)n, sizeof *ms), *bytes = calloc((size_t)n, sizeof *bytes);
-	for (int i = 0; i < n; i++) {
+	long long *fms = calloc((size_t)n, sizeof *fms);
+	/* at the end of the list the key does nothing: turn round (j↔k,
+	 * Down↔Up) and do not count that move */
+	const char *back = strcmp(key, "j") == 0 ? "k" : strcmp(key, "<Down>") == 0 ? "<Up>" : key;
+	const char *cur = key;
+	int bounces = 0;
+	for (int i = 0; i < n && bounces < n;) {
 		size_t b0 = vt_bytes(t);
 		long long s = now_us();
-		vt_keys(t, key);
-		long long last = last_byte_after(t, s, 40, 5000);
+		vt_keys(t, cur);
+		long long first_byte;
+		long long last = last_byte_after(t, s, 40, 1000, &first_byte);
+		if (vt_bytes(t) == b0) {
+			cur = cur == key ? back : key;
+			bounces++;
+			continue;
+		}
 		ms[i] = last - s;
+		fms[i] = first_byte - s;
 		bytes[i] = (long long)(vt_bytes(t) - b0);
+		i++;
 	}
 	long rss = tree_rss(vt_pid(t));
 	qsort(ms, (size_t)n, sizeof *ms, cmp_ll);
+	qsort(fms, (size_t)n, sizeof *fms, cmp_ll);
 	qsort(bytes, (size_t)n, sizeof *bytes, cmp_ll);
 	printf("first_paint_ms %.1f\n", paint / 1000.0);
 	printf("move_ms %.2f\n", ms[n / 2] / 1000.0);
 	printf("move_ms_p90 %.2f\n", ms[n * 9 / 10] / 1000.0);
+	printf("move_first_ms %.2f\n", fms[n / 2] / 1000.0);
 	printf("move_bytes %lld\n", bytes[n / 2]);
 	printf("rss_kb %ld\n", rss);
 	free(ms);
+	free(fms);
 	free(bytes);
 	vt_free(t);
 	return 0;

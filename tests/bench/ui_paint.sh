@@ -48,9 +48,10 @@ measure() {
 	mv=$(echo "$out" | awk '/^move_ms / {print $2}')
 	p90=$(echo "$out" | awk '/^move_ms_p90/ {print $2}')
 	by=$(echo "$out" | awk '/^move_bytes/ {print $2}')
+	fm=$(echo "$out" | awk '/^move_first_ms/ {print $2}')
 	rss=$(echo "$out" | awk '/^rss_kb/ {print $2}')
-	printf '  %-10s first paint %9s ms   move %7s ms (p90 %s)   %6s bytes/move   RSS %7s kB\n' \
-		"$name" "$paint" "$mv" "$p90" "$by" "$rss"
+	printf '  %-10s first paint %8s ms  move: first byte %6s ms, done %6s ms (p90 %s)  %5s bytes  RSS %6s kB\n' \
+		"$name" "$paint" "$fm" "$mv" "$p90" "$by" "$rss"
 	eval "${name}_paint=$paint ${name}_rss=$rss ${name}_bytes=$by"
 }
 
