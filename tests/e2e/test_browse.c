@@ -238,6 +238,9 @@ static void test_pager_search(void **state)
 	vt *t = start(24, 120, NULL);
 	vt_keys(t, ":goto carol@globex.example<Enter>");
 	assert_true(vt_wait_row(t, 0, "Ana Alvarez › Carol Client", T_WAIT));
+	/* the columns sought to Carol's parents also load the rows before them */
+	assert_true(header_count(t, "Companies", "6"));
+	assert_true(header_count(t, "Coaches", "3"));
 	assert_true(vt_wait_text(t, "Data items (1)", T_WAIT));
 	assert_true(vt_wait_text(t, "Session 1", T_WAIT));
 	vt_keys(t, "<Tab><Enter>");
