@@ -15,7 +15,7 @@ static const char seed_usage[] =
     "       rapport [CONNECTION] db seed --scale N [--chunks M] [--seed S]\n"
     "Loads deterministic data (the same seed gives the same rows and ids).\n"
     "  --demo        the demo data set: 3 coaching companies (InsideOut Leadership\n"
-    "                among them), 14 coaches, 8 client organizations, 64 clients,\n"
+    "                among them), 14 coaches, 9 client organizations, 68 clients,\n"
     "                5 coaching models, ~200 session transcripts, assessments and\n"
     "                company documents, chunked and embedded with the built-in\n"
     "                hash embedder; refused when already loaded unless --replace\n"

@@ -257,6 +257,13 @@ const seed_org seed_orgs[] = {
      {{"Commission the 80 MW wind project", "Sign two community solar agreements", "Renewables at 40% of supply"},
       {"Deploy smart meters to 60% of members", "Outage minutes per member down 15%", "Replace the outage management system"},
       {"Succession plans for all directors", "Leadership programme for field supervisors", "Mentoring for new managers"}}},
+    {"Vertex Cloud Systems", "vertex-cloud-systems", "vertexcloud.com", "Technology", "enterprise", 31000,
+     "Seattle, WA", "https://vertexcloud.com", 1, "America/Los_Angeles",
+     "Vertex sells cloud infrastructure and developer tools to large enterprises. After a decade of hypergrowth it is reorganising around product lines, and a new generation of leaders is being promoted into roles that used to belong to the founders.",
+     {"Reach profitability in the infrastructure business", "Improve reliability for enterprise customers", "Grow leaders from within"},
+     {{"Gross margin from 58% to 64%", "Consolidate four data-centre regions", "Cloud spend per customer down 10%"},
+      {"99.99% availability for the top 200 accounts", "Sev-1 incidents down by half", "Mean time to recovery under 30 minutes"},
+      {"70% of director roles filled internally", "Every new manager in coaching within 90 days", "Promotion criteria published for all levels"}}},
 };
 const size_t seed_norgs = sizeof seed_orgs / sizeof seed_orgs[0];
 
@@ -332,6 +339,11 @@ const seed_client seed_clients[] = {
     {"Megan Clarke", "HR Business Partner", "People", 7, 12, {"difficult_conversation", "work_life", NULL}, 0, 1},
     {"Yusuf Demir", "Data Analyst", "Data", 7, 8, {"promotion", "imposter", NULL}, 0, 1},
     {"Rosa Martinez", NULL, "Community", 7, 10, {"managing_up", "executive_presence", NULL}, 0, 1},
+
+    {"Hiroshi Sato", "SVP of Cloud Infrastructure", "Engineering", 8, 0, {"strategy", "change_management", NULL}, 0, 1},
+    {"Rebecca Stone", "Director of Site Reliability", "Engineering", 8, 1, {"burnout", "accountability", NULL}, 0, 1},
+    {"Ahmed Karimi", "Principal Product Manager", "Product", 8, 8, {"promotion", "managing_up", NULL}, 0, 1},
+    {"Lina Morales", "VP of Enterprise Sales", "Sales", 8, 6, {"executive_presence", "hiring", NULL}, 2, 1},
 };
 const size_t seed_nclients = sizeof seed_clients / sizeof seed_clients[0];
 /* clang-format on */

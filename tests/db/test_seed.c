@@ -162,6 +162,22 @@ static void test_demo_minimums(void **state)
 	at_least(d, "SELECT count(*) FROM coaches", 12);
 	at_least(d, "SELECT count(*) FROM client_organizations", 6);
 	at_least(d, "SELECT count(DISTINCT industry) FROM client_organizations", 6);
+	/* the spec's example queries find rows */
+	at_least(d,
+	         "SELECT count(*) FROM client_organizations WHERE industry = 'Technology' AND "
+	         "metadata->>'size' = 'enterprise'",
+	         1);
+	at_least(d, "SELECT count(*) FROM coaching_companies WHERE metadata->>'active' = 'true'",
+	         2);
+	at_least(
+	    d,
+	    "SELECT count(*) FROM coaches c JOIN coaching_companies cc ON c.coaching_company_id = "
+	    "cc.id WHERE cc.slug = 'insideout-leadership' AND c.metadata->>'active' = 'true'",
+	    4);
+	at_least(d,
+	         "SELECT count(*) FROM data_items di JOIN clients cl ON di.client_id = cl.id WHERE "
+	         "di.data_type = 'assessment' AND cl.metadata->>'active' = 'true'",
+	         40);
 	exactly(d,
 	        "SELECT count(DISTINCT metadata->>'size') FROM client_organizations WHERE metadata "
 	        "? 'size'",
