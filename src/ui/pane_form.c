@@ -41,6 +41,7 @@ typedef struct pf_col {
 	char *cur;        /* current value; NULL: SQL NULL */
 	db_kind fk;       /* referenced kind for a foreign key, else DB_NONE */
 	char *fk_label;   /* name of the record cur refers to */
+	char *orig_label; /* name of the record orig refers to */
 	char *theirs;     /* after a conflict: the database's value */
 	bool conflict;
 } pf_col;
@@ -103,8 +104,12 @@ struct pf {
 	size_t mcur;
 	bool per_key;
 	/* undo of the last save */
-	char *undo_json;
+	char *undo_json; /* metadata before the last save (NULL: it changed none) */
 	char undo_token[DB_TS_LEN];
+	size_t undo_ncols; /* columns before the last save */
+	const char *undo_names[16];
+	char *undo_vals[16];
+	char *undo_labels[16];
 };
 
 static void pf_rows_build(pf *s);
@@ -284,6 +289,13 @@ static void pf_recovery_write(pf *s)
 	form_json_set(o, "id", form_json_string(s->id));
 	form_json_set(o, "updated_at", form_json_string(s->token));
 	form_json_set(o, "metadata_text", form_json_string(text));
+	form_json *cols = form_json_new(FJ_OBJECT);
+	for (size_t i = 0; i < s->ncols; i++)
+		if (pf_col_dirty(&s->cols[i]))
+			form_json_set(cols, s->cols[i].name,
+			              s->cols[i].cur ? form_json_string(s->cols[i].cur)
+			                             : form_json_new(FJ_NULL));
+	form_json_set(o, "columns", cols);
 	char *out = form_json_print(o, 2);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd >= 0) {
@@ -727,7 +739,7 @@ static void pf_draw_diff(pf *s, WINDOW *w)
 			continue;
 		char line[1024];
 		snprintf(line, sizeof line, "~ %s: %.400s \u2192 %.400s", c->name,
-		         c->orig ? (c->fk ? "(another)" : c->orig) : "NULL",
+		         c->orig ? (c->fk && c->orig_label ? c->orig_label : c->orig) : "NULL",
 		         c->cur ? pf_col_text(c) : "NULL");
 		ui_put(w, y++, 2, cols - 3, line, pf_attr(s, THEME_NORMAL));
 	}
@@ -917,8 +929,10 @@ static void pf_cols_load(pf *s, db *d, const db_record *rec)
 		c->fk = pf_editable[e].fk;
 		c->orig = pf_dup_or_null(rec->fields[i].value);
 		c->cur = pf_dup_or_null(rec->fields[i].value);
-		if (c->fk)
+		if (c->fk) {
 			c->fk_label = pf_fk_name(d, c->fk, c->cur);
+			c->orig_label = pf_dup_or_null(c->fk_label);
+		}
 	}
 }
 
@@ -928,6 +942,7 @@ static void pf_cols_free(pf *s)
 		free(s->cols[i].orig);
 		free(s->cols[i].cur);
 		free(s->cols[i].fk_label);
+		free(s->cols[i].orig_label);
 		free(s->cols[i].theirs);
 	}
 	free(s->cols);
@@ -1366,6 +1381,7 @@ static void pf_set_token(char *dst, const char *src)
 }
 
 static int pf_conflict_begin(pf *s, db *d);
+static void pf_undo_clear(pf *s);
 
 /* True when the record's token is no longer ours: a write refused as
  * "denied" while another save committed in between was really a conflict
@@ -1439,8 +1455,7 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 			free(s->undo_json);
 			s->undo_json = form_json_print(form_original(s->f), 0);
 		} else {
-			free(s->undo_json);
-			s->undo_json = NULL;
+			pf_undo_clear(s);
 		}
 		pf_set_token(s->token, newtok);
 		pf_set_token(s->undo_token, newtok);
@@ -1581,18 +1596,37 @@ static int pf_write_cols(pf *s, int *flags)
 	}
 	pf_set_token(s->token, newtok);
 	for (size_t i = 0; i < s->ncols; i++) {
-		free(s->cols[i].orig);
-		s->cols[i].orig = pf_dup_or_null(s->cols[i].cur);
-		s->cols[i].conflict = false;
+		pf_col *c = &s->cols[i];
+		if (pf_col_dirty(c) && s->undo_ncols < 16) {
+			s->undo_names[s->undo_ncols] = c->name;
+			s->undo_vals[s->undo_ncols] = pf_dup_or_null(c->orig);
+			s->undo_labels[s->undo_ncols++] = pf_dup_or_null(c->orig_label);
+		}
+		free(c->orig);
+		c->orig = pf_dup_or_null(c->cur);
+		free(c->orig_label);
+		c->orig_label = pf_dup_or_null(c->fk_label);
+		c->conflict = false;
 	}
-	free(s->undo_json); /* u undoes metadata saves; this one changed columns */
-	s->undo_json = NULL;
 	return 0;
+}
+
+/* Forgets what u would undo. */
+static void pf_undo_clear(pf *s)
+{
+	free(s->undo_json);
+	s->undo_json = NULL;
+	for (size_t i = 0; i < s->undo_ncols; i++) {
+		free(s->undo_vals[i]);
+		free(s->undo_labels[i]);
+	}
+	s->undo_ncols = 0;
 }
 
 static int pf_save_commit(pf *s)
 {
 	int flags = UI_REDRAW;
+	pf_undo_clear(s);
 	if (pf_cols_dirty(s) && pf_write_cols(s, &flags) != 0)
 		return flags;
 	if (!form_dirty(s->f)) {
@@ -1600,7 +1634,7 @@ static int pf_save_commit(pf *s)
 		pf_recovery_remove(s);
 		pf_changed(s);
 		app_changed(s->a, s->kind, s->id);
-		pf_say(s, UI_INFO, "saved (columns)");
+		pf_say(s, UI_INFO, "saved (columns; u undoes)");
 		return UI_REDRAW;
 	}
 	char *json = form_to_json(s->f, false);
@@ -1717,14 +1751,63 @@ static int pf_key_conflict(pf *s, pane *p, int key)
 	return UI_HANDLED;
 }
 
+/* Writes the columns back as they were before the last save; 0 when done
+ * (or nothing to do), -1 after saying why not. */
+static int pf_undo_cols(pf *s)
+{
+	if (!s->undo_ncols)
+		return 0;
+	db *d = app_db_sync(s->a);
+	if (!d)
+		return -1;
+	char newtok[DB_TS_LEN] = "";
+	db_status st = db_update_fields(d, s->kind, s->id, s->token, s->undo_ncols, s->undo_names,
+	                                (const char *const *)s->undo_vals, newtok);
+	if (st == DB_DENIED && pf_token_moved(s, d))
+		st = DB_CONFLICT;
+	if (st != DB_OK) {
+		pf_say(s, UI_ERROR,
+		       st == DB_CONFLICT ? "changed by someone else since your save: not undone"
+		                         : "not undone: %s",
+		       db_errmsg(d));
+		return -1;
+	}
+	pf_set_token(s->token, newtok);
+	for (size_t k = 0; k < s->undo_ncols; k++)
+		for (size_t i = 0; i < s->ncols; i++) {
+			pf_col *c = &s->cols[i];
+			if (strcmp(c->name, s->undo_names[k]))
+				continue;
+			free(c->orig), free(c->cur), free(c->fk_label), free(c->orig_label);
+			c->orig = pf_dup_or_null(s->undo_vals[k]);
+			c->cur = pf_dup_or_null(s->undo_vals[k]);
+			c->fk_label = pf_dup_or_null(s->undo_labels[k]);
+			c->orig_label = pf_dup_or_null(s->undo_labels[k]);
+		}
+	for (size_t i = 0; i < s->undo_ncols; i++) {
+		free(s->undo_vals[i]);
+		free(s->undo_labels[i]);
+	}
+	s->undo_ncols = 0;
+	app_changed(s->a, s->kind, s->id);
+	return 0;
+}
+
 static int pf_undo(pf *s)
 {
-	if (!s->undo_json) {
+	if (!s->undo_json && !s->undo_ncols) {
 		pf_say(s, UI_INFO, "no save to undo");
 		return UI_REDRAW;
 	}
 	if (pf_unsaved(s)) {
 		pf_say(s, UI_ERROR, "save or discard your current edit before undoing");
+		return UI_REDRAW;
+	}
+	if (pf_undo_cols(s) != 0)
+		return UI_REDRAW;
+	if (!s->undo_json) {
+		pf_changed(s);
+		pf_say(s, UI_INFO, "last save undone");
 		return UI_REDRAW;
 	}
 	form_perr e;
@@ -2454,7 +2537,7 @@ static void pf_free(pane *p)
 	free(s->raw);
 	free(s->name);
 	free(s->new_key);
-	free(s->undo_json);
+	pf_undo_clear(s);
 	free(s->new_name);
 	pf_versions_free(s);
 	free(s);
@@ -2527,6 +2610,21 @@ static int pf_recover_done(pane *owner, int choice, void *ctx)
 	form_json *rec = ctx;
 	const form_json *text = form_json_get(rec, "metadata_text");
 	const form_json *tok = form_json_get(rec, "updated_at");
+	const form_json *cols = form_json_get(rec, "columns");
+	db *d = choice == 1 ? app_db_sync(s->a) : NULL;
+	for (size_t i = 0; d && cols && cols->type == FJ_OBJECT && i < cols->n; i++)
+		for (size_t k = 0; k < s->ncols; k++) {
+			pf_col *c = &s->cols[k];
+			if (strcmp(c->name, cols->kids[i]->key))
+				continue;
+			free(c->cur);
+			c->cur = cols->kids[i]->type == FJ_STRING ? ui_xstrdup(cols->kids[i]->text)
+			                                          : NULL;
+			if (c->fk) {
+				free(c->fk_label);
+				c->fk_label = pf_fk_name(d, c->fk, c->cur);
+			}
+		}
 	if (choice == 1 && text && text->type == FJ_STRING) {
 		if (tok && tok->type == FJ_STRING && *tok->text)
 			pf_set_token(s->token, tok->text); /* a newer save shows as a conflict */
@@ -2568,7 +2666,11 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 	if (!d)
 		return NULL;
 	db_record *rec = NULL;
-	db_status st = db_record_get(d, kind, id, &rec);
+	/* a cancel of the browser's request may still reach the server after
+	 * it finished and hit ours: such a statement is simply run again */
+	db_status st = DB_CANCELED;
+	for (int i = 0; i < 3 && st == DB_CANCELED; i++)
+		st = db_record_get(d, kind, id, &rec);
 	if (st != DB_OK) {
 		app_status(a, UI_ERROR, "cannot open the %s: %s", db_kind_label(kind),
 		           db_errmsg(d));
@@ -2582,7 +2684,13 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 	const char *nm = db_record_field(rec, "name");
 	s->name = ui_xstrdup(nm ? nm : "");
 	char *err = NULL;
-	if (meta_schema_load(d, kind, &s->schema, &err) != DB_OK) {
+	st = DB_CANCELED;
+	for (int i = 0; i < 3 && st == DB_CANCELED; i++) {
+		free(err);
+		err = NULL;
+		st = meta_schema_load(d, kind, &s->schema, &err);
+	}
+	if (st != DB_OK) {
 		app_status(a, UI_ERROR, "metadata schema: %s (using none)",
 		           err ? err : db_errmsg(d));
 		s->schema = NULL;

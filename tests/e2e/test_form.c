@@ -130,7 +130,7 @@ static void quit(vt *v)
 static bool saved_shown(vt *v, void *ctx)
 {
 	(void)ctx;
-	return vt_has_text(v, "saved (u undoes)") || vt_has_text(v, "saved (columns)");
+	return vt_has_text(v, "saved (u undoes)") || vt_has_text(v, "saved (columns; u undoes)");
 }
 
 /* Ctrl-S, check the diff shows `line`, confirm, wait for "saved". */
@@ -451,8 +451,9 @@ static void test_recovery_after_sighup(void **state)
 {
 	(void)state;
 	vt *v = open_form("ana@acme.example", "Ana Alvarez");
-	vt_keys(v, "j<Enter><C-u>99<Enter>");
-	assert_true(vt_wait_text(v, "(modified)", T));
+	/* a column (name: two rows up, past bio) and a metadata value */
+	vt_keys(v, "kk<Enter><C-u>Ana Q. Alvarez<Enter>jjj<Enter><C-u>99<Enter>");
+	assert_true(vt_wait_text(v, "experience_years*", T));
 	kill(vt_pid(v), SIGHUP);
 	vt_wait_exit(v, T);
 	vt_free(v);
@@ -474,9 +475,11 @@ static void test_recovery_after_sighup(void **state)
 	vt_keys(v, "y");
 	assert_true(vt_wait_text(v, "recovered your unsaved edit", T));
 	assert_true(vt_wait_text(v, "99", T));
+	assert_true(vt_wait_text(v, "Ana Q. Alvarez", T));
 	assert_int_equal(stat(path, &st), -1);
 	save(v, "~ experience_years: 15 \u2192 99");
 	want_meta("coaches", ANA, "experience_years", "99");
+	want_value("SELECT name FROM coaches WHERE id = '" ANA "'", "Ana Q. Alvarez");
 	quit(v);
 }
 
@@ -522,8 +525,13 @@ static void test_core_columns(void **state)
 	/* a nullable column cleared with x */
 	vt_keys(v, "gjx");
 	assert_true(vt_wait_text(v, "primary_coach_id*", T));
-	save(v, NULL);
+	save(v, "~ primary_coach_id: Bob Brown \u2192 NULL");
 	want_value("SELECT primary_coach_id IS NULL FROM clients WHERE id = '" CAROL "'", "t");
+	/* u puts the columns back as they were before that save */
+	vt_keys(v, "u");
+	assert_true(vt_wait_text(v, "last save undone", T));
+	assert_true(vt_wait_text(v, "Bob Brown", T));
+	want_value("SELECT primary_coach_id::text FROM clients WHERE id = '" CAROL "'", BOB);
 	quit(v);
 }
 
