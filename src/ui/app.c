@@ -63,6 +63,9 @@ struct app {
 	app_req inflight;
 	bool busy, stale, user_cancel;
 	long long inflight_start;
+	long long last_cancel; /* when db_cancel() was last used (ms) */
+	bool in_sync;          /* inside app_db_sync(), called from a handler */
+	pane *deferred_close;  /* UI_CLOSE from a result delivered in app_db_sync() */
 	/* connection */
 	bool conn_lost;
 	bool idle_watch; /* watch the idle socket: the server closing it shows at once */
@@ -497,6 +500,13 @@ static void app_conn_lost(app *a)
 	app_status(a, UI_ERROR, "connection lost: %s (reconnecting)", db_errmsg(a->d));
 }
 
+/* Cancels the running request and remembers when (see app_deliver). */
+static void app_db_cancel(app *a)
+{
+	db_cancel(a->d);
+	a->last_cancel = app_now_ms();
+}
+
 /* Hands a finished request to its pane (or drops a stale one). */
 static void app_deliver(app *a, db_status st)
 {
@@ -512,13 +522,22 @@ static void app_deliver(app *a, db_status st)
 	}
 	if (!r.p || (stale && !a->user_cancel))
 		return; /* the next *_send() discards the untaken result */
+	if ((st == DB_TIMEOUT || st == DB_CANCELED) && app_now_ms() - a->last_cancel < 2000) {
+		/* a cancel meant for an earlier query can arrive after it ended and
+		 * stop this one: ask again rather than report a timeout */
+		a->last_cancel = 0;
+		app_request(a, r.p, r.tag);
+		return;
+	}
 	if (st == DB_CANCELED && !a->user_cancel)
 		return;
 	a->user_cancel = false;
 	if (st != DB_CONNLOST)
 		a->idle_watch = true;
 	int fl = r.p->ops->on_result ? r.p->ops->on_result(r.p, a->d, r.tag, st) : UI_REDRAW;
-	if (fl & UI_CLOSE)
+	if ((fl & UI_CLOSE) && a->in_sync)
+		a->deferred_close = r.p; /* a handler is running: close after it */
+	else if (fl & UI_CLOSE)
 		app_close(a, r.p);
 	if (fl & UI_QUIT)
 		a->quit = true;
@@ -578,7 +597,7 @@ static void app_db_readable(app *a)
 static void app_cancel_stale(app *a)
 {
 	if (a->busy && a->stale && app_now_ms() - a->inflight_start > 150) {
-		db_cancel(a->d);
+		app_db_cancel(a);
 		a->busy = false;
 		a->stale = false;
 	}
@@ -591,7 +610,7 @@ static bool app_user_cancel(app *a)
 		return false;
 	pane *p = a->inflight.p;
 	int tag = a->inflight.tag;
-	db_cancel(a->d);
+	app_db_cancel(a);
 	a->busy = false;
 	app_status(a, UI_INFO, "canceled");
 	if (p && p->ops->on_result) {
@@ -607,13 +626,25 @@ db *app_db_sync(app *a)
 {
 	if (a->conn_lost)
 		return NULL;
+	/* Let a short request finish (and deliver it) rather than cancel it: a
+	 * cancel that reaches the server after the query ended would stop the
+	 * caller's next statement instead. Only a long one is cancelled. */
+	long long deadline = app_now_ms() + 1000;
+	a->in_sync = true;
+	while (a->busy && app_now_ms() < deadline) {
+		struct pollfd pf = {.fd = db_socket(a->d), .events = POLLIN};
+		if (pf.fd < 0 || poll(&pf, 1, 50) < 0)
+			break;
+		app_db_readable(a);
+	}
+	a->in_sync = false;
 	if (a->busy) {
 		if (a->inflight.p && !a->stale)
 			app_request(a, a->inflight.p, a->inflight.tag);
-		db_cancel(a->d);
+		app_db_cancel(a);
 		a->busy = false;
 	}
-	return a->d;
+	return a->conn_lost ? NULL : a->d;
 }
 
 /* Tries to reconnect when the backoff has passed; re-issues what was lost. */
@@ -904,6 +935,10 @@ static void app_key(app *a, int key)
 		a->quit = true;
 	if (fl & UI_RELAYOUT)
 		a->relayout = true;
+	if (a->deferred_close) {
+		app_close(a, a->deferred_close);
+		a->deferred_close = NULL;
+	}
 	app_apply_pop_all(a);
 	a->dirty = true;
 }
