@@ -361,6 +361,12 @@ static void test_external_editor(void **state)
 	assert_true(vt_wait_text(v, "Drop the raw JSON text you typed? (y/n)", T));
 	vt_keys(v, "y");
 	assert_true(vt_wait_text(v, "\u00b7 metadata", T));
+	/* long text columns (bio) are edited in $EDITOR too: one row up from active */
+	editor_script("printf 'Coach since 2010.\\n' > \"$1\"");
+	vt_keys(v, "gjjjj" "k<Enter>");
+	assert_true(vt_wait_text(v, "Coach since 2010.", T));
+	save(v, "~ bio: NULL \u2192 Coach since 2010.");
+	want_value("SELECT bio FROM coaches WHERE id = '" ANA "'", "Coach since 2010.");
 	quit(v);
 }
 
