@@ -573,7 +573,8 @@ static void pf_draw_row(pf *s, WINDOW *w, int y, const pf_row *r, bool sel, int 
 	if (is)
 		snprintf(hint, sizeof hint, "  %s", is->rule);
 	else if (r->item < 0 && !fl->schema)
-		snprintf(hint, sizeof hint, "  (unknown key: raw JSON)");
+		snprintf(hint, sizeof hint, "  (unknown key: raw JSON%s)",
+		         ms_is_snake_case(fl->key) ? "" : "; key not snake_case");
 	else if (r->item < 0 && sel) {
 		char h[160];
 		form_hint(s->f, r->field, h, sizeof h);
@@ -1500,14 +1501,20 @@ static int pf_save_start(pf *s)
 	pf_changed(s);
 	const ms_issue *e = ms_report_first_error(s->rep);
 	if (e) {
-		pf_say(s, UI_ERROR, "not saved: %s%s", e->text,
-		       s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
-		for (size_t r = 0; r < s->nrows; r++)
-			if (s->rows[r].col == PF_ROW_META &&
-			    pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)) {
+		/* name the first problem in the order the form shows the keys */
+		for (size_t r = 0; r < s->nrows; r++) {
+			const ms_issue *is =
+			    s->rows[r].col == PF_ROW_META
+			        ? pf_issue(s, form_field_at(s->f, s->rows[r].field)->key)
+			        : NULL;
+			if (is) {
 				s->cur = r;
+				e = is;
 				break;
 			}
+		}
+		pf_say(s, UI_ERROR, "not saved: %s%s", e->text,
+		       s->rep->nerrors > 1 ? " (and more, marked in red)" : "");
 		return UI_REDRAW;
 	}
 	if (!form_dirty(s->f) && !pf_cols_dirty(s)) {
