@@ -154,7 +154,7 @@ void seed_type_report(seed_buf *b, seed_rng *r, const char *client, const char *
 		             chosen[i]->text);
 	seed_buf_fmt(
 	    b,
-	    "\nIn leadership\nAs a %s, %s is likely to lead by %s. Colleagues with "
+	    "\nIn leadership\nAs an %s, %s is likely to lead by %s. Colleagues with "
 	    "opposite preferences may experience this as %s.\n",
 	    code, first,
 	    code[2] == 'T' ? "setting clear logic and standards" : "building commitment and trust",
@@ -208,7 +208,8 @@ void seed_360_report(seed_buf *b, seed_rng *r, const seed_client *c, const char 
 	for (int i = 0; i < 3 && c->goals[i]; i++) {
 		const seed_topic *t = seed_topic_find(c->goals[i]);
 		if (t)
-			seed_buf_fmt(b, "- %s: raters want to see more %s.\n", t->title, t->goal);
+			seed_buf_fmt(b, "- %s: raters would like to see progress on %s.\n",
+			             t->title, t->goal);
 	}
 	seed_buf_str(b, "\nSelected comments\n");
 	unsigned k = seed_rng_below(r, (unsigned)seed_count(comments));
@@ -261,7 +262,10 @@ void seed_org_notes(seed_buf *b, const seed_org *o, int org_index, const char *c
 	             date, o->about);
 	if (o->industry)
 		seed_buf_fmt(b, "Industry: %s. ", o->industry);
-	if (o->employee_count != SEED_MISSING)
+	if (o->employee_count != SEED_MISSING && o->employee_count >= 1000)
+		seed_buf_fmt(b, "Employees: about %d,%03d. ", o->employee_count / 1000,
+		             o->employee_count % 1000);
+	else if (o->employee_count != SEED_MISSING)
 		seed_buf_fmt(b, "Employees: about %d. ", o->employee_count);
 	if (o->headquarters)
 		seed_buf_fmt(b, "Headquarters: %s.", o->headquarters);
@@ -290,7 +294,8 @@ void seed_org_notes(seed_buf *b, const seed_org *o, int org_index, const char *c
 				best = (int)t;
 		if (best < 0)
 			break;
-		seed_buf_fmt(b, "- %s (%d leaders)\n", seed_topics[best].title, counts[best]);
+		seed_buf_fmt(b, "- %s (%d leader%s)\n", seed_topics[best].title, counts[best],
+		             counts[best] == 1 ? "" : "s");
 		counts[best] = 0;
 	}
 	seed_buf_str(
