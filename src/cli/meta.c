@@ -16,7 +16,9 @@
 
 static const char meta_usage[] =
     "Usage: rapport meta TABLE REF [--set KEY=JSON]... [--unset KEY]... [--compact]\n"
-    "Print a record's metadata as JSON, or change keys of it.\n"
+    "       rapport meta schema TABLE [--set FILE | --reset]\n"
+    "Print a record's metadata as JSON, or change keys of it; print or change the\n"
+    "metadata schema a table's records are checked against.\n"
     "\n"
     "  TABLE            companies, coaches, orgs, clients, models or items\n"
     "                   (table names and singular forms work too)\n"
@@ -26,6 +28,11 @@ static const char meta_usage[] =
     "  --unset KEY      remove KEY\n"
     "  --compact        print the JSON on one line\n"
     "  --help           this help\n"
+    "  schema TABLE     print the schema in force (the database's override, else\n"
+    "                   rapport's built-in one); --set FILE (- for stdin) stores an\n"
+    "                   override after checking it parses as a schema (\"x-rapport-merge\":\n"
+    "                   true adds to the built-in schema instead of replacing it);\n"
+    "                   --reset goes back to the built-in schema\n"
     "\n"
     "Changes are validated against the table's metadata schema (built in, or the\n"
     "database's override in rapport_metadata_schemas) and written with one UPDATE\n"
@@ -296,8 +303,115 @@ static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, in
 	return *code ? DB_ERROR : st;
 }
 
+/* Reads a whole file ("-": stdin) into a malloc'd string, or NULL. */
+static char *meta_read_file(const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0, got;
+	char *b = malloc(cap);
+	while (b && (got = fread(b + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n + 1 == cap && n < FORM_MAX_INPUT)
+			b = realloc(b, cap *= 2);
+		else if (n + 1 == cap)
+			break;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (b)
+		b[n] = '\0';
+	return b;
+}
+
+/* Prints the schema text of a table: override, else built-in; pretty. */
+static int meta_schema_print(db *d, db_kind k)
+{
+	char *ov = NULL;
+	if (meta_schema_override_get(d, db_kind_table(k), &ov) != DB_OK) {
+		meta_err("%s", db_errmsg(d));
+		return EXIT_FAIL;
+	}
+	const char *text = ov ? ov : metaschema_builtin_text(db_kind_table(k));
+	form_perr pe;
+	form_json *j = form_json_parse(text ? text : "{}", strlen(text ? text : "{}"), &pe);
+	if (j)
+		meta_print(j, false);
+	form_json_free(j);
+	free(ov);
+	return j ? EXIT_OK : EXIT_FAIL;
+}
+
+/* Stores FILE as the table's override after checking it. */
+static int meta_schema_store(db *d, db_kind k, const char *path)
+{
+	char *text = meta_read_file(path);
+	if (!text) {
+		meta_err("cannot read %.200s", path);
+		return EXIT_FAIL;
+	}
+	char *err = NULL;
+	metaschema *s = metaschema_for_table(db_kind_table(k), text, &err);
+	int code = EXIT_OK;
+	if (!s) {
+		meta_err("%s; nothing stored", err ? err : "not a schema");
+		code = EXIT_FAIL;
+	} else if (meta_schema_override_set(d, db_kind_table(k), text) != DB_OK) {
+		meta_err("%s", db_errmsg(d));
+		code = EXIT_FAIL;
+	}
+	metaschema_free(s);
+	free(err);
+	free(text);
+	return code;
+}
+
+/* `rapport meta schema TABLE [--set FILE | --reset]`. */
+static int meta_schema_cmd(const rapport_globals *g, int argc, char **argv)
+{
+	const char *table = NULL, *file = NULL;
+	bool reset = false;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--set") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else if (strncmp(argv[i], "--set=", 6) == 0)
+			file = argv[i] + 6;
+		else if (strcmp(argv[i], "--reset") == 0)
+			reset = true;
+		else if (argv[i][0] != '-' && !table)
+			table = argv[i];
+		else {
+			fputs(meta_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	db_kind k = table ? db_kind_parse(table) : DB_NONE;
+	if (k == DB_NONE || (file && reset)) {
+		meta_err("usage: rapport meta schema TABLE [--set FILE | --reset]");
+		return EXIT_USAGE;
+	}
+	db *d = cli_connect(g);
+	if (!d)
+		return EXIT_USAGE;
+	int code;
+	if (file)
+		code = meta_schema_store(d, k, file);
+	else if (reset)
+		code = meta_schema_override_set(d, db_kind_table(k), NULL) == DB_OK ? EXIT_OK
+		                                                                    : EXIT_FAIL;
+	else
+		code = meta_schema_print(d, k);
+	if (reset && code != EXIT_OK)
+		meta_err("%s", db_errmsg(d));
+	db_close(d);
+	return code;
+}
+
 int cli_meta(const rapport_globals *g, int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "schema") == 0)
+		return meta_schema_cmd(g, argc, argv);
 	meta_args a = {0};
 	int code = meta_parse_args(argc, argv, &a);
 	if (code >= 0) {

@@ -409,6 +409,50 @@ static void test_hostile_values(void **state)
 	want_value("SELECT length(metadata->>'motto') FROM coaches WHERE id = '" COACH "'", "16");
 }
 
+static void test_schema_command(void **state)
+{
+	(void)state;
+	run_out r = rapport_meta("schema", "coaches", NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "\"experience_years\": {"));
+	run_free(&r);
+	char path[] = "/tmp/rapport-meta-schema-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *ov = "{\"x-rapport-merge\": true, \"properties\": {\"badge\": {\"type\": "
+	                 "\"integer\"}}}";
+	assert_int_equal(write(fd, ov, strlen(ov)), (ssize_t)strlen(ov));
+	close(fd);
+	r = rapport_meta("schema", "coaches", "--set", path, NULL);
+	assert_int_equal(r.code, 0);
+	run_free(&r);
+	want_value("SELECT schema->'properties'->'badge'->>'type' FROM rapport_metadata_schemas"
+	           " WHERE table_name = 'coaches'",
+	           "integer");
+	expect_fail(rapport_meta("coaches", "ana@example.com", "--set", "badge=\"x\"", NULL), 1,
+	            "rapport: meta: badge: must be an integer\n");
+	r = rapport_meta("schema", "coaches", NULL);
+	assert_non_null(strstr(r.out, "\"x-rapport-merge\": true"));
+	run_free(&r);
+	/* a file that is not a schema: refused, nothing stored */
+	FILE *f = fopen(path, "w");
+	fputs("{\"properties\": {\"a\": {\"type\": \"float\"}}}", f);
+	fclose(f);
+	expect_fail(
+	    rapport_meta("schema", "coaches", "--set", path, NULL), 1,
+	    "rapport: meta: properties.a: \"type\" must be object, string, integer, number, "
+	    "boolean or array; nothing stored\n");
+	want_value("SELECT count(*) FROM rapport_metadata_schemas WHERE schema ? 'x-rapport-merge'",
+	           "1");
+	r = rapport_meta("schema", "coaches", "--reset", NULL);
+	assert_int_equal(r.code, 0);
+	run_free(&r);
+	want_value("SELECT count(*) FROM rapport_metadata_schemas", "0");
+	expect_fail(rapport_meta("schema", "planets", NULL), 2,
+	            "rapport: meta: usage: rapport meta schema TABLE [--set FILE | --reset]\n");
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +462,7 @@ int main(void)
 	    cmocka_unit_test(test_usage_and_lookup),
 	    cmocka_unit_test(test_schema_override),
 	    cmocka_unit_test(test_hostile_values),
+	    cmocka_unit_test(test_schema_command),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
