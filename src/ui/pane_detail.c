@@ -156,7 +156,8 @@ static void detail_metadata(detail *d, const db_record *r)
 	detail_add(d, THEME_HEADER, 0, -1, "Metadata");
 	cJSON *j = cJSON_Parse(r->metadata ? r->metadata : "{}");
 	if (!j) {
-		detail_add(d, THEME_STATUS_ERROR, 2, -1, "(not valid JSON) %s", r->metadata);
+		detail_add(d, THEME_MUTED, 2, -1, "(raw JSON: nested too deeply to show as fields)");
+		detail_add(d, THEME_NORMAL, 2, -1, "%s", r->metadata);
 		return;
 	}
 	if (cJSON_IsObject(j) && !j->child)
@@ -296,15 +297,23 @@ static int detail_item_line(detail *d, int item)
 	return -1;
 }
 
-/* Draws text wrapped over rows from y (continuations indented by 2);
- * returns the next free row. */
+#define DETAIL_WRAP_ROWS 3 /* a long value shows its start, then "…" */
+
+/* Draws text wrapped over up to DETAIL_WRAP_ROWS rows from y (continuations
+ * indented by 2); returns the next free row. */
 static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *s, attr_t at)
 {
 	char buf[2048];
-	int indent = 0;
+	int indent = 0, rows = 0;
 	do {
 		if (cols - indent < 4)
 			return y + 1;
+		if (++rows == DETAIL_WRAP_ROWS && text_width(s) > cols - indent) {
+			int used = text_fit(s, cols - indent - 1, buf, sizeof buf);
+			ui_put_safe(w, y, x + indent, cols - indent, buf, at);
+			ui_put_safe(w, y++, x + indent + used, 1, "…", at);
+			return y;
+		}
 		text_fit(s, cols - indent, buf, sizeof buf);
 		size_t n = strlen(buf);
 		if (n == 0)

@@ -391,6 +391,46 @@ static void test_cancel_query(void **state)
 	vt_free(t);
 }
 
+/* A 2,000-character name (the name index caps it), a 1 MB, a 1,000-level
+ * nested and a 10,000-element metadata value:
+ * drawn safely and quickly, the program stays responsive. */
+static void test_huge_values(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h7_term");
+	testdb_exec(d, "INSERT INTO coaching_companies (name, slug, metadata) VALUES "
+	               "('Huge ' || (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 64) i),"
+	               " 'huge', jsonb_build_object('big', repeat('y', 1000000),"
+	               " 'deep', (repeat('[', 500) || repeat(']', 500))::jsonb,"
+	               " 'wide', (SELECT jsonb_agg(i) FROM generate_series(1, 10000) i),"
+	               " 'escape', E'\\x1b]52;c;cHduZWQ=\\x07')),"
+	               "('Deep', 'deep', jsonb_build_object('deep',"
+	               " (repeat('[', 1000) || repeat(']', 1000))::jsonb))");
+	vt *t = start_env(50, 100, NULL);
+	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
+	vt_keys(t, "/huge<Enter>");
+	assert_true(vt_wait_row(t, 0, "Huge c4ca4238", T_WAIT));
+	assert_true(vt_wait_text(t, "Big: yyyy", T_WAIT));
+	assert_true(vt_wait_text(t, "Wide: 1, 2, 3", T_WAIT));
+	assert_true(vt_wait_text(t, "Deep:", T_WAIT));
+	assert_true(vt_wait_text(t, "Escape: \\x1b]52", T_WAIT));
+	size_t n;
+	const char *raw = vt_raw(t, &n);
+	assert_null(find_bytes(raw, n, "\033]52;c;cHduZWQ="));
+	/* deeper than the JSON parser goes: shown raw, with a word why */
+	vt_keys(t, "<Esc>/deep<Enter>");
+	assert_true(vt_wait_row(t, 0, "Deep", T_WAIT));
+	assert_true(vt_wait_text(t, "nested too deeply", T_WAIT));
+	assert_true(vt_wait_text(t, "[[[[", T_WAIT));
+	vt_keys(t, "<Esc>/beta<Enter>");
+	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+	testdb_exec(d, "DELETE FROM coaching_companies WHERE slug IN ('huge', 'deep')");
+	db_close(d);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -420,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_read_only_marker), cmocka_unit_test(test_color_depths),
 	    cmocka_unit_test(test_copy_in_tmux),     cmocka_unit_test(test_suspend_resume),
 	    cmocka_unit_test(test_command_w_q),      cmocka_unit_test(test_cancel_query),
+	    cmocka_unit_test(test_huge_values),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
