@@ -322,6 +322,16 @@ static void test_copy_in_tmux(void **state)
 	vt_free(t);
 }
 
+/* Predicate: the cursor's row is an empty shell prompt. */
+static bool at_prompt(vt *t, void *ctx)
+{
+	(void)ctx;
+	int row, col;
+	char buf[256];
+	vt_cursor(t, &row, &col);
+	return strcmp(vt_row_text(t, row, buf, sizeof buf), "prompt$") == 0;
+}
+
 /* Ctrl-Z under a job-control shell: the terminal is handed back (normal
  * screen), `fg` brings the browser back fully drawn and working. */
 static void test_suspend_resume(void **state)
@@ -348,6 +358,7 @@ static void test_suspend_resume(void **state)
 	vt_keys(t, "q");
 	assert_true(vt_wait_gone(t, "Beta Partners", T_WAIT));
 	assert_false(vt_altscreen(t));
+	assert_true(vt_wait(t, at_prompt, NULL, T_WAIT)); /* bash reads again */
 	vt_send(t, "exit\r", 5);
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
 	vt_free(t);
