@@ -222,6 +222,37 @@ static void test_demo_minimums(void **state)
 	         "SELECT count(DISTINCT metadata->>'topic') FROM data_items WHERE data_type = "
 	         "'transcript'",
 	         12);
+	/* the topics each have several sessions, and clients' goals come up */
+	static const char *const topics[] = {"delegation",
+	                                     "feedback",
+	                                     "strategy",
+	                                     "burnout",
+	                                     "peer_conflict",
+	                                     "promotion",
+	                                     "managing_up",
+	                                     "hiring",
+	                                     "remote_teams",
+	                                     "board_presentation",
+	                                     "imposter",
+	                                     "work_life",
+	                                     "difficult_conversation",
+	                                     NULL};
+	for (int i = 0; topics[i]; i++) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM data_items WHERE data_type = 'transcript' AND "
+		         "metadata->>'topic' = '%s'",
+		         topics[i]);
+		at_least(d, sql, 3);
+	}
+	exactly(d,
+	        "SELECT (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+	        "c.metadata->'goals') g WHERE strpos(i.raw_content, g) > 0)) * 10 / count(*) >= "
+	        "8)::int "
+	        "FROM data_items i JOIN clients c ON c.id = i.client_id WHERE i.data_type = "
+	        "'transcript' "
+	        "AND jsonb_array_length(c.metadata->'goals') > 0",
+	        1);
 	/* metadata conventions: present, and missing on purpose */
 	exactly(d, "SELECT count(*) FROM data_items WHERE NOT metadata ? 'title'", 0);
 	exactly(d,
