@@ -259,7 +259,8 @@ static void app_draw_status(app *a)
 	attr_t base = a->attrs[THEME_STATUS];
 	werase(w);
 	ui_fill(w, 0, 0, a->cols, base);
-	const char *hint = "?:help  q:quit  /:filter  s:search  e:edit  ::command";
+	const char *hint = a->cols >= 100 ? "?:help  q:quit  /:filter  s:search  e:edit  ::command"
+	                                  : "?:help  q:quit  /:filter  ::command";
 	keys_ctx ctx = app_focused(a)->ops->keys_ctx;
 	if (ctx == KEYS_PAGER)
 		hint = "/:find  n/N:next/previous match  q:close";

@@ -75,7 +75,9 @@ void ui_frame(WINDOW *w, attr_t attr, const char *title)
 	getmaxyx(w, h, wd);
 	(void)h;
 	wattrset(w, attr);
-	box(w, 0, 0);
+	/* wide-character borders: Unicode lines in UTF-8, no ACS switching */
+	wborder_set(w, WACS_VLINE, WACS_VLINE, WACS_HLINE, WACS_HLINE, WACS_ULCORNER, WACS_URCORNER,
+	            WACS_LLCORNER, WACS_LRCORNER);
 	wattrset(w, A_NORMAL);
 	if (title && wd > 6) {
 		ui_put_safe(w, 0, 2, 1, " ", attr);
