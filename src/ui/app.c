@@ -501,6 +501,12 @@ static void app_conn_lost(app *a)
 	app_status(a, UI_ERROR, "connection lost: %s (reconnecting)", db_errmsg(a->d));
 }
 
+/* Closes p once the running handler has returned. */
+void app_close_later(app *a, pane *p)
+{
+	a->deferred_close = p;
+}
+
 /* Cancels the running request and remembers when (see app_deliver). */
 static void app_db_cancel(app *a)
 {

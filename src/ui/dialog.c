@@ -23,6 +23,8 @@ typedef struct dialog {
 static int dialog_finish_prompt(dialog *d, const char *answer)
 {
 	int fl = d->pdone ? d->pdone(d->owner, answer, d->ctx) : 0;
+	if ((fl & UI_CLOSE) && d->owner)
+		app_close_later(d->a, d->owner); /* the owner asked to close too */
 	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
 }
 
@@ -114,6 +116,8 @@ static void choose_draw(pane *p, WINDOW *w)
 static int dialog_finish_choice(dialog *d, int i)
 {
 	int fl = d->cdone ? d->cdone(d->owner, i, d->ctx) : 0;
+	if ((fl & UI_CLOSE) && d->owner)
+		app_close_later(d->a, d->owner); /* the owner asked to close too */
 	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
 }
 

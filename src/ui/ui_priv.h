@@ -111,6 +111,8 @@ bool app_goto_view(app *a, const char *view);
 void app_save_below(app *a);
 /* Help for one binding context (pane_help.c). */
 pane *pane_help_open_ctx(app *a, keys_ctx ctx);
+/* Closes p once the running handler has returned. */
+void app_close_later(app *a, pane *p);
 /* Dialog plumbing (dialog.c). */
 pane *dialog_prompt_open(app *a, pane *owner, const char *question, const char *initial,
                          ui_prompt_done done, void *ctx);
