@@ -65,6 +65,7 @@ struct app {
 	long long inflight_start;
 	long long last_cancel; /* when db_cancel() was last used (ms) */
 	bool in_sync;          /* inside app_db_sync(), called from a handler */
+	long n_sent, n_stale, n_canceled; /* RAPPORT_STATS=1 prints them at exit */
 	pane *deferred_close;  /* UI_CLOSE from a result delivered in app_db_sync() */
 	/* connection */
 	bool conn_lost;
@@ -510,6 +511,7 @@ void app_close_later(app *a, pane *p)
 /* Cancels the running request and remembers when (see app_deliver). */
 static void app_db_cancel(app *a)
 {
+	a->n_canceled++;
 	db_cancel(a->d);
 	a->last_cancel = app_now_ms();
 }
@@ -527,8 +529,10 @@ static void app_deliver(app *a, db_status st)
 		app_conn_lost(a);
 		return;
 	}
-	if (!r.p || (stale && !a->user_cancel))
+	if (!r.p || (stale && !a->user_cancel)) {
+		a->n_stale++;
 		return; /* the next *_send() discards the untaken result */
+	}
 	if ((st == DB_TIMEOUT || st == DB_CANCELED) && app_now_ms() - a->last_cancel < 2000) {
 		/* a cancel meant for an earlier query can arrive after it ended and
 		 * stop this one: ask again rather than report a timeout */
@@ -577,6 +581,7 @@ static void app_dispatch(app *a)
 		if (!r.p->ops->send)
 			continue;
 		db_status st = r.p->ops->send(r.p, a->d, r.tag);
+		a->n_sent++;
 		a->inflight = r;
 		a->stale = false;
 		a->inflight_start = app_now_ms();
@@ -1336,5 +1341,9 @@ int app_run(const rapport_globals *g, db *d)
 	}
 	app_teardown(a);
 	g_app = NULL;
+	const char *stats = getenv("RAPPORT_STATS");
+	if (stats && *stats && strcmp(stats, "0") != 0)
+		fprintf(stderr, "rapport: %ld requests sent, %ld superseded, %ld canceled\n", a->n_sent,
+		        a->n_stale, a->n_canceled);
 	return a->exit_code;
 }

@@ -213,6 +213,35 @@ static void test_paging(void **state)
 	quit(t);
 }
 
+/* Holding j through 2,000 coaches sends a handful of requests, not 2,000:
+ * one in flight, only the newest wanted remembered (RAPPORT_STATS counts). */
+static void test_latest_wins(void **state)
+{
+	(void)state;
+	const char *env[] = {"RAPPORT_STATS=1", NULL};
+	vt *t = start(24, 100, env);
+	filter_to(t, "zeta", "Zeta Scale");
+	vt_keys(t, "l");
+	assert_true(vt_wait_row(t, 0, "Coach 0001", T_WAIT));
+	char keys[2000];
+	memset(keys, 'j', sizeof keys - 1);
+	keys[sizeof keys - 1] = '\0';
+	vt_keys(t, keys);
+	assert_true(vt_wait_row(t, 0, "Coach 2000", T_WAIT));
+	assert_true(vt_wait_text(t, "c2000@zeta.example", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	int row, col;
+	assert_true(vt_find(t, "requests sent", &row, &col));
+	char buf[512];
+	vt_row_text(t, row, buf, sizeof buf);
+	long sent = strtol(strstr(buf, "rapport: ") + 9, NULL, 10);
+	fprintf(stderr, "latest-wins: %s\n", buf);
+	assert_true(sent > 0);
+	assert_true(sent < 100);
+	vt_free(t);
+}
+
 /* `?` shows the help generated from the command table. */
 static void test_help(void **state)
 {
@@ -509,6 +538,7 @@ int main(void)
 	    cmocka_unit_test(test_navigate_three_levels),
 	    cmocka_unit_test(test_filter),
 	    cmocka_unit_test(test_paging),
+	    cmocka_unit_test(test_latest_wins),
 	    cmocka_unit_test(test_help),
 	    cmocka_unit_test(test_pager_search),
 	    cmocka_unit_test(test_history),
