@@ -1,5 +1,6 @@
 /* Full-screen pager for a data item: wrapped lines, `/` search with every
  * hit highlighted, n/N to step through them. */
+#include "rapport/config.h"
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
 
@@ -25,6 +26,7 @@ typedef struct pager {
 	size_t *hits;
 	size_t nhits, hit;
 	bool searching;
+	bool nowrap; /* w: one screen line per text line, cut at the edge */
 	ui_line line;
 } pager;
 
@@ -202,7 +204,7 @@ static void pager_draw(pane *pn, WINDOW *w)
 	getmaxyx(w, h, wd);
 	if (wd != p->w) {
 		p->w = wd;
-		pager_wrap(p, wd);
+		pager_wrap(p, p->nowrap ? 1 << 28 : wd);
 	}
 	p->h = h;
 	attr_t ht = app_attr(p->a, THEME_HEADER);
@@ -267,6 +269,14 @@ static int pager_key(pane *pn, int key)
 		p->searching = true;
 		ui_line_set(&p->line, p->term);
 		return UI_REDRAW;
+	case KEYS_CMD_TOGGLE_WRAP: {
+		size_t off = (size_t)p->top < p->nv ? p->v[p->top].off : 0;
+		p->nowrap = !p->nowrap;
+		pager_wrap(p, p->nowrap ? 1 << 28 : p->w);
+		p->top = pager_line_of(p, off); /* keep the same text at the top */
+		app_status(p->a, UI_INFO, "%s", p->nowrap ? "long lines cut" : "long lines wrapped");
+		return UI_REDRAW;
+	}
 	case KEYS_CMD_NEXT_MATCH: pager_step(p, 1); return UI_REDRAW;
 	case KEYS_CMD_PREV_MATCH: pager_step(p, -1); return UI_REDRAW;
 	case KEYS_CMD_BACK:
@@ -324,7 +334,9 @@ pane *pane_pager_open(app *a, const char *title, const char *text, size_t len,
 	app_screen_size(a, &h, &w);
 	p->w = w;
 	p->h = h;
-	pager_wrap(p, w);
+	config *c = app_config(a);
+	p->nowrap = c && !c->pager_wrap;
+	pager_wrap(p, p->nowrap ? 1 << 28 : w);
 	if (o && text) {
 		if (o->hl_len) {
 			p->hl_start = pager_map(text, len, o->hl_start);

@@ -290,6 +290,15 @@ static void test_pager_search(void **state)
 	assert_true(vt_wait_text(t, "match 2 of 3", T_WAIT));
 	vt_keys(t, "N");
 	assert_true(vt_wait_text(t, "match 1 of 3", T_WAIT));
+	/* w: long lines are cut instead of wrapped, and back */
+	vt_resize(t, 24, 50);
+	assert_true(vt_wait_text(t, "I felt unprepared.", T_WAIT));
+	vt_keys(t, "w");
+	assert_true(vt_wait_text(t, "long lines cut", T_WAIT));
+	assert_true(vt_wait_gone(t, "I felt unprepared.", T_WAIT));
+	vt_keys(t, "w");
+	assert_true(vt_wait_text(t, "I felt unprepared.", T_WAIT));
+	vt_resize(t, 24, 120);
 	vt_keys(t, "q");
 	assert_true(vt_wait_gone(t, "How did the quarter go?", T_WAIT));
 	assert_true(vt_wait_text(t, "Carol Client", T_WAIT));
