@@ -12,8 +12,9 @@ set -eu
 
 PKGS="pkg-config gcc make libncurses-dev libpq-dev libcjson-dev uuid-dev
 libcurl4-openssl-dev libstemmer-dev libcmocka-dev libvterm-dev postgresql
-postgresql-contrib dpkg-dev clang valgrind"
-# tests/tools/screenshots.sh renders screens through libvterm (already above).
+postgresql-contrib dpkg-dev clang valgrind
+libfreetype-dev libpng-dev fonts-dejavu-core"
+# The last line: tests/tools/screenshots.sh renders PNGs with FreeType + libpng.
 export DEBIAN_FRONTEND=noninteractive
 
 say() { echo "deps: $*" >&2; }
