@@ -955,6 +955,43 @@ static void app_key(app *a, int key)
 	a->dirty = true;
 }
 
+/* True when screen cell (y, x) is inside pane p's window. */
+static bool app_hit(const pane *p, int y, int x)
+{
+	if (!p->win)
+		return false;
+	int py, px, h, w;
+	getbegyx(p->win, py, px);
+	getmaxyx(p->win, h, w);
+	return y >= py && y < py + h && x >= px && x < px + w;
+}
+
+/* A mouse event (only with `mouse = true`): the wheel scrolls the focused
+ * pane, a click focuses the browser pane under it and selects the row. */
+static void app_mouse(app *a)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		int key = ev.bstate & BUTTON4_PRESSED ? KEYS_UP : KEYS_DOWN;
+		for (int i = 0; i < 3; i++)
+			app_key(a, key);
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) || a->nstack)
+		return;
+	if (a->detail_visible && app_hit(a->detail, ev.y, ev.x)) {
+		a->focus = 1;
+	} else if (app_hit(a->hier, ev.y, ev.x)) {
+		int py, px;
+		getbegyx(a->hier->win, py, px);
+		a->focus = 0;
+		pane_hierarchy_click(a->hier, ev.y - py, ev.x - px);
+	}
+	a->full_redraw = true;
+}
+
 /* Reads every key waiting on the tty. */
 static void app_read_keys(app *a)
 {
@@ -965,6 +1002,11 @@ static void app_read_keys(app *a)
 		if (r == KEY_CODE_YES) {
 			if (wc == KEY_RESIZE) {
 				a->relayout = true;
+				continue;
+			}
+			if (wc == KEY_MOUSE) {
+				if (!a->too_small)
+					app_mouse(a);
 				continue;
 			}
 			key = app_map_fkey((int)wc);
@@ -1183,6 +1225,10 @@ static int app_curses(app *a)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	if (a->cfg->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	a->no_color = theme_no_color_env();
 	a->colors = 0;
 	if (!a->no_color && has_colors()) {

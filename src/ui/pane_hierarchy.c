@@ -415,6 +415,28 @@ static const pane_ops hier_ops = {
     .reload = hier_refresh,
 };
 
+/* A click at (y, x) of the window: focus that column, select the row. */
+void pane_hierarchy_click(pane *p, int y, int x)
+{
+	hier *h = p->priv;
+	if (h->filtering || y < 2 || h->w <= 0)
+		return;
+	int cw = (h->w - (h->ncols - 1)) / h->ncols;
+	int i = x / (cw + 1);
+	if (i >= h->ncols)
+		i = h->ncols - 1;
+	ui_list *l = &h->col[i];
+	long long idx = (long long)l->top + (y - 2);
+	if (idx < 0 || idx >= (long long)l->n)
+		return;
+	bool moved = h->fc != i;
+	h->fc = i;
+	if (ui_list_move(l, (int)(idx - (long long)l->cur)) || moved)
+		hier_follow(p, i);
+	if (l->want)
+		app_request(h->a, p, i);
+}
+
 /* The hierarchy pane for a view (companies, orgs or models). */
 pane *pane_hierarchy_open(app *a, const char *view)
 {

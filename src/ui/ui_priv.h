@@ -91,6 +91,8 @@ void app_selection_changed(app *a);
 ui_sel pane_hierarchy_selection(pane *p);
 size_t pane_hierarchy_path(pane *p, ui_sel *out, size_t max);
 bool pane_hierarchy_goto(pane *p, db_kind kind, const char *id);
+/* A click at (y, x) of the hierarchy's window: focus that column, select the row. */
+void pane_hierarchy_click(pane *p, int y, int x);
 /* :view NAME; false if unknown. */
 bool pane_hierarchy_set_view(pane *p, const char *view);
 /* Hierarchy: true once the first page of the root column is painted-ready. */

@@ -361,6 +361,21 @@ void vt_keys(vt *t, const char *keys)
 	}
 }
 
+/* Button 1 pressed and released at (row, col). */
+void vt_click(vt *t, int row, int col)
+{
+	vterm_mouse_move(t->term, row, col, VTERM_MOD_NONE);
+	vterm_mouse_button(t->term, 1, true, VTERM_MOD_NONE);
+	vterm_mouse_button(t->term, 1, false, VTERM_MOD_NONE);
+}
+
+/* One wheel step at (row, col): buttons 4 (up) and 5 (down). */
+void vt_wheel(vt *t, int row, int col, bool up)
+{
+	vterm_mouse_move(t->term, row, col, VTERM_MOD_NONE);
+	vterm_mouse_button(t->term, up ? 4 : 5, true, VTERM_MOD_NONE);
+}
+
 /* Waits for pred; dumps the screen on timeout when loud. */
 static bool vt_wait_impl(vt *t, vt_pred pred, void *ctx, int timeout_ms, bool loud)
 {

@@ -66,6 +66,12 @@ void vt_send(vt *t, const char *bytes, size_t len);
  * keyboard encoder, so they honour the modes the application set. */
 void vt_keys(vt *t, const char *keys);
 
+/* Clicks button 1 at (row, col), or turns the wheel (up: true) there, as
+ * the terminal would report it in the mouse mode the application set (no
+ * bytes at all when it asked for none). */
+void vt_click(vt *t, int row, int col);
+void vt_wheel(vt *t, int row, int col, bool up);
+
 /* ---- waiting (poll, never sleep) ------------------------------------------- */
 typedef bool (*vt_pred)(vt *t, void *ctx);
 /* Pumps until pred(t, ctx) holds; false (and a screen dump) on timeout. */

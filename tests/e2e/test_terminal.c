@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 /* clang-format on */
@@ -332,6 +333,13 @@ static bool at_prompt(vt *t, void *ctx)
 	return strcmp(vt_row_text(t, row, buf, sizeof buf), "prompt$") == 0;
 }
 
+/* Predicate: the breadcrumb no longer shows Beta Partners. */
+static bool row_lacks_beta(vt *t, void *ctx)
+{
+	(void)ctx;
+	return vt_row_find(t, 0, "Beta Partners") < 0;
+}
+
 /* Ctrl-Z under a job-control shell: the terminal is handed back (normal
  * screen), `fg` brings the browser back fully drawn and working. */
 static void test_suspend_resume(void **state)
@@ -442,6 +450,46 @@ static void test_huge_values(void **state)
 	db_close(d);
 }
 
+/* Mouse off (the default): clicks do nothing. With `mouse = true` in the
+ * config: a click selects a row in a column, the wheel scrolls. */
+static void test_mouse(void **state)
+{
+	(void)state;
+	vt *t = start_env(24, 100, NULL);
+	int row, col;
+	assert_true(vt_wait_text(t, "Beta Partners", T_WAIT));
+	assert_true(vt_find(t, "Beta Partners", &row, &col));
+	vt_raw_clear(t);
+	vt_click(t, row, col);
+	vt_keys(t, "/acme<Enter>");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching", T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+
+	char dir[] = "/tmp/rapport-mouse-XXXXXX", path[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/config", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("mouse = true\n", f);
+	fclose(f);
+	const char *args[] = {"-d", conninfo, "--config", path, NULL};
+	t = vt_start(24, 100, args, NULL);
+	assert_true(vt_wait_text(t, "Beta Partners", T_WAIT));
+	assert_true(vt_find(t, "Beta Partners", &row, &col));
+	vt_click(t, row, col);
+	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
+	assert_true(vt_wait_text(t, "Dee Diaz", T_WAIT));
+	vt_wheel(t, 5, 5, false); /* three rows down */
+	assert_true(vt_wait(t, row_lacks_beta, NULL, T_WAIT));
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
+	vt_free(t);
+	remove(path);
+	rmdir(dir);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -471,7 +519,7 @@ int main(void)
 	    cmocka_unit_test(test_read_only_marker), cmocka_unit_test(test_color_depths),
 	    cmocka_unit_test(test_copy_in_tmux),     cmocka_unit_test(test_suspend_resume),
 	    cmocka_unit_test(test_command_w_q),      cmocka_unit_test(test_cancel_query),
-	    cmocka_unit_test(test_huge_values),
+	    cmocka_unit_test(test_huge_values),      cmocka_unit_test(test_mouse),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
