@@ -181,10 +181,12 @@ int main(int argc, char **argv)
 	int nenv = 0;
 	step steps[SHOT_MAX_STEPS];
 	int nsteps = 0, i;
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v)
-			break;
+		if (!v) {
+			fprintf(stderr, "vtshot: %s needs a value\n", a);
+			return 2;
+		}
 		if (!strcmp(a, "-o"))
 			out = v;
 		else if (!strcmp(a, "-s"))
@@ -201,7 +203,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vtshot: bad option %s\n", a);
 			return 2;
 		}
-		i++;
 	}
 	env[nenv] = NULL;
 	if (!out || i >= argc) {
