@@ -24,9 +24,13 @@ $CC -std=c11 -O2 -Wall -Wextra -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Itests \
 
 # A private cluster with the demo data, removed at the end.
 unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGSERVICE PGSERVICEFILE
-XDG_DATA_HOME=$(mktemp -d "${TMPDIR:-/tmp}/rapport-shots.XXXXXX")
+# A fixed path, so the status line (which names the socket) and thus the
+# images are the same from run to run.
+XDG_DATA_HOME=${TMPDIR:-/tmp}/rapport-screenshots-$(id -u)
 export XDG_DATA_HOME RAPPORT_BIN="$BIN"
-chmod 755 "$XDG_DATA_HOME"
+"$BIN" local stop >/dev/null 2>&1 || true
+rm -rf "$XDG_DATA_HOME"
+mkdir -m 755 "$XDG_DATA_HOME"
 cleanup() {
 	"$BIN" local stop >/dev/null 2>&1 || true
 	rm -rf "$XDG_DATA_HOME"
