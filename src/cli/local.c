@@ -93,8 +93,12 @@ int cli_local(const rapport_globals *g, int argc, char **argv)
 		return fputs(local_usage, stdout), EXIT_OK;
 	if (strcmp(sub, "start") == 0)
 		return local_cli_start();
-	if (strcmp(sub, "stop") == 0)
-		return local_cli_simple(local_stop, "stopping the private cluster");
+	if (strcmp(sub, "stop") == 0) {
+		int rc = local_cli_simple(local_stop, "stopping the private cluster");
+		if (rc == EXIT_OK)
+			puts("private cluster stopped");
+		return rc;
+	}
 	if (strcmp(sub, "status") == 0)
 		return local_cli_status();
 	if (strcmp(sub, "url") == 0)
@@ -103,7 +107,10 @@ int cli_local(const rapport_globals *g, int argc, char **argv)
 		if (!yes)
 			return local_cli_usage("destroy deletes all data of the private cluster; "
 			                       "confirm with --yes");
-		return local_cli_simple(local_destroy, "destroying the private cluster");
+		int rc = local_cli_simple(local_destroy, "destroying the private cluster");
+		if (rc == EXIT_OK)
+			puts("private cluster destroyed");
+		return rc;
 	}
 	return local_cli_usage("unknown subcommand");
 }

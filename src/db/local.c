@@ -388,13 +388,19 @@ static int local_initdb(const local_paths *p, const struct passwd *pw, char **er
 /* Starts the server and waits until it accepts connections. */
 static int local_pg_start(const local_paths *p, const struct passwd *pw, char **err)
 {
-	int rc = local_run(pw, NULL, "pg_ctl", "-D", p->data, "-l", p->log, "-w", "-t", "60", "-s",
-	                   "start", (char *)NULL);
-	if (rc == -1)
-		return local_fail(err, "cannot run pg_ctl (run: make deps)");
-	if (rc != 0)
-		return local_fail(err, "the private cluster did not start (see %s)", p->log);
-	return 0;
+	/* After a crash the old server's children may hold its shared memory
+	 * for a moment: a failed start is retried a few times. */
+	for (int attempt = 0;; attempt++) {
+		int rc = local_run(pw, NULL, "pg_ctl", "-D", p->data, "-l", p->log, "-w", "-t", "60",
+		                   "-s", "start", (char *)NULL);
+		if (rc == -1)
+			return local_fail(err, "cannot run pg_ctl (run: make deps)");
+		if (rc == 0)
+			return 0;
+		if (attempt == 4)
+			return local_fail(err, "the private cluster did not start (see %s)", p->log);
+		nanosleep(&(struct timespec){0, 500 * 1000 * 1000}, NULL);
+	}
 }
 
 /* PQping of the cluster's maintenance database. */
@@ -494,6 +500,8 @@ static int local_ensure_locked(const local_paths *p, const struct passwd *pw, ch
 		                  p->log);
 	if (r != PQPING_OK && r != PQPING_REJECT && local_pg_start(p, pw, err) != 0)
 		return -1;
+	if (local_db_ready(p))
+		return 0;
 	return local_create_db(p, err);
 }
 

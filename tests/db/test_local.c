@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -186,6 +187,24 @@ static void test_stop_then_start(void **state)
 	free(ci);
 }
 
+/* A server killed outright (stale postmaster.pid) is started again. */
+static void test_start_after_crash(void **state)
+{
+	(void)state;
+	long pid = postmaster_pid();
+	assert_true(pid > 0);
+	assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
+	char *ci = NULL, *err = NULL;
+	int rc = local_ensure_running(&ci, &err);
+	if (rc != 0)
+		fail_msg("restart after crash: %s", err);
+	assert_true(is_running());
+	long again = postmaster_pid();
+	assert_true(again > 0);
+	assert_int_not_equal(again, pid);
+	free(ci);
+}
+
 /* Several processes start the stopped (or not yet created) cluster at once. */
 static void start_concurrently(int n)
 {
@@ -250,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(test_start_again_is_noop),
 	    cmocka_unit_test(test_status_text),
 	    cmocka_unit_test(test_stop_then_start),
+	    cmocka_unit_test(test_start_after_crash),
 	    cmocka_unit_test(test_concurrent_start),
 	    cmocka_unit_test(test_destroy_then_concurrent_create),
 	};
