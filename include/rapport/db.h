@@ -266,6 +266,9 @@ bool db_is_uuid(const char *s);
 
 /* ---- additions (H2) ------------------------------------------------------ */
 
+/* Note on db_list ordering: the sort key is the first 256 characters of the
+ * name (so names of any length can be indexed), then id. */
+
 /* Runs a trusted multi-statement SQL script (simple protocol, no parameters).
  * Only for SQL that ships with rapport and for test setup (tests/common/testdb);
  * never with user input. */

@@ -1,5 +1,7 @@
 /* Lists with keyset paging on (name, id) in both directions: every page is
- * one index range scan of limit+1 rows, wherever it lies in the list. */
+ * one index range scan of limit+1 rows, wherever it lies in the list. The
+ * sort key is left(name, 256) (migration 006: names of any length fit the
+ * index); names equal in their first 256 characters are ordered by id. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,12 +145,13 @@ static db_status list_build(db *d, const db_list_req *r, qb *q)
 	list_where(q, def, r);
 	if (keyed) {
 		int a = qb_param(q, r->anchor_name), b = qb_param(q, r->anchor_id);
-		qb_add(q, " AND (t.name, t.id) %s ($%d, $%d::uuid)", r->dir == DB_AFTER ? ">" : "<", a,
-		       b);
+		qb_add(q, " AND (left(t.name, 256), t.id) %s (left($%d, 256), $%d::uuid)",
+		       r->dir == DB_AFTER ? ">" : "<", a, b);
 	}
 	bool desc = r->dir == DB_BEFORE || r->dir == DB_LAST;
 	snprintf(q->limit, sizeof q->limit, "%d", r->limit + 1);
-	qb_add(q, " ORDER BY t.name %s, t.id %s LIMIT $%d", desc ? "DESC" : "", desc ? "DESC" : "",
+	qb_add(q, " ORDER BY left(t.name, 256) %s, t.id %s LIMIT $%d", desc ? "DESC" : "",
+	       desc ? "DESC" : "",
 	       qb_param(q, q->limit));
 	return DB_OK;
 }

@@ -42,12 +42,12 @@ cols="t.id, t.name, t.email, -1, false, coalesce(t.metadata->>'active', 'true') 
 report() { # label parent_col parent_id
   label=$1 col=$2 pid=$3
   total=$(q "SELECT count(*) FROM clients WHERE $col = '$pid'")
-  mid=$(q "SELECT quote_literal(name) || ', ''' || id || '''::uuid' FROM clients WHERE $col = '$pid' ORDER BY name, id OFFSET $((total / 2)) LIMIT 1")
-  first="SELECT $cols FROM clients t WHERE t.$col = '$pid' ORDER BY t.name, t.id LIMIT $((LIMIT + 1))"
-  middle="SELECT $cols FROM clients t WHERE t.$col = '$pid' AND (t.name, t.id) > ($mid) ORDER BY t.name, t.id LIMIT $((LIMIT + 1))"
-  back="SELECT $cols FROM clients t WHERE t.$col = '$pid' AND (t.name, t.id) < ($mid) ORDER BY t.name DESC, t.id DESC LIMIT $((LIMIT + 1))"
-  last="SELECT $cols FROM clients t WHERE t.$col = '$pid' ORDER BY t.name DESC, t.id DESC LIMIT $((LIMIT + 1))"
-  filt="SELECT $cols FROM clients t WHERE t.$col = '$pid' AND (t.name ILIKE '%an%' OR t.email ILIKE '%an%') ORDER BY t.name, t.id LIMIT $((LIMIT + 1))"
+  mid=$(q "SELECT 'left(' || quote_literal(name) || ', 256), ''' || id || '''::uuid' FROM clients WHERE $col = '$pid' ORDER BY left(name, 256), id OFFSET $((total / 2)) LIMIT 1")
+  first="SELECT $cols FROM clients t WHERE t.$col = '$pid' ORDER BY left(t.name, 256), t.id LIMIT $((LIMIT + 1))"
+  middle="SELECT $cols FROM clients t WHERE t.$col = '$pid' AND (left(t.name, 256), t.id) > ($mid) ORDER BY left(t.name, 256), t.id LIMIT $((LIMIT + 1))"
+  back="SELECT $cols FROM clients t WHERE t.$col = '$pid' AND (left(t.name, 256), t.id) < ($mid) ORDER BY left(t.name, 256) DESC, t.id DESC LIMIT $((LIMIT + 1))"
+  last="SELECT $cols FROM clients t WHERE t.$col = '$pid' ORDER BY left(t.name, 256) DESC, t.id DESC LIMIT $((LIMIT + 1))"
+  filt="SELECT $cols FROM clients t WHERE t.$col = '$pid' AND (t.name ILIKE '%an%' OR t.email ILIKE '%an%') ORDER BY left(t.name, 256), t.id LIMIT $((LIMIT + 1))"
   printf '%s (%s clients)\n' "$label" "$total"
   printf '  %-28s %8s ms   %s\n' "first page" "$(server_ms "$first")" "$(plan_index "$first")"
   printf '  %-28s %8s ms   %s\n' "middle page (after anchor)" "$(server_ms "$middle")" "$(plan_index "$middle")"
@@ -64,7 +64,7 @@ echo "db_paging: $N clients seeded in $((t1 - t0)) s; page size $LIMIT; median o
 report "clients of the busiest coach" primary_coach_id "$coach"
 report "clients of the largest organization" client_organization_id "$org"
 ncoach=$(q "SELECT count(*) FROM coaches WHERE coaching_company_id = '$company'")
-coaches="SELECT t.id, t.name, t.email, (SELECT count(*) FROM clients c WHERE c.primary_coach_id = t.id), false, true FROM coaches t WHERE t.coaching_company_id = '$company' ORDER BY t.name, t.id LIMIT $((LIMIT + 1))"
+coaches="SELECT t.id, t.name, t.email, (SELECT count(*) FROM clients c WHERE c.primary_coach_id = t.id), false, true FROM coaches t WHERE t.coaching_company_id = '$company' ORDER BY left(t.name, 256), t.id LIMIT $((LIMIT + 1))"
 printf 'coaches of the largest company with client counts (%s coaches)\n' "$ncoach"
 printf '  %-28s %8s ms   %s\n' "first page" "$(server_ms "$coaches")" "$(plan_index "$coaches")"
 psql -XqAt -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null

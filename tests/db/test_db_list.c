@@ -304,6 +304,40 @@ static void test_counts_flags_active(void **state)
 	db_page_free(p);
 }
 
+/* Names of any length are stored and listed; names equal in their first 256
+ * characters are ordered by id, and paging between them works. */
+static void test_long_names(void **state)
+{
+	(void)state;
+	testdb_exec(D, "INSERT INTO client_organizations(id, name, slug) VALUES"
+	               " ('00000000-0000-4000-8000-0000000000a9', repeat('x', 300000) || 'b', 'long-b'),"
+	               " ('00000000-0000-4000-8000-0000000000a8', repeat('x', 300000) || 'a', 'long-a'),"
+	               " (gen_random_uuid(), 'zz top', 'zed')");
+	db_list_req r = {.kind = DB_ORG, .parent_kind = DB_NONE, .dir = DB_LAST, .limit = 1};
+	db_page *p = NULL;
+	assert_int_equal(db_list(D, &r, &p), DB_OK);
+	assert_string_equal(p->rows[0].name, "zz top");
+	char name[8];
+	snprintf(name, sizeof name, "%s", p->rows[0].name);
+	r.dir = DB_BEFORE;
+	r.anchor_name = name;
+	strcpy(r.anchor_id, p->rows[0].id);
+	db_page_free(p);
+	assert_int_equal(db_list(D, &r, &p), DB_OK);
+	assert_int_equal(strlen(p->rows[0].name), 300001);
+	assert_string_equal(p->rows[0].id, "00000000-0000-4000-8000-0000000000a9");
+	assert_false(p->at_start);
+	char *anchor = strdup(p->rows[0].name);
+	r.anchor_name = anchor;
+	strcpy(r.anchor_id, p->rows[0].id);
+	db_page_free(p);
+	assert_int_equal(db_list(D, &r, &p), DB_OK);
+	assert_string_equal(p->rows[0].id, "00000000-0000-4000-8000-0000000000a8");
+	db_page_free(p);
+	free(anchor);
+	testdb_exec(D, "DELETE FROM client_organizations WHERE slug IN ('long-a', 'long-b', 'zed')");
+}
+
 static void test_bad_requests(void **state)
 {
 	(void)state;
@@ -358,6 +392,7 @@ int main(void)
 	    cmocka_unit_test(test_last_page),
 	    cmocka_unit_test(test_filter_escapes_wildcards),
 	    cmocka_unit_test(test_counts_flags_active),
+	    cmocka_unit_test(test_long_names),
 	    cmocka_unit_test(test_bad_requests),
 	    cmocka_unit_test(test_async_send_poll_take),
 	};
