@@ -317,10 +317,11 @@ static bool local_enterable(const char *dir, const struct passwd *pw)
 /* Creates base; for root also checks the service user can reach it. */
 static int local_make_base(const local_paths *p, const struct passwd *pw, char **err)
 {
-	if (local_mkdirs(p->base, pw ? 0711 : 0700) != 0)
-		return local_fail(err, "cannot create %s: %s", p->base, strerror(errno));
 	if (!pw)
-		return 0;
+		return local_mkdirs(p->base, 0700) == 0
+		           ? 0
+		           : local_fail(err, "cannot create %s: %s", p->base, strerror(errno));
+	/* Checked before creating anything; directories created here get 0711. */
 	char *s = strdup(p->base);
 	if (!s)
 		return local_fail(err, "out of memory");
@@ -337,6 +338,8 @@ static int local_make_base(const local_paths *p, const struct passwd *pw, char *
 		s[i] = c;
 	}
 	free(s);
+	if (rc == 0 && local_mkdirs(p->base, 0711) != 0)
+		rc = local_fail(err, "cannot create %s: %s", p->base, strerror(errno));
 	return rc;
 }
 

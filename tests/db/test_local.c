@@ -261,6 +261,29 @@ static void test_destroy_then_concurrent_create(void **state)
 	assert_false(is_running());
 }
 
+/* As root, a data home the server's user cannot reach is refused up front. */
+static void test_root_unreachable_home(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* only root hands the server to another user */
+	char dir[] = "/tmp/rapport-closed-XXXXXX";
+	assert_non_null(mkdtemp(dir)); /* mode 0700, owned by root */
+	char inner[64];
+	snprintf(inner, sizeof inner, "%s/data", dir);
+	setenv("XDG_DATA_HOME", inner, 1);
+	char *ci = NULL, *err = NULL;
+	int rc = local_ensure_running(&ci, &err);
+	setenv("XDG_DATA_HOME", xdg, 1);
+	assert_int_equal(rc, -1);
+	assert_non_null(err);
+	assert_non_null(strstr(err, dir)); /* names the directory */
+	free(err);
+	struct stat st;
+	assert_int_not_equal(stat(inner, &st), 0); /* nothing created */
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +295,7 @@ int main(void)
 	    cmocka_unit_test(test_start_after_crash),
 	    cmocka_unit_test(test_concurrent_start),
 	    cmocka_unit_test(test_destroy_then_concurrent_create),
+	    cmocka_unit_test(test_root_unreachable_home),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
