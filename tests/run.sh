@@ -67,6 +67,8 @@ run_program() {
   secs="$((secs / 10)).$((secs % 10))s"
   p=$(count_lines PASSED "$out")
   f=$(count_lines FAILED "$out")
+  k=$(sed -n 's/^\[  SKIPPED \] \([0-9][0-9]*\) test(s).*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+  skipped=$((skipped + k))
   note=
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
     note="timed out after ${TEST_TIMEOUT}s"
@@ -87,7 +89,8 @@ run_program() {
     tail -n 60 "$out"
     echo "---- end of $name ----"
   else
-    printf 'ok   %-32s %3d passed (%s)\n' "$name" "$p" "$secs"
+    ks=; [ "$k" = 0 ] || ks=", $k skipped"
+    printf 'ok   %-32s %3d passed%s (%s)\n' "$name" "$p" "$ks" "$secs"
   fi
   rm -f "$out"
 }
