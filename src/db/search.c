@@ -240,6 +240,10 @@ static void explain_unavailable(search_cache *c)
 		snprintf(c->unavailable, sizeof c->unavailable,
 		         "semantic search needs the pgvector extension, which this database does not "
 		         "have (text search works)");
+	else if (c->caps.embedding_dim <= 0)
+		snprintf(c->unavailable, sizeof c->unavailable,
+		         "data_chunks.embedding is not a pgvector column in this database, so semantic "
+		         "search is off (text search works)");
 	else if (!c->models[0] && !c->unknown_model)
 		snprintf(c->unavailable, sizeof c->unavailable,
 		         "no visible chunk has an embedding yet: run `rapport reembed` (text search "
@@ -260,7 +264,7 @@ db_status search_prepare(db *d)
 	}
 	c->unknown_model = false;
 	db_status st = db_caps_get(d, &c->caps);
-	if (st == DB_OK && c->caps.has_pgvector)
+	if (st == DB_OK && c->caps.has_pgvector && c->caps.embedding_dim > 0)
 		st = load_models(d, c);
 	if (st != DB_OK)
 		return st;

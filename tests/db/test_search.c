@@ -643,11 +643,15 @@ static db *other_db(const char *name, bool no_pgvector)
 static void test_without_vectors(void **state)
 {
 	(void)state;
-	const char *names[] = {"h6_search_nopgv", "h6_search_noemb"};
-	const char *reason[] = {"pgvector", "rapport reembed"};
+	/* no pgvector; pgvector without embedded chunks; pgvector installed after
+	 * the schema was made without it (the column is real[]) */
+	const char *names[] = {"h6_search_nopgv", "h6_search_noemb", "h6_search_realcol"};
+	const char *reason[] = {"pgvector", "rapport reembed", "not a pgvector column"};
 	float *vec = malloc(sizeof *vec * (size_t)dim);
-	for (int k = 0; k < 2; k++) {
-		db *c = other_db(names[k], k == 0);
+	for (int k = 0; k < 3; k++) {
+		db *c = other_db(names[k], k != 1);
+		if (k == 2)
+			testdb_exec(c, "CREATE EXTENSION IF NOT EXISTS vector");
 		db_caps caps;
 		assert_int_equal(db_caps_get(c, &caps), DB_OK);
 		assert_true(k == 0 ? !caps.has_pgvector : caps.has_pgvector);
