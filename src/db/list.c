@@ -58,7 +58,7 @@ typedef struct qb {
 	size_t len;
 	const char *params[6];
 	int n;
-	char pattern[600];
+	char *pattern; /* malloc'd ILIKE pattern, freed by qb_done */
 	char limit[16];
 } qb;
 
@@ -80,18 +80,30 @@ static int qb_param(qb *q, const char *v)
 	return ++q->n;
 }
 
-/* ILIKE pattern for a substring: %, _ and \ in the input match literally. */
-static void like_pattern(const char *in, char *out, size_t cap)
+/* ILIKE pattern for a substring (malloc'd): %, _ and \ in the input match
+ * literally, whatever its length. */
+static char *like_pattern(const char *in)
 {
+	char *out = malloc(2 * strlen(in) + 3);
 	size_t j = 0;
+	if (!out)
+		abort();
 	out[j++] = '%';
-	for (const char *p = in; *p && j + 4 < cap; p++) {
+	for (const char *p = in; *p; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\')
 			out[j++] = '\\';
 		out[j++] = *p;
 	}
 	out[j++] = '%';
 	out[j] = '\0';
+	return out;
+}
+
+/* Frees what the query owns. */
+static void qb_done(qb *q)
+{
+	free(q->pattern);
+	q->pattern = NULL;
 }
 
 /* Checks the request and finds its definition. */
@@ -117,7 +129,7 @@ static void list_where(qb *q, const list_def *def, const db_list_req *r)
 	if (def->parent_col)
 		qb_add(q, " AND %s = $%d", def->parent_col, qb_param(q, r->parent_id));
 	if (r->filter && *r->filter) {
-		like_pattern(r->filter, q->pattern, sizeof q->pattern);
+		q->pattern = like_pattern(r->filter);
 		int p = qb_param(q, q->pattern);
 		qb_add(q, " AND (t.name ILIKE $%d OR %s ILIKE $%d)", p, def->detail, p);
 	}
@@ -209,9 +221,12 @@ db_status db_list_send(db *d, const db_list_req *r)
 {
 	qb q = {.len = 0};
 	db_status st = list_build(d, r, &q);
-	if (st != DB_OK)
+	if (st != DB_OK) {
+		qb_done(&q);
 		return st;
+	}
 	st = dbi_send_ex(d, q.sql, q.n, q.params, list_parse, page_dtor);
+	qb_done(&q);
 	if (st == DB_OK)
 		dbi_set_ctx(d, r->limit, r->dir);
 	return st;
@@ -246,6 +261,7 @@ db_status db_list_count(db *d, const db_list_req *r, long long *out)
 	list_where(&q, def, r);
 	PGresult *res = NULL;
 	db_status st = dbi_query(d, q.sql, q.n, q.params, &res);
+	qb_done(&q);
 	if (st != DB_OK)
 		return st;
 	*out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);

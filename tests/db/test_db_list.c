@@ -334,6 +334,14 @@ static void test_long_names(void **state)
 	assert_int_equal(db_list(D, &r, &p), DB_OK);
 	assert_string_equal(p->rows[0].id, "00000000-0000-4000-8000-0000000000a8");
 	db_page_free(p);
+	/* a filter as long as the names: matched in full, not truncated */
+	anchor[300000] = 'a';
+	r = (db_list_req){.kind = DB_ORG, .parent_kind = DB_NONE, .dir = DB_FIRST, .limit = 10,
+	                  .filter = anchor + 10};
+	assert_int_equal(db_list(D, &r, &p), DB_OK);
+	assert_int_equal(p->n, 1);
+	assert_string_equal(p->rows[0].detail, "long-a");
+	db_page_free(p);
 	free(anchor);
 	testdb_exec(D, "DELETE FROM client_organizations WHERE slug IN ('long-a', 'long-b', 'zed')");
 }
