@@ -122,10 +122,18 @@ static vt *start(int rows, int cols)
 	return t;
 }
 
-/* Quits (closing overlays first) and checks the exit status. */
+/* Predicate: the screen shows the text ctx. */
+static bool shows(vt *t, void *ctx)
+{
+	return vt_has_text(t, ctx);
+}
+
+/* Quits (closing overlays first: Esc cancels a running search, leaves the
+ * query line, then closes the pane) and checks the exit status. */
 static void quit(vt *t)
 {
-	vt_keys(t, "<Esc><Esc>");
+	for (int i = 0; i < 6 && !vt_wait_quiet(t, shows, "Companies", 1500); i++)
+		vt_keys(t, "<Esc>");
 	assert_true(vt_wait_text(t, "Companies", T_WAIT));
 	vt_keys(t, "q");
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
@@ -139,12 +147,6 @@ static bool cells_differ(vt_cell a, vt_cell b)
 	       a.fg.r != b.fg.r || a.fg.g != b.fg.g || a.fg.b != b.fg.b || a.bg.r != b.bg.r ||
 	       a.bg.g != b.bg.g || a.bg.b != b.bg.b || a.fg.is_default != b.fg.is_default ||
 	       a.bg.is_default != b.bg.is_default;
-}
-
-/* Predicate: the screen shows the text ctx. */
-static bool shows(vt *t, void *ctx)
-{
-	return vt_has_text(t, ctx);
 }
 
 /* Row of the first line containing text below the pane's header rows, or -1. */
