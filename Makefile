@@ -61,8 +61,13 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
 
-.PHONY: FORCE fuzzers all deps test test-asan check-build bench fuzz demo screenshots install uninstall clean format tests
+.PHONY: FORCE fuzzers all deps test test-asan bench fuzz demo screenshots install uninstall clean format tests
+# ./rapport follows plain builds; sanitizer builds stay in build/VARIANT.
+ifneq ($(filter asan fuzz,$(VARIANT)),)
+all: $(BIN)
+else
 all: rapport
+endif
 
 rapport: $(BIN)
 	@ln -sf $(BIN) rapport
