@@ -357,7 +357,8 @@ static void test_store_every_column(void **state)
 			snprintf(what, sizeof what, "%s into %s.%s", v->name,
 			         db_kind_table(fields[f].kind), fields[f].column);
 			token(fields[f].kind, fields[f].id, tok);
-			char *before = checksum();
+			/* a digest only where a refusal is possible (it costs a full scan) */
+			char *before = v->kind == HV_BYTES || v->len > 8191 ? checksum() : NULL;
 			const char *names[] = {fields[f].column};
 			const char *values[] = {v->val};
 			db_status st = db_update_fields(conn, fields[f].kind, fields[f].id, tok, 1, names,
@@ -423,7 +424,7 @@ static void test_store_metadata(void **state)
 			snprintf(what, sizeof what, "%s into %s.metadata", v->name,
 			         db_kind_table(records[r].kind));
 			token(records[r].kind, records[r].id, tok);
-			char *before = checksum();
+			char *before = v->kind == HV_BYTES ? checksum() : NULL;
 			db_status st = db_update_metadata(conn, records[r].kind, records[r].id, tok, json,
 			                                  NULL);
 			stores++;

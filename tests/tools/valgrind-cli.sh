@@ -70,5 +70,17 @@ vg "rapport search delegation" 0 search delegation
 pre="env PGHOST=$tmp/nonexistent"
 vg "rapport search (unreachable server)" 2 search delegation
 pre=
+# H9: hostile values (tests/hostile/values.txt) as arguments: escapes,
+# invalid UTF-8, SQL metacharacters, format strings, deep/huge JSON.
+vg "meta: OSC title as REF" 1 meta coaches "$(printf '\033]0;pwned\007')"
+vg "meta: invalid UTF-8 as REF" 1 meta coaches "$(printf 'a\300\257b')"
+vg "meta: SQL comment as TABLE" 2 meta "'; DROP TABLE coaches; --" "${coach:-nobody@example.com}"
+vg "search: format string query" 0 search --json '%n%s%s%n'
+vg "search: scope with CSI clear" 1 search --scope "coach:$(printf '\033[2J')" delegation
+vg "search: invalid UTF-8 query" 1 search "$(printf '\355\240\200')"
+vg "meta --set: 1,000-level nesting" 1 meta coaches "${coach:-nobody@example.com}" \
+  --set "h9_deep=$(printf '%01000d' 0 | tr 0 '[')1$(printf '%01000d' 0 | tr 0 ']')"
+vg "meta --set: 1e400 (refused: out of range)" 1 meta coaches "${coach:-nobody@example.com}" --set h9_big=1e400
+pre=
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
