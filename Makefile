@@ -137,7 +137,9 @@ test: tests
 
 # Leak checking on; UBSan stops at the first report; third-party leaks that
 # are not ours go in tests/tools/lsan.supp (with a reason).
-ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1 \
+# LEAKS=0 turns leak checking off (LeakSanitizer cannot run under ptrace).
+LEAKS    ?= 1
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=$(LEAKS):abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/tools/lsan.supp:print_suppressions=0 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan:
