@@ -403,7 +403,7 @@ static void app_close(app *a, pane *p)
 			        (size_t)(a->nstack - i - 1) * sizeof *a->stack);
 			a->nstack--;
 			app_pane_free(a, p);
-			a->full_redraw = true;
+			a->dirty = true;
 			return;
 		}
 }
@@ -899,13 +899,13 @@ static void app_global_key(app *a, pane *p, int key)
 	case KEYS_CMD_PREV_PANE:
 		if (!a->nstack) {
 			a->focus = !a->focus;
-			a->full_redraw = true;
+			a->dirty = true;
 		}
 		break;
 	case KEYS_CMD_OPEN:
 		if (!a->nstack && a->focus == 0) {
 			a->focus = 1; /* Enter on the deepest column: into the detail */
-			a->full_redraw = true;
+			a->dirty = true;
 		}
 		break;
 	case KEYS_CMD_SEARCH_ALL: app_open_search(a, false); break;
@@ -922,7 +922,7 @@ static void app_global_key(app *a, pane *p, int key)
 	case KEYS_CMD_BACK:
 		if (a->focus == 1 && !a->nstack) {
 			a->focus = 0;
-			a->full_redraw = true;
+			a->dirty = true;
 		}
 		break;
 	default: break;
@@ -989,7 +989,7 @@ static void app_mouse(app *a)
 		a->focus = 0;
 		pane_hierarchy_click(a->hier, ev.y - py, ev.x - px);
 	}
-	a->full_redraw = true;
+	a->dirty = true;
 }
 
 /* Reads every key waiting on the tty. */
@@ -1307,6 +1307,8 @@ static int app_poll_timeout(app *a)
 	}
 	if (a->busy && a->stale)
 		return 50;
+	if (a->busy)
+		return 250; /* see app_turn: a running request is polled anyway */
 	return -1;
 }
 
@@ -1335,6 +1337,10 @@ static void app_turn(app *a)
 			app_idle_readable(a);
 		else
 			app_db_readable(a);
+	} else if (r == 0 && a->busy && !a->conn_lost) {
+		/* belt and braces: a result libpq already buffered raises no
+		 * POLLIN, so a running request is also polled every 250 ms */
+		app_db_readable(a);
 	}
 	app_cancel_stale(a);
 	app_try_reconnect(a);
