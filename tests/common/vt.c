@@ -32,6 +32,11 @@ struct vt {
 	size_t total;
 	char *raw;
 	size_t rawlen;
+	/* input being assembled, so one key or mouse report is one write (a
+	 * report split across reads can stall curses' decoder) */
+	char in[4096];
+	size_t inlen;
+	bool collecting;
 };
 
 /* Milliseconds on the monotonic clock. */
@@ -73,8 +78,30 @@ static void vt_write_all(int fd, const char *buf, size_t len)
 static void vt_output_cb(const char *s, size_t len, void *user)
 {
 	vt *t = user;
-	if (!t->closed)
-		vt_write_all(t->fd, s, len);
+	if (t->closed)
+		return;
+	if (t->collecting && t->inlen + len <= sizeof t->in) {
+		memcpy(t->in + t->inlen, s, len);
+		t->inlen += len;
+		return;
+	}
+	vt_write_all(t->fd, s, len);
+}
+
+/* Starts assembling input. */
+static void vt_collect(vt *t)
+{
+	t->collecting = true;
+	t->inlen = 0;
+}
+
+/* Writes the assembled input in one write. */
+static void vt_flush_input(vt *t)
+{
+	t->collecting = false;
+	if (t->inlen && !t->closed)
+		vt_write_all(t->fd, t->in, t->inlen);
+	t->inlen = 0;
 }
 
 /* Records title and alternate-screen changes. */
@@ -347,7 +374,10 @@ void vt_keys(vt *t, const char *keys)
 	while (*p) {
 		if (*p == '<') {
 			const char *end = strchr(p, '>');
-			if (end && end > p + 1 && vt_named_key(t, p + 1, (size_t)(end - p - 1))) {
+			vt_collect(t);
+			bool named = end && end > p + 1 && vt_named_key(t, p + 1, (size_t)(end - p - 1));
+			vt_flush_input(t);
+			if (named) {
 				p = end + 1;
 				continue;
 			}
@@ -364,16 +394,20 @@ void vt_keys(vt *t, const char *keys)
 /* Button 1 pressed and released at (row, col). */
 void vt_click(vt *t, int row, int col)
 {
+	vt_collect(t);
 	vterm_mouse_move(t->term, row, col, VTERM_MOD_NONE);
 	vterm_mouse_button(t->term, 1, true, VTERM_MOD_NONE);
 	vterm_mouse_button(t->term, 1, false, VTERM_MOD_NONE);
+	vt_flush_input(t);
 }
 
 /* One wheel step at (row, col): buttons 4 (up) and 5 (down). */
 void vt_wheel(vt *t, int row, int col, bool up)
 {
+	vt_collect(t);
 	vterm_mouse_move(t->term, row, col, VTERM_MOD_NONE);
 	vterm_mouse_button(t->term, up ? 4 : 5, true, VTERM_MOD_NONE);
+	vt_flush_input(t);
 }
 
 /* Waits for pred; dumps the screen on timeout when loud. */
