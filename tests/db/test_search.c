@@ -885,6 +885,19 @@ static void test_async(void **state)
 	testdb_exec(lock, "BEGIN; LOCK TABLE data_chunks IN ACCESS EXCLUSIVE MODE");
 	r.query = "board";
 	assert_int_equal(search_send(d, &r), DB_OK);
+	/* wait until the server is really running it (blocked on the lock) */
+	bool waiting = false;
+	for (int i = 0; !waiting && i < 500; i++) {
+		char *n = value(lock, "SELECT count(*) FROM pg_stat_activity WHERE datname ="
+		                      " 't_h6_search' AND wait_event_type = 'Lock'");
+		waiting = strcmp(n, "0") != 0;
+		free(n);
+		if (!waiting) {
+			struct pollfd none = {.fd = -1};
+			poll(&none, 0, 10);
+		}
+	}
+	assert_true(waiting);
 	r.query = "sleeping four hours";
 	assert_int_equal(search_send(d, &r), DB_OK);
 	testdb_exec(lock, "ROLLBACK");
