@@ -132,9 +132,10 @@ void app_request(app *a, pane *p, int tag);
 void app_request_drop(app *a, pane *p);
 /* True while a request of p (any tag when tag < 0) is pending or running. */
 bool app_loading(const app *a, const pane *p, int tag);
-/* The connection, idle: a running request is finished or cancelled first
- * (and re-sent later), so blocking db_* calls are safe. NULL when the
- * connection is down (the status line already says so). */
+/* The connection, idle, so blocking db_* calls are safe: a running request
+ * is given up to a second to finish (and is delivered). NULL when the
+ * connection is down or a request is still running (the status line
+ * already says so; the caller keeps its state and the user retries). */
 db *app_db_sync(app *a);
 /* The connection for read-only inspection (db_describe, db_read_only, ...). */
 db *app_db(app *a);

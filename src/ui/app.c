@@ -64,6 +64,7 @@ struct app {
 	bool busy, stale, user_cancel;
 	long long inflight_start;
 	long long last_cancel; /* when db_cancel() was last used (ms) */
+	bool slow_warned;      /* the status line says the server is not answering */
 	bool in_sync;          /* inside app_db_sync(), called from a handler */
 	long n_sent, n_stale, n_canceled; /* RAPPORT_STATS=1 prints them at exit */
 	pane *deferred_close;  /* UI_CLOSE from a result delivered in app_db_sync() */
@@ -523,6 +524,10 @@ static void app_deliver(app *a, db_status st)
 	bool stale = a->stale;
 	a->busy = false;
 	a->stale = false;
+	if (a->slow_warned) {
+		a->slow_warned = false;
+		app_status(a, UI_INFO, "the server answers again");
+	}
 	if (st == DB_CONNLOST) {
 		if (r.p && !stale)
 			app_request(a, r.p, r.tag); /* re-sent after reconnecting */
@@ -605,14 +610,15 @@ static void app_db_readable(app *a)
 	app_deliver(a, st);
 }
 
-/* A superseded request that runs long is cancelled rather than waited for. */
-static void app_cancel_stale(app *a)
+/* A request running for 5 s without an answer: say so (the server may be
+ * stopped or the network silent; nothing is cancelled behind the user's
+ * back, because a cancel needs the server too and would block). */
+static void app_watch_slow(app *a)
 {
-	if (a->busy && a->stale && app_now_ms() - a->inflight_start > 150) {
-		app_db_cancel(a);
-		a->busy = false;
-		a->stale = false;
-	}
+	if (!a->busy || a->slow_warned || app_now_ms() - a->inflight_start < 5000)
+		return;
+	a->slow_warned = true;
+	app_status(a, UI_ERROR, "the server is not answering (5 s so far); C-c cancels, q quits");
 }
 
 /* Esc / Ctrl-C while something runs: cancel it on the server. */
@@ -651,10 +657,10 @@ db *app_db_sync(app *a)
 	}
 	a->in_sync = false;
 	if (a->busy) {
-		if (a->inflight.p && !a->stale)
-			app_request(a, a->inflight.p, a->inflight.tag);
-		app_db_cancel(a);
-		a->busy = false;
+		/* not cancelled: a cancel needs the server, which may be the
+		 * very thing that is not answering */
+		app_status(a, UI_ERROR, "the server is still busy with a query; try again (C-c cancels it)");
+		return NULL;
 	}
 	return a->conn_lost ? NULL : a->d;
 }
@@ -1298,15 +1304,13 @@ static void app_teardown(app *a)
 	db_close(a->d);
 }
 
-/* The poll timeout: reconnect backoff or a stale request's cancel deadline. */
+/* The poll timeout: reconnect backoff, or a running request's re-poll. */
 static int app_poll_timeout(app *a)
 {
 	if (a->conn_lost) {
 		long long left = a->reconnect_at - app_now_ms();
 		return left < 0 ? 0 : (int)left;
 	}
-	if (a->busy && a->stale)
-		return 50;
 	if (a->busy)
 		return 250; /* see app_turn: a running request is polled anyway */
 	return -1;
@@ -1342,7 +1346,7 @@ static void app_turn(app *a)
 		 * POLLIN, so a running request is also polled every 250 ms */
 		app_db_readable(a);
 	}
-	app_cancel_stale(a);
+	app_watch_slow(a);
 	app_try_reconnect(a);
 	app_dispatch(a);
 	for (char *n; !a->conn_lost && (n = db_notice_pop(a->d)) != NULL; free(n))
