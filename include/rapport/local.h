@@ -2,8 +2,11 @@
 #define RAPPORT_LOCAL_H
 /* The private PostgreSQL cluster rapport manages itself (initdb + pg_ctl),
  * under $XDG_DATA_HOME/rapport/pg (fallback ~/.local/share/rapport/pg),
- * Unix socket only, mode 0700, with pgvector available. When run as root the
- * server runs as an unprivileged system user (see docs/architecture.md).
+ * Unix socket only (socket inside the data directory), mode 0700, with
+ * pgvector available. When run as root the server runs as the "postgres"
+ * system user and, without XDG_DATA_HOME, the cluster lives in
+ * /var/lib/rapport/pg (/root is closed to that user); see docs/deployment.md.
+ * Concurrent processes serialise on rapport/pg.lock next to the cluster.
  * Errors: functions return 0 on success, -1 with *err set to one malloc'd
  * line (caller frees). */
 #include <stdbool.h>
