@@ -610,6 +610,18 @@ static void app_db_readable(app *a)
 	app_deliver(a, st);
 }
 
+/* A request its pane gave up (app_request_drop, e.g. Esc in the search)
+ * that is still running after 150 ms is cancelled on the server; one merely
+ * superseded by newer navigation is left to finish (its result dropped). */
+static void app_cancel_dropped(app *a)
+{
+	if (a->busy && !a->inflight.p && app_now_ms() - a->inflight_start > 150) {
+		app_db_cancel(a);
+		a->busy = false;
+		a->stale = false;
+	}
+}
+
 /* A request running for 5 s without an answer: say so (the server may be
  * stopped or the network silent; nothing is cancelled behind the user's
  * back, because a cancel needs the server too and would block). */
@@ -1311,6 +1323,8 @@ static int app_poll_timeout(app *a)
 		long long left = a->reconnect_at - app_now_ms();
 		return left < 0 ? 0 : (int)left;
 	}
+	if (a->busy && !a->inflight.p)
+		return 50; /* a dropped request: cancel it soon (app_cancel_dropped) */
 	if (a->busy)
 		return 250; /* see app_turn: a running request is polled anyway */
 	return -1;
@@ -1346,6 +1360,7 @@ static void app_turn(app *a)
 		 * POLLIN, so a running request is also polled every 250 ms */
 		app_db_readable(a);
 	}
+	app_cancel_dropped(a);
 	app_watch_slow(a);
 	app_try_reconnect(a);
 	app_dispatch(a);
