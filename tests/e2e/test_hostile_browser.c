@@ -73,6 +73,16 @@ static void insert_companies(void)
 		const char *values[] = {name_fits(v) ? v->val : label, slug};
 		if (db_record_insert(conn, DB_COMPANY, 2, names, values, json, NULL) != DB_OK)
 			fail_msg("insert %s: %s", v->name, db_errmsg(conn));
+		if (v->kind == HV_TEXT) {
+			/* a coach of Acme: the value as name (when it fits) and bio */
+			char email[64];
+			snprintf(email, sizeof email, "hv-%02zu@hostile.example", i);
+			const char *cn[] = {"coaching_company_id", "email", "name", "bio"};
+			const char *cv[] = {"10000000-0000-4000-8000-000000000001", email,
+			                    name_fits(v) ? v->val : label, v->val};
+			if (db_record_insert(conn, DB_COACH, 4, cn, cv, json, NULL) != DB_OK)
+				fail_msg("insert coach %s: %s", v->name, db_errmsg(conn));
+		}
 		free(json);
 		free(lit);
 	}
@@ -256,6 +266,44 @@ static void test_every_value_shown_safely(void **state)
 	free(after);
 }
 
+/* Every text value as a coach's name and bio, visited in the coach list
+ * with the detail pane beside it. */
+static void test_coach_fields(void **state)
+{
+	(void)state;
+	char *before = checksum();
+	const char *args[] = {"-d", conninfo, NULL};
+	vt *t = vt_start(30, 140, args, NULL);
+	assert_true(vt_wait_text(t, "Acme Coaching", T));
+	size_t shown = 0;
+	for (size_t i = 0; i < hv->n; i++) {
+		const hv_value *v = &hv->v[i];
+		if (v->kind != HV_TEXT)
+			continue;
+		char email[64], keys[96];
+		snprintf(email, sizeof email, "hv-%02zu@hostile.example", i);
+		vt_raw_clear(t);
+		snprintf(keys, sizeof keys, ":goto %s<Enter>", email);
+		vt_keys(t, keys);
+		char line[96];
+		snprintf(line, sizeof line, "Email: %s", email);
+		assert_true(vt_wait_text(t, line, T));
+		assert_true(vt_wait(t, aligned, NULL, T));
+		assert_safe(t, v, "coach list and detail");
+		shown++;
+	}
+	vt_keys(t, "q");
+	assert_int_equal(vt_wait_exit(t, T), 0);
+	vt_free(t);
+	char *after = checksum();
+	assert_string_equal(before, after);
+	printf("hostile: browser: %zu values as coach name and bio shown safely, columns aligned, "
+	       "tables unchanged\n",
+	       shown);
+	free(before);
+	free(after);
+}
+
 /* Metadata the form cannot hold (nested deeper than its parser allows)
  * opens as raw JSON; dropping that text must not leave an empty form that,
  * once saved, replaces the stored document: a key the user adds is written
@@ -323,6 +371,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_value_shown_safely),
+	    cmocka_unit_test(test_coach_fields),
 	    cmocka_unit_test(test_deep_metadata_kept_on_save),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
