@@ -228,8 +228,7 @@ static void test_fit_sanitized_property(void **state)
 	    "日本語テキスト",
 	    "😀😀😀",
 	    "e\xcc\x81\xcc\x82z",
-	    "\xe2\x80\xae"
-	    "abc",
+	    ("\xe2\x80\xae" /* RLO, then plain text */ "abc"),
 	    "\xff\xfe\xfd",
 	    "mixed 日本 and 😀 \x01",
 	};
