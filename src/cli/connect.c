@@ -1,7 +1,10 @@
 /* cli_connect: one place that turns the global options into a connection,
  * using (and preparing) the private cluster when nothing else is named. */
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rapport/cli.h"
 #include "rapport/config.h"
@@ -64,11 +67,30 @@ static db *connect_or_say(const db_conn_opts *o)
 	return d;
 }
 
+/* On a terminal, says that the first start takes a few seconds (initdb). */
+static void announce_first_run(void)
+{
+	char *dir = local_datadir();
+	if (!dir)
+		return;
+	size_t n = strlen(dir) + sizeof "/PG_VERSION";
+	char *version = malloc(n);
+	struct stat st;
+	if (version) {
+		snprintf(version, n, "%s/PG_VERSION", dir);
+		if (stat(version, &st) != 0 && isatty(STDERR_FILENO))
+			fprintf(stderr, "rapport: creating a private PostgreSQL cluster in %s ...\n", dir);
+	}
+	free(version);
+	free(dir);
+}
+
 /* Starts the private cluster and brings it up to date on a writable
  * connection (migrations, --demo), then opens the session as asked. */
 static db *connect_private(const rapport_globals *g, db_conn_opts o)
 {
 	char *conninfo = NULL, *err = NULL;
+	announce_first_run();
 	if (local_ensure_running(&conninfo, &err) != 0) {
 		print_err("private cluster", err);
 		free(err);
