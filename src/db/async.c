@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/conn_priv.h"
+
+static db_status flush_queued(db *d);
 
 /* Reads the connection's state into a CONNLOST message. */
 static db_status conn_lost(db *d)
@@ -73,6 +76,13 @@ static void finish(db *d, bool keep_res)
 /* Collects results until libpq has no more; keeps the first error. */
 static db_status collect(db *d, bool keep_res)
 {
+	if (d->queued) {
+		db_status q = flush_queued(d);
+		if (q == DB_PENDING)
+			return DB_PENDING;
+		if (q != DB_OK)
+			return d->done;
+	}
 	if (!PQconsumeInput(d->pg)) {
 		PQclear(d->res);
 		d->res = NULL;
@@ -105,6 +115,8 @@ static db_status collect(db *d, bool keep_res)
 	return DB_PENDING;
 }
 
+static int wait_readable_ms(db *d, int ms);
+
 /* Blocks until the running request is complete. */
 static db_status wait_done(db *d, bool keep_res)
 {
@@ -112,6 +124,10 @@ static db_status wait_done(db *d, bool keep_res)
 		db_status st = collect(d, keep_res);
 		if (st != DB_PENDING)
 			return st;
+		if (d->queued) { /* waiting for a cancelled request to drain */
+			wait_readable_ms(d, 100);
+			continue;
+		}
 		if (wait_readable(d) < 0) {
 			PQclear(d->res);
 			d->res = NULL;
@@ -142,18 +158,11 @@ void dbi_reset(db *d)
 	d->state = DBI_IDLE;
 }
 
-db_status dbi_send_ex(db *d, const char *sql, int nparams, const char *const *params,
-                      dbi_parse_fn parse, void (*dtor)(void *))
+/* Puts a statement on the wire (the connection must be free). */
+static db_status send_now(db *d, const char *sql, int nparams, const char *const *params)
 {
-	if (!d)
-		return DB_INVALID;
-	dbi_reset(d);
 	if (PQstatus(d->pg) != CONNECTION_OK)
 		return conn_lost(d);
-	d->parse = parse;
-	d->dtor = dtor;
-	d->canceling = false;
-	d->errmsg[0] = '\0';
 	if (!PQsendQueryParams(d->pg, sql, nparams, NULL, params, NULL, NULL, 0)) {
 		if (PQstatus(d->pg) != CONNECTION_OK)
 			return conn_lost(d);
@@ -164,11 +173,87 @@ db_status dbi_send_ex(db *d, const char *sql, int nparams, const char *const *pa
 	return DB_OK;
 }
 
+/* Frees a queued request. */
+static void queue_free(dbi_queued *q)
+{
+	if (!q)
+		return;
+	for (int i = 0; i < q->nparams; i++)
+		free(q->params[i]);
+	free(q->params);
+	free(q->sql);
+	free(q);
+}
+
+/* strdup that aborts on exhaustion (NULL stays NULL). */
+static char *xstrdup(const char *s)
+{
+	char *c = s ? strdup(s) : NULL;
+	if (s && !c)
+		abort();
+	return c;
+}
+
+/* Keeps a copy of a request to send once the connection is free (replaces
+ * any earlier one: latest wins). */
+static void queue_set(db *d, const char *sql, int nparams, const char *const *params)
+{
+	queue_free(d->queued);
+	dbi_queued *q = calloc(1, sizeof *q);
+	if (!q || (nparams > 0 && !(q->params = calloc((size_t)nparams, sizeof *q->params))))
+		abort();
+	q->sql = xstrdup(sql);
+	q->nparams = nparams;
+	for (int i = 0; i < nparams; i++)
+		q->params[i] = xstrdup(params[i]);
+	d->queued = q;
+}
+
+static bool drain_step(db *d);
+
+/* Sends the queued request once the cancelled one has drained: DB_PENDING
+ * while it waits; on a failed send the request is DONE with that status. */
+static db_status flush_queued(db *d)
+{
+	if (!drain_step(d))
+		return DB_PENDING;
+	dbi_queued *q = d->queued;
+	d->queued = NULL;
+	db_status st = send_now(d, q->sql, q->nparams, (const char *const *)q->params);
+	queue_free(q);
+	if (st != DB_OK) {
+		d->value = NULL;
+		d->done = st;
+		d->state = DBI_DONE;
+	}
+	return st;
+}
+
+db_status dbi_send_ex(db *d, const char *sql, int nparams, const char *const *params,
+                      dbi_parse_fn parse, void (*dtor)(void *))
+{
+	if (!d)
+		return DB_INVALID;
+	dbi_reset(d);
+	d->parse = parse;
+	d->dtor = dtor;
+	d->canceling = false;
+	d->errmsg[0] = '\0';
+	if (!drain_step(d)) { /* a cancelled request is still on the connection */
+		queue_set(d, sql, nparams, params);
+		d->state = DBI_RUNNING;
+		return DB_OK;
+	}
+	return send_now(d, sql, nparams, params);
+}
+
 db_status dbi_script(db *d, const char *sql)
 {
 	if (!d)
 		return DB_INVALID;
 	dbi_reset(d);
+	while (!drain_step(d))
+		wait_readable_ms(d, 100);
 	if (PQstatus(d->pg) != CONNECTION_OK)
 		return conn_lost(d);
 	d->parse = NULL;
@@ -210,35 +295,116 @@ bool db_busy(const db *d)
 	return d && d->state == DBI_RUNNING;
 }
 
+/* ---- cancel and drain ----------------------------------------------------
+ * A cancel request travels on its own connection and may reach the server
+ * after the query it was meant for has ended; it would then stop whatever
+ * runs next. So after db_cancel nothing is sent on the connection until the
+ * cancelled request's results are read to the end AND its last PQcancel has
+ * returned (the server has delivered it by then; a cancel that finds the
+ * backend idle is dropped). A send meanwhile is queued (latest wins) and
+ * goes out from db_poll / the blocking waits. */
+
+enum { DRAIN_GIVEUP_MS = 5000, CANCEL_REPEAT_MS = 500 };
+
+struct dbi_cancel_job {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	PGcancel *c;
+	bool done; /* PQcancel has returned */
+	int refs;  /* the thread and the connection */
+};
+
+/* Monotonic milliseconds. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Drops one reference to a cancel job; the last one frees it. */
+static void job_release(dbi_cancel_job *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	bool last = --j->refs == 0;
+	pthread_mutex_unlock(&j->mu);
+	if (!last)
+		return;
+	PQfreeCancel(j->c);
+	pthread_cond_destroy(&j->cv);
+	pthread_mutex_destroy(&j->mu);
+	free(j);
+}
+
 /* Thread body: PQcancel blocks until the server closes the cancel
  * connection, which a stopped server never does. */
 static void *cancel_thread(void *arg)
 {
+	dbi_cancel_job *j = arg;
 	char buf[256];
-	PQcancel(arg, buf, sizeof buf);
-	PQfreeCancel(arg);
+	PQcancel(j->c, buf, sizeof buf);
+	pthread_mutex_lock(&j->mu);
+	j->done = true;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	job_release(j);
 	return NULL;
 }
 
-/* Sends a cancel request for the running query without ever blocking the
- * caller (a no-op on the server when the query has not started yet: hence
- * the retries in db_cancel). */
+/* True once the job's PQcancel has returned; waits up to ms for it. */
+static bool job_wait(dbi_cancel_job *j, long long ms)
+{
+	if (!j)
+		return true;
+	pthread_mutex_lock(&j->mu);
+	if (!j->done && ms > 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(ms / 1000);
+		ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		while (!j->done && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
+			;
+	}
+	bool done = j->done;
+	pthread_mutex_unlock(&j->mu);
+	return done;
+}
+
+/* Sends a cancel request for the request on the connection from a thread,
+ * never blocking the caller. */
 static void send_cancel(db *d)
 {
+	job_release(d->cjob);
+	d->cjob = NULL;
 	PGcancel *c = PQgetCancel(d->pg);
-	pthread_t t;
 	if (!c)
 		return;
-	if (pthread_create(&t, NULL, cancel_thread, c) == 0)
+	dbi_cancel_job *j = calloc(1, sizeof *j);
+	if (!j)
+		abort();
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	j->c = c;
+	j->refs = 2;
+	d->cjob = j;
+	d->cancel_sent_ms = now_ms();
+	pthread_t t;
+	if (pthread_create(&t, NULL, cancel_thread, j) == 0)
 		pthread_detach(t);
 	else
-		cancel_thread(c);
+		cancel_thread(j);
 }
 
 /* Waits up to ms for the socket; 0 when readable, 1 on timeout, -1 on error. */
 static int wait_readable_ms(db *d, int ms)
 {
-	int fd = PQsocket(d->pg);
+	int fd = d->pg ? PQsocket(d->pg) : -1;
 	if (fd < 0)
 		return -1;
 	struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -246,34 +412,93 @@ static int wait_readable_ms(db *d, int ms)
 	return r > 0 ? 0 : r == 0 ? 1 : (errno == EINTR ? 1 : -1);
 }
 
+void dbi_drain_forget(db *d)
+{
+	job_release(d->cjob);
+	d->cjob = NULL;
+	d->draining = false;
+	queue_free(d->queued);
+	d->queued = NULL;
+}
+
+/* Reads (and drops) what the cancelled request still sends, without blocking. */
+static void drain_read(db *d)
+{
+	if (d->drained)
+		return;
+	if (!PQconsumeInput(d->pg)) {
+		d->drained = true;
+		return;
+	}
+	while (!PQisBusy(d->pg)) {
+		PGresult *r = PQgetResult(d->pg);
+		if (!r) {
+			d->drained = true;
+			return;
+		}
+		PQclear(r);
+	}
+}
+
+/* Ends the drain state (the connection is free or gone). */
+static bool drain_end(db *d)
+{
+	job_release(d->cjob);
+	d->cjob = NULL;
+	d->draining = false;
+	return true;
+}
+
+/* Advances the drain of a cancelled request; true once the connection is
+ * free for the next statement. Once the results are in, waits for the last
+ * cancel request to return (a round trip to a live server). After ~5 s the
+ * connection is given up (the next send says so; db_reconnect opens anew). */
+static bool drain_step(db *d)
+{
+	if (!d->draining)
+		return true;
+	if (!d->pg || PQstatus(d->pg) != CONNECTION_OK)
+		return drain_end(d);
+	drain_read(d);
+	if (PQstatus(d->pg) != CONNECTION_OK)
+		return drain_end(d);
+	long long now = now_ms(), left = d->drain_start_ms + DRAIN_GIVEUP_MS - now;
+	if (d->drained && job_wait(d->cjob, left))
+		return drain_end(d);
+	if (now_ms() - d->drain_start_ms >= DRAIN_GIVEUP_MS) {
+		dbi_abandon(d);
+		return drain_end(d);
+	}
+	/* a cancel that reaches the server before the query starts is ignored:
+	 * repeat it, one at a time */
+	if (!d->drained && job_wait(d->cjob, 0) && now - d->cancel_sent_ms >= CANCEL_REPEAT_MS)
+		send_cancel(d);
+	return false;
+}
+
 void db_cancel(db *d)
 {
 	if (!d || d->state != DBI_RUNNING)
 		return;
-	d->canceling = true;
-	/* A cancel that reaches the server before the query starts is ignored:
-	 * repeat it until the query ends; after ~5 s give the connection up. */
-	for (int tries = 0; d->state == DBI_RUNNING; tries++) {
-		if (tries % 5 == 0 && tries < 50)
+	if (d->queued) { /* never sent: nothing to stop on the server */
+		queue_free(d->queued);
+		d->queued = NULL;
+	} else if (d->pg) {
+		d->canceling = true;
+		PQclear(d->res);
+		d->res = NULL;
+		d->draining = true;
+		d->drained = false;
+		d->drain_start_ms = now_ms();
+		drain_read(d); /* a request that already ended needs no cancel */
+		if (d->drained || PQstatus(d->pg) != CONNECTION_OK)
+			drain_end(d);
+		else
 			send_cancel(d);
-		if (tries >= 50) { /* ~5 s without an answer: give the connection up */
-			dbi_abandon(d);
-			PQclear(d->res);
-			d->res = NULL;
-			d->state = DBI_DONE;
-			d->done = conn_lost(d);
-			break;
-		}
-		if (collect(d, false) != DB_PENDING)
-			break;
-		if (wait_readable_ms(d, 100) < 0) {
-			collect(d, false);
-			break;
-		}
 	}
 	drop_value(d);
 	d->state = DBI_IDLE;
-	if (PQstatus(d->pg) == CONNECTION_OK)
+	if (d->pg && PQstatus(d->pg) == CONNECTION_OK)
 		dbi_seterr(d, "canceled");
 }
 

@@ -272,6 +272,7 @@ void db_close(db *d)
 	if (!d)
 		return;
 	dbi_reset(d);
+	dbi_drain_forget(d);
 	PQfinish(d->pg);
 	PQconninfoFree(d->params);
 	while (d->ncount)
@@ -305,6 +306,7 @@ db_status db_reconnect(db *d)
 	if (!d)
 		return DB_INVALID;
 	dbi_reset(d);
+	dbi_drain_forget(d);
 	if (d->pg)
 		PQreset(d->pg);
 	else

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <signal.h>
 #include <time.h>
+#include <poll.h>
 
 #include <cmocka.h>
 
 #include "common/testdb.h"
+#include "db/internal.h" /* dbi_send: a raw async statement */
 
 #define COACH "00000000-0000-4000-8000-0000000000c1"
 #define COMPANY "00000000-0000-4000-8000-0000000000b1"
@@ -173,6 +175,83 @@ static void test_timeouts_and_cancel(void **state)
 	db_close(b);
 }
 
+/* Waits up to ms for d's socket to be readable. */
+static void wait_socket_ms(db *d, int ms)
+{
+	struct pollfd p = {.fd = db_socket(d), .events = POLLIN};
+	if (p.fd >= 0)
+		poll(&p, 1, ms);
+}
+
+/* A cancel never reaches the next statement: 500 times a slow query is
+ * cancelled at a varying moment (before, while and after it ends) and a
+ * quick statement follows at once; every quick statement must succeed. */
+static void test_cancel_never_hits_next(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h2_conn");
+	int failed = 0;
+	char first[300] = "";
+	for (int i = 0; i < 500; i++) {
+		assert_int_equal(dbi_send(d, "SELECT pg_sleep(0.05)", 0, NULL, NULL), DB_OK);
+		int delay = (i * 7) % 61; /* 0..60 ms: the 50 ms query ends before some cancels */
+		if (delay)
+			wait_socket_ms(d, delay);
+		db_cancel(d);
+		assert_false(db_busy(d));
+		char *v = NULL;
+		db_status st = db_exec_value(d, "SELECT 1", &v);
+		if (st != DB_OK || !v || strcmp(v, "1") != 0) {
+			if (!failed++)
+				snprintf(first, sizeof first, "iteration %d: %s: %s", i, db_status_name(st),
+				         db_errmsg(d));
+		}
+		free(v);
+	}
+	if (failed)
+		fail_msg("%d of 500 statements after a cancel failed; first: %s", failed, first);
+	db_close(d);
+}
+
+/* Parser for the test: the first value as malloc'd text. */
+static db_status parse_first(db *d, PGresult *res, void **out)
+{
+	(void)d;
+	*out = PQntuples(res) ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+	return DB_OK;
+}
+
+/* A send while a cancelled request still drains is queued, latest wins:
+ * only the newest runs, and its result is the one taken. */
+static void test_send_while_draining(void **state)
+{
+	(void)state;
+	db *a = testdb_connect("h2_conn"), *b = testdb_connect("h2_conn");
+	testdb_exec(a, "CREATE TABLE IF NOT EXISTS h10_drain(x int); BEGIN; LOCK TABLE h10_drain");
+	assert_int_equal(dbi_send(b, "SELECT count(*) FROM h10_drain", 0, NULL, NULL), DB_OK);
+	assert_int_equal(db_poll(b), DB_PENDING);
+	db_cancel(b); /* returns at once; the blocked query drains later */
+	assert_false(db_busy(b));
+	assert_int_equal(dbi_send_ex(b, "SELECT 'second'", 0, NULL, parse_first, free), DB_OK);
+	assert_int_equal(dbi_send_ex(b, "SELECT 'third'", 0, NULL, parse_first, free), DB_OK);
+	assert_true(db_busy(b));
+	testdb_exec(a, "ROLLBACK");
+	db_status st;
+	for (int i = 0; (st = db_poll(b)) == DB_PENDING && i < 1000; i++)
+		wait_socket_ms(b, 10);
+	assert_int_equal(st, DB_OK);
+	char *v = NULL;
+	assert_int_equal(dbi_take_as(b, parse_first, (void **)&v), DB_OK);
+	assert_string_equal(v, "third");
+	free(v);
+	/* and the connection goes on normally */
+	assert_int_equal(db_exec_value(b, "SELECT 2", &v), DB_OK);
+	assert_string_equal(v, "2");
+	free(v);
+	db_close(a);
+	db_close(b);
+}
+
 static void test_terminated_backend_reconnect(void **state)
 {
 	(void)state;
@@ -196,8 +275,10 @@ static void test_terminated_backend_reconnect(void **state)
 	db_close(b);
 }
 
-/* The server stops answering (its backend is SIGSTOPped): cancel does not
- * hang; after a few seconds the connection is given up, and reconnect works. */
+/* The server stops answering (its backend is SIGSTOPped): cancel returns at
+ * once (the connection is still there); the next request waits for the
+ * cancelled one to drain, and after a few seconds the connection is given
+ * up; reconnect works. */
 static void test_silent_server_cancel(void **state)
 {
 	(void)state;
@@ -210,12 +291,13 @@ static void test_silent_server_cancel(void **state)
 	db_list_req q = {.kind = DB_COMPANY, .dir = DB_FIRST, .limit = 5};
 	assert_int_equal(db_list_send(b, &q), DB_OK);
 	assert_int_equal(db_poll(b), DB_PENDING);
-	db_cancel(b); /* returns: the request is abandoned with the connection */
+	db_cancel(b); /* returns without waiting for the silent server */
 	assert_false(db_busy(b));
+	assert_true(db_is_connected(b));
+	db_page *p = NULL;
+	assert_int_equal(db_list(b, &q, &p), DB_CONNLOST); /* queued, then given up */
 	assert_false(db_is_connected(b));
 	assert_non_null(strstr(db_errmsg(b), "stopped answering"));
-	db_page *p = NULL;
-	assert_int_equal(db_list(b, &q, &p), DB_CONNLOST);
 	kill(backend, SIGCONT);
 	assert_int_equal(db_reconnect(b), DB_OK);
 	assert_int_equal(db_list(b, &q, &p), DB_OK);
@@ -325,6 +407,8 @@ int main(void)
 	    cmocka_unit_test(test_describe_and_notices),
 	    cmocka_unit_test(test_read_only_session),
 	    cmocka_unit_test(test_timeouts_and_cancel),
+	    cmocka_unit_test(test_cancel_never_hits_next),
+	    cmocka_unit_test(test_send_while_draining),
 	    cmocka_unit_test(test_terminated_backend_reconnect),
 	    cmocka_unit_test(test_silent_server_cancel),
 	    cmocka_unit_test(test_schema_missing),
