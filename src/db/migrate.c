@@ -9,6 +9,10 @@
 
 /* Serializes concurrent `rapport db migrate` runs on one database. */
 #define LOCK_SQL "SELECT pg_advisory_xact_lock(7270727)"
+/* IF NOT EXISTS on an up-to-date or adopted schema says "already exists,
+ * skipping": such notices would end up on the TUI's status line. Warnings
+ * and errors still come through. For the migration's transaction only. */
+#define QUIET_SQL "SET LOCAL client_min_messages = warning"
 
 static const char create_version_table[] =
     "CREATE TABLE IF NOT EXISTS rapport_schema_migrations ("
@@ -18,6 +22,8 @@ static const char create_version_table[] =
 static db_status ensure_version_table(db *d)
 {
 	db_status st = dbi_begin(d);
+	if (st == DB_OK)
+		st = dbi_exec(d, QUIET_SQL, 0, NULL);
 	if (st == DB_OK)
 		st = dbi_exec(d, LOCK_SQL, 0, NULL);
 	if (st == DB_OK)
@@ -35,6 +41,8 @@ static db_status apply_one(db *d, const rapport_file *f, int *ran)
 	PGresult *res = NULL;
 	*ran = 0;
 	db_status st = dbi_begin(d);
+	if (st == DB_OK)
+		st = dbi_exec(d, QUIET_SQL, 0, NULL);
 	if (st == DB_OK)
 		st = dbi_exec(d, LOCK_SQL, 0, NULL);
 	if (st == DB_OK)
