@@ -381,6 +381,65 @@ static void test_audit_same_transaction(void **state)
 	db_history_free(h, n);
 }
 
+/* A data item's raw_content is audited as its length and SHA-256, not
+ * copied: a 1 MB transcript leaves a small audit row. */
+static void test_audit_content_digest(void **state)
+{
+	(void)state;
+	size_t len = 1024 * 1024;
+	char *big = malloc(len + 1);
+	assert_non_null(big);
+	for (size_t i = 0; i < len; i++)
+		big[i] = i % 61 == 60 ? '\n' : (char)('a' + i % 26);
+	big[len] = '\0';
+	const char *names[] = {"data_type", "coach_id", "raw_content"};
+	const char *vals[] = {"transcript", COACH, big};
+	char id[DB_UUID_LEN], sql[600];
+	assert_int_equal(db_record_insert(D, DB_ITEM, 3, names, vals, "{\"title\": \"long\"}", id), DB_OK);
+	free(big);
+	snprintf(sql, sizeof sql,
+	         "SELECT pg_column_size(after) < 2048 FROM rapport_audit WHERE record_id = '%s'"
+	         " AND action = 'insert'",
+	         id);
+	want(sql, "t"); /* the audit row is small */
+	snprintf(sql, sizeof sql,
+	         "SELECT concat_ws(' ', after->'raw_content'->>'length', after->>'data_type',"
+	         " after->'metadata'->>'title', (after->'raw_content'->>'sha256') = (SELECT"
+	         " encode(sha256(convert_to(raw_content, 'UTF8')), 'hex') FROM data_items WHERE"
+	         " id = '%s')) FROM rapport_audit WHERE record_id = '%s' AND action = 'insert'",
+	         id, id);
+	want(sql, "1048576 transcript long t");
+	/* an update of the content: both sides as digests (sha256 of "abc" is known) */
+	db_record *r = NULL;
+	assert_int_equal(db_record_get(D, DB_ITEM, id, &r), DB_OK);
+	const char *cn[] = {"raw_content"}, *cv[] = {"abc"};
+	assert_int_equal(db_update_fields(D, DB_ITEM, id, r->updated_at, 1, cn, cv, NULL), DB_OK);
+	db_record_free(r);
+	db_audit_entry *h = NULL;
+	size_t n = 0;
+	assert_int_equal(db_history(D, DB_ITEM, id, &h, &n), DB_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(h[0].action, "update");
+	assert_string_equal(h[0].after, "{\"raw_content\": {\"length\": 3, \"sha256\": "
+	                                "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"}}");
+	assert_non_null(strstr(h[0].before, "\"length\": 1048576"));
+	assert_true(strlen(h[0].before) < 200);
+	db_history_free(h, n);
+	/* a metadata update does not mention the content; a delete digests it */
+	testdb_exec(D, "UPDATE data_items SET metadata = '{\"title\": \"short\"}' WHERE raw_content = 'abc'");
+	assert_int_equal(db_history(D, DB_ITEM, id, &h, &n), DB_OK);
+	assert_string_equal(h[0].after, "{\"metadata\": {\"title\": \"short\"}}");
+	db_history_free(h, n);
+	assert_int_equal(db_record_delete(D, DB_ITEM, id, NULL), DB_OK);
+	assert_int_equal(db_history(D, DB_ITEM, id, &h, &n), DB_OK);
+	assert_string_equal(h[0].action, "delete");
+	assert_non_null(strstr(h[0].before, "\"raw_content\": {\"length\": 3, \"sha256\": \"ba7816bf"));
+	db_history_free(h, n);
+	/* no data item audit row carries a copy of the content */
+	want("SELECT count(*) FROM rapport_audit WHERE table_name = 'data_items' AND"
+	     " pg_column_size(coalesce(after, before)) > 4096", "0");
+}
+
 static void test_detail_one_round_trip(void **state)
 {
 	(void)state;
@@ -450,6 +509,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_insert_delete_impact, reset),
 	    cmocka_unit_test_setup(test_assoc_one_primary, reset),
 	    cmocka_unit_test_setup(test_audit_same_transaction, reset),
+	    cmocka_unit_test_setup(test_audit_content_digest, reset),
 	    cmocka_unit_test_setup(test_detail_one_round_trip, reset),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
