@@ -711,7 +711,10 @@ db_status dbi_status_from_result(db *d, const PGresult *res)
 			dbi_seterr(d, "canceled");
 			return DB_CANCELED;
 		}
-		dbi_seterr(d, "the query took too long and was stopped (statement_timeout)");
+		if (primary && strstr(primary, "user request")) /* not ours: pg_cancel_backend */
+			dbi_seterr(d, "the query was canceled on the server (pg_cancel_backend, e.g. by an administrator)");
+		else
+			dbi_seterr(d, "the query took too long and was stopped (statement_timeout)");
 		return DB_TIMEOUT;
 	}
 	if (strcmp(state, "55P03") == 0) {
