@@ -11,6 +11,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,6 +66,14 @@ struct app {
 	long long inflight_start;
 	long long last_cancel; /* when db_cancel() was last used (ms) */
 	bool slow_warned;      /* the status line says the server is not answering */
+	/* a cancel or reconnect runs in a worker thread (both wait for the
+	 * server, which may not answer); meanwhile the loop leaves d alone */
+	int work;
+	pthread_t worker;
+	db_status work_result;
+	pane *work_pane;
+	int work_tag;
+	char desc[320]; /* db_describe(), copied while d is ours */
 	bool in_sync;          /* inside app_db_sync(), called from a handler */
 	long n_sent, n_stale, n_canceled; /* RAPPORT_STATS=1 prints them at exit */
 	pane *deferred_close;  /* UI_CLOSE from a result delivered in app_db_sync() */
@@ -84,6 +93,8 @@ struct app {
 static void app_apply_pop_all(app *a);
 static app *g_app; /* for signal-time restore and app_fatal */
 static int g_sigpipe[2] = {-1, -1};
+enum { APP_WORK_NONE, APP_WORK_CANCEL, APP_WORK_RECONNECT };
+#define APP_WORK_DONE 0xFE /* byte on the self-pipe: the worker finished */
 static struct termios g_saved_tios;
 static bool g_tios_saved;
 static int g_tty_out_fd = -1;
@@ -280,7 +291,7 @@ static void app_draw_status(app *a)
 	int room = a->cols - 2 - fw - (lw + 3 < a->cols / 2 ? lw + 3 : a->cols / 2);
 	char desc[256] = "";
 	if (room > 12) {
-		char *sdesc = text_sanitize(a->d ? db_describe(a->d) : "", (size_t)-1);
+		char *sdesc = text_sanitize(a->desc, (size_t)-1);
 		text_fit(sdesc ? sdesc : "", room - 1, desc, sizeof desc);
 		free(sdesc);
 	}
@@ -462,6 +473,8 @@ void app_request(app *a, pane *p, int tag)
 /* Forgets every request of p (pending and running). */
 void app_request_drop(app *a, pane *p)
 {
+	if (a->work_pane == p)
+		a->work_pane = NULL;
 	int j = 0;
 	for (int i = 0; i < a->npending; i++)
 		if (a->pending[i].p != p)
@@ -503,19 +516,85 @@ static void app_conn_lost(app *a)
 	app_status(a, UI_ERROR, "connection lost: %s (reconnecting)", db_errmsg(a->d));
 }
 
+/* The worker: one blocking cancel or reconnect, then a byte on the pipe. */
+static void *app_worker(void *arg)
+{
+	app *a = arg;
+	if (a->work == APP_WORK_CANCEL) {
+		db_cancel(a->d);
+		a->work_result = db_is_connected(a->d) ? DB_CANCELED : DB_CONNLOST;
+	} else {
+		a->work_result = db_reconnect(a->d);
+	}
+	unsigned char c = APP_WORK_DONE;
+	ssize_t r = write(g_sigpipe[1], &c, 1);
+	(void)r;
+	return NULL;
+}
+
+/* Starts op in the worker; false when one already runs or no thread. */
+static bool app_work_start(app *a, int op)
+{
+	if (a->work)
+		return false;
+	a->work = op;
+	if (pthread_create(&a->worker, NULL, app_worker, a) != 0) {
+		a->work = APP_WORK_NONE;
+		return false;
+	}
+	return true;
+}
+
+static void app_conn_lost(app *a);
+
+/* The worker finished: hand the outcome to the loop and the panes. */
+static void app_work_done(app *a)
+{
+	pthread_join(a->worker, NULL);
+	int op = a->work;
+	db_status st = a->work_result;
+	a->work = APP_WORK_NONE;
+	snprintf(a->desc, sizeof a->desc, "%s", db_describe(a->d));
+	if (op == APP_WORK_CANCEL) {
+		pane *p = a->work_pane;
+		a->work_pane = NULL;
+		a->busy = false;
+		a->stale = false;
+		a->slow_warned = false;
+		a->last_cancel = app_now_ms();
+		if (st == DB_CONNLOST) {
+			app_conn_lost(a);
+		} else if (p) {
+			app_status(a, UI_INFO, "canceled");
+			int fl = p->ops->on_result ? p->ops->on_result(p, a->d, a->work_tag, DB_CANCELED) : 0;
+			if (fl & UI_QUIT)
+				a->quit = true;
+		}
+		a->dirty = true;
+		return;
+	}
+	if (st != DB_OK) {
+		app_conn_lost(a);
+		return;
+	}
+	a->conn_lost = false;
+	a->slow_warned = false;
+	app_status(a, UI_INFO, "reconnected");
+	pane *all[APP_STACK_MAX + 2] = {a->hier, a->detail};
+	int n = 2;
+	for (int i = 0; i < a->nstack; i++)
+		all[n++] = a->stack[i];
+	for (int i = 0; i < n; i++)
+		if (all[i]->ops->reload)
+			all[i]->ops->reload(all[i]);
+}
+
 /* Closes p once the running handler has returned. */
 void app_close_later(app *a, pane *p)
 {
 	a->deferred_close = p;
 }
 
-/* Cancels the running request and remembers when (see app_deliver). */
-static void app_db_cancel(app *a)
-{
-	a->n_canceled++;
-	db_cancel(a->d);
-	a->last_cancel = app_now_ms();
-}
 
 /* Hands a finished request to its pane (or drops a stale one). */
 static void app_deliver(app *a, db_status st)
@@ -579,7 +658,7 @@ static void app_idle_readable(app *a)
 /* Sends the oldest pending request if the connection is free. */
 static void app_dispatch(app *a)
 {
-	while (!a->busy && !a->conn_lost && a->npending > 0) {
+	while (!a->busy && !a->conn_lost && !a->work && a->npending > 0) {
 		app_req r = a->pending[0];
 		memmove(a->pending, a->pending + 1, (size_t)(a->npending - 1) * sizeof *a->pending);
 		a->npending--;
@@ -615,10 +694,10 @@ static void app_db_readable(app *a)
  * superseded by newer navigation is left to finish (its result dropped). */
 static void app_cancel_dropped(app *a)
 {
-	if (a->busy && !a->inflight.p && app_now_ms() - a->inflight_start > 150) {
-		app_db_cancel(a);
-		a->busy = false;
-		a->stale = false;
+	if (!a->work && a->busy && !a->inflight.p && app_now_ms() - a->inflight_start > 150) {
+		a->n_canceled++;
+		a->work_pane = NULL;
+		app_work_start(a, APP_WORK_CANCEL);
 	}
 }
 
@@ -636,18 +715,16 @@ static void app_watch_slow(app *a)
 /* Esc / Ctrl-C while something runs: cancel it on the server. */
 static bool app_user_cancel(app *a)
 {
-	if (!a->busy)
+	if (a->work == APP_WORK_CANCEL)
+		return true; /* already on its way */
+	if (!a->busy || a->work)
 		return false;
-	pane *p = a->inflight.p;
-	int tag = a->inflight.tag;
-	app_db_cancel(a);
-	a->busy = false;
-	app_status(a, UI_INFO, "canceled");
-	if (p && p->ops->on_result) {
-		int fl = p->ops->on_result(p, a->d, tag, DB_CANCELED);
-		if (fl & UI_QUIT)
-			a->quit = true;
-	}
+	a->work_pane = a->inflight.p;
+	a->work_tag = a->inflight.tag;
+	a->n_canceled++;
+	if (!app_work_start(a, APP_WORK_CANCEL))
+		return false;
+	app_status(a, UI_INFO, "canceling…");
 	return true;
 }
 
@@ -656,6 +733,10 @@ db *app_db_sync(app *a)
 {
 	if (a->conn_lost)
 		return NULL;
+	if (a->work) {
+		app_status(a, UI_ERROR, "waiting for the server (a cancel is on its way); try again");
+		return NULL;
+	}
 	/* Let a short request finish (and deliver it) rather than cancel it: a
 	 * cancel that reaches the server after the query ended would stop the
 	 * caller's next statement instead. Only a long one is cancelled. */
@@ -680,21 +761,10 @@ db *app_db_sync(app *a)
 /* Tries to reconnect when the backoff has passed; re-issues what was lost. */
 static void app_try_reconnect(app *a)
 {
-	if (!a->conn_lost || app_now_ms() < a->reconnect_at)
+	if (!a->conn_lost || a->work || app_now_ms() < a->reconnect_at)
 		return;
-	if (db_reconnect(a->d) != DB_OK) {
-		app_conn_lost(a);
-		return;
-	}
-	a->conn_lost = false;
-	app_status(a, UI_INFO, "reconnected");
-	pane *all[APP_STACK_MAX + 2] = {a->hier, a->detail};
-	int n = 2;
-	for (int i = 0; i < a->nstack; i++)
-		all[n++] = a->stack[i];
-	for (int i = 0; i < n; i++)
-		if (all[i]->ops->reload)
-			all[i]->ops->reload(all[i]);
+	if (!app_work_start(a, APP_WORK_RECONNECT))
+		app_conn_lost(a); /* no thread: try again after the backoff */
 }
 
 /* ---- selection -------------------------------------------------------------------------- */
@@ -1065,7 +1135,9 @@ static void app_read_signals(app *a)
 	while ((n = read(g_sigpipe[0], buf, sizeof buf)) > 0)
 		for (ssize_t i = 0; i < n; i++) {
 			int sig = buf[i];
-			if (sig == SIGWINCH || sig == SIGCONT)
+			if (sig == APP_WORK_DONE)
+				app_work_done(a);
+			else if (sig == SIGWINCH || sig == SIGCONT)
 				winch = true;
 			else if (sig == SIGTSTP)
 				app_suspend(a);
@@ -1313,12 +1385,15 @@ static void app_teardown(app *a)
 		tcsetattr(a->tty_fd, TCSAFLUSH, &g_saved_tios);
 	theme_free(a->th);
 	config_free(a->cfg);
-	db_close(a->d);
+	if (!a->work)
+		db_close(a->d); /* else the worker still waits on it: the exit ends both */
 }
 
 /* The poll timeout: reconnect backoff, or a running request's re-poll. */
 static int app_poll_timeout(app *a)
 {
+	if (a->work)
+		return 1000; /* the worker's byte on the pipe wakes the loop */
 	if (a->conn_lost) {
 		long long left = a->reconnect_at - app_now_ms();
 		return left < 0 ? 0 : (int)left;
@@ -1337,7 +1412,7 @@ static void app_turn(app *a)
 	                        {.fd = g_sigpipe[0], .events = POLLIN},
 	                        {.fd = -1, .events = POLLIN}};
 	bool idle = !a->busy && !a->conn_lost;
-	if ((a->busy || a->idle_watch) && !a->conn_lost)
+	if ((a->busy || a->idle_watch) && !a->conn_lost && !a->work)
 		fds[2].fd = db_socket(a->d);
 	int r = poll(fds, 3, app_poll_timeout(a));
 	if (r < 0 && errno != EINTR)
@@ -1355,7 +1430,7 @@ static void app_turn(app *a)
 			app_idle_readable(a);
 		else
 			app_db_readable(a);
-	} else if (r == 0 && a->busy && !a->conn_lost) {
+	} else if (r == 0 && a->busy && !a->conn_lost && !a->work) {
 		/* belt and braces: a result libpq already buffered raises no
 		 * POLLIN, so a running request is also polled every 250 ms */
 		app_db_readable(a);
@@ -1364,7 +1439,7 @@ static void app_turn(app *a)
 	app_watch_slow(a);
 	app_try_reconnect(a);
 	app_dispatch(a);
-	for (char *n; !a->conn_lost && (n = db_notice_pop(a->d)) != NULL; free(n))
+	for (char *n; !a->conn_lost && !a->work && (n = db_notice_pop(a->d)) != NULL; free(n))
 		app_status(a, UI_INFO, "server: %s", n);
 }
 
@@ -1395,6 +1470,7 @@ int app_run(const rapport_globals *g, db *d)
 		return rc;
 	}
 	app_theme_apply(a);
+	snprintf(a->desc, sizeof a->desc, "%s", db_describe(d));
 	a->hier = pane_hierarchy_open(a, g->view);
 	a->detail = pane_detail_open(a);
 	app_resize(a);
