@@ -51,9 +51,27 @@ done
 if [ "${VALGRIND:-0}" = 1 ]; then
   BUILD=$BUILD sh "$root/tests/tools/valgrind-cli.sh" >"$tmp/vg.log" 2>&1
   echo "tests/tools/valgrind-cli.sh: $(tail -n 1 "$tmp/vg.log")" >>"$out"
-  grep -E '^(ok|FAIL) +valgrind: (meta|search):' "$tmp/vg.log" | sed 's/^/    /' >>"$out"
+  grep -E '^(ok|FAIL) +valgrind: (meta|search)( --set)?:' "$tmp/vg.log" | sed 's/^/    /' >>"$out"
 fi
 echo '```' >>"$out"
+# Totals, summed from the lines above.
+vals=$(grep -cE '^(text|bytes|json) ' "$root/tests/hostile/values.txt")
+awk -v vals="$vals" '
+  { line = $0 }
+  match(line, /[0-9]+ faults injected/) { f += substr(line, RSTART, RLENGTH) + 0 }
+  match(line, /rows lost: [0-9]+/) { l += substr(line, RSTART + 11, RLENGTH - 11) + 0 }
+  match(line, /= [0-9]+ stores/) { i += substr(line, RSTART + 2, RLENGTH - 2) + 0 }
+  match(line, /[0-9]+ read-only runs/) { i += substr(line, RSTART, RLENGTH) + 0 }
+  match(line, /[0-9]+ runs \(meta/) { i += substr(line, RSTART, RLENGTH) + 0 }
+  match(line, /[0-9]+ values shown in list/) { i += substr(line, RSTART, RLENGTH) + 0 }
+  match(line, /[0-9]+ in the metadata form/) { i += substr(line, RSTART, RLENGTH) + 0 }
+  match(line, /[0-9]+ values as coach/) { i += substr(line, RSTART, RLENGTH) + 0 }
+  /^    (ok|FAIL) +valgrind:/ { i++ }
+  END {
+    printf "\nTotals: %d catalogue values; %d hostile inputs tried (stores, CLI runs, ", vals, i
+    printf "screens, valgrind runs); %d faults injected; rows lost: %d.\n", f, l
+  }' "$out" >"$tmp/totals"
+cat "$tmp/totals" >>"$out"
 
 awk -v block="$out" '
   /<!-- counts:begin -->/ { print; while ((getline l < block) > 0) print l; skip = 1; next }
