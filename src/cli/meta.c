@@ -276,8 +276,10 @@ static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, in
 	form_perr pe;
 	form *f = form_new(s, rec->metadata, strlen(rec->metadata), &pe);
 	if (!f) {
-		meta_err("stored metadata does not parse (line %d, column %d: %s)", pe.line, pe.col,
-		         pe.msg);
+		/* never write a document built without the keys we could not read */
+		meta_err("stored metadata cannot be edited here (line %d, column %d: %s); "
+		         "nothing changed",
+		         pe.line, pe.col, pe.msg);
 		*code = EXIT_FAIL;
 		db_record_free(rec);
 		return DB_ERROR;

@@ -24,7 +24,7 @@
 
 typedef enum pf_mode { PF_FORM, PF_EDIT, PF_RAW, PF_DIFF, PF_CONFLICT, PF_ASK } pf_mode;
 /* What a yes/no question asked inside the pane does on yes. */
-typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW, ASK_DELETE } pf_ask;
+typedef enum pf_ask { ASK_DISCARD_CLOSE, ASK_DROP_RAW, ASK_DELETE, ASK_DROP_STORED } pf_ask;
 typedef enum pf_edit { PE_VALUE, PE_ITEM, PE_NEW_ITEM, PE_NEW_KEY, PE_COLUMN } pf_edit;
 
 typedef struct pf_row {
@@ -81,6 +81,10 @@ struct pf {
 	size_t raw_len, raw_cap, raw_cur;
 	int raw_top;
 	bool raw_failed;   /* the last apply failed on this text */
+	/* the stored metadata does not fit the form (e.g. nested deeper than
+	 * FORM_MAX_DEPTH): the form model is an empty stand-in, so it may never
+	 * be saved; only text the user makes parse replaces the document */
+	bool unrepresentable;
 	char raw_err[200]; /* where and why, shown while in raw mode */
 	/* yes/no asked inside the pane (its answer may close the pane) */
 	pf_ask ask;
@@ -510,6 +514,7 @@ static int pf_raw_apply(pf *s)
 	free(s->raw);
 	s->raw = NULL;
 	s->mode = PF_FORM;
+	s->unrepresentable = false; /* the user's text is now the whole document */
 	pf_changed(s);
 	return 0;
 }
@@ -836,6 +841,7 @@ static void pf_draw_wrapped(pf *s, WINDOW *w, const char *text)
 static const char *const ask_text[] = {
     [ASK_DISCARD_CLOSE] = "Discard your unsaved changes? (y/n)",
     [ASK_DROP_RAW] = "Drop the raw JSON text you typed? (y/n)",
+    [ASK_DROP_STORED] = "The form cannot hold this metadata: close without changing it? (y/n)",
     [ASK_DELETE] = NULL, /* ask_msg */
 };
 
@@ -1668,8 +1674,15 @@ static int pf_conflict_begin(pf *s, db *d)
 	pf_set_token(s->theirs_token, rec->updated_at);
 	db_record_free(rec);
 	if (!s->theirs || s->theirs->type != FJ_OBJECT) {
+		/* merging against an empty stand-in would drop their keys */
+		s->mode = PF_FORM;
+		pf_say(s, UI_ERROR,
+		       "not saved: someone saved metadata this form cannot hold (%s); "
+		       "your edit is kept",
+		       s->theirs ? "not an object" : e.msg);
 		form_json_free(s->theirs);
-		s->theirs = form_json_new(FJ_OBJECT);
+		s->theirs = NULL;
+		return UI_REDRAW;
 	}
 	if (form_json_equal(s->theirs, form_doc(s->f))) {
 		/* e.g. our own save whose answer was lost with the connection */
@@ -2391,6 +2404,12 @@ static int pf_key_ask(pf *s, int key)
 	}
 	if (s->ask == ASK_DELETE)
 		return pf_delete_commit(s);
+	if (s->ask == ASK_DROP_STORED) {
+		/* there is no form to go back to: close, the record unchanged */
+		pf_recovery_remove(s);
+		app_status(s->a, UI_INFO, "metadata not changed (the form cannot hold it)");
+		return UI_CLOSE;
+	}
 	free(s->raw);
 	s->raw = NULL;
 	s->raw_failed = false;
@@ -2423,7 +2442,7 @@ static int pf_key_raw(pf *s, pane *p, int key)
 		return pf_save_start(s);
 	if (key == KEYS_ESC) {
 		if (s->raw_failed)
-			return pf_ask_begin(s, ASK_DROP_RAW);
+			return pf_ask_begin(s, s->unrepresentable ? ASK_DROP_STORED : ASK_DROP_RAW);
 		pf_raw_apply(s);
 		return UI_REDRAW;
 	}
@@ -2712,6 +2731,7 @@ static pf *pf_load(app *a, db_kind kind, const char *id)
 		raw_set(s, rec->metadata);
 		s->mode = PF_RAW;
 		s->raw_failed = true;
+		s->unrepresentable = true;
 		snprintf(s->raw_err, sizeof s->raw_err, "stored metadata: line %d, column %d: %s",
 		         e.line, e.col, e.msg);
 		app_status(a, UI_ERROR, "%s", s->raw_err);

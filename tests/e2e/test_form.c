@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "common/testdb.h"
 #include "common/vt.h"
+#include "rapport/form.h"
 /* clang-format on */
 
 #define DBNAME  "h8_form_e2e"
@@ -755,6 +757,74 @@ static void test_nested_object(void **state)
 	testdb_exec(conn, "DELETE FROM rapport_metadata_schemas");
 }
 
+/* True when ctx (a string) is on the screen. */
+static bool has_text(vt *v, void *ctx)
+{
+	return vt_has_text(v, ctx);
+}
+
+/* Metadata the form cannot hold (nested deeper than FORM_MAX_DEPTH) opens as
+ * raw JSON; leaving it must close the form with the record unchanged, never
+ * fall back to an empty form whose save would replace the stored document.
+ * `rapport meta --set` on such a record refuses and changes nothing. */
+static void test_unrepresentable_metadata_kept(void **state)
+{
+	(void)state;
+	char deep[400], sql[700];
+	int n = FORM_MAX_DEPTH + 5;
+	for (int i = 0; i < n; i++)
+		deep[i] = '[';
+	deep[n] = '1';
+	for (int i = 0; i < n; i++)
+		deep[n + 1 + i] = ']';
+	deep[2 * n + 1] = '\0';
+	snprintf(sql, sizeof sql,
+	         "UPDATE coaches SET metadata = '{\"deep\": %s, \"website\": \"https://a.example\"}'"
+	         " WHERE id = '" ANA "'",
+	         deep);
+	testdb_exec(conn, sql);
+	const char *args[] = {"-d", conninfo, NULL};
+	const char *env[] = {state_env, editor_env, "VISUAL", NULL};
+	vt *v = vt_start(30, 120, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	vt_keys(v, ":goto ana@acme.example<Enter>");
+	assert_true(vt_wait(v, shown_twice, (void *)"Ana Alvarez", T));
+	vt_keys(v, "e");
+	assert_true(vt_wait_text(v, "\u00b7 raw JSON", T));
+	/* the text cannot be applied: C-s does not save it */
+	vt_keys(v, "<C-s>");
+	assert_true(vt_wait_text(v, "nested deeper than", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_text(v, "(y/n)", T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_gone(v, "(y/n)", T));
+	/* the old behaviour: an empty form; adding a key and saving replaced
+	 * the whole document */
+	if (vt_has_text(v, "\u00b7 metadata")) {
+		vt_keys(v, "a");
+		assert_true(vt_wait_text(v, "New key", T));
+		vt_keys(v, "zz_added<Enter><C-u>1<Enter><C-s>");
+		if (vt_wait_quiet(v, has_text, "Save these changes?", 3000))
+			vt_keys(v, "y");
+		vt_wait_quiet(v, saved_shown, NULL, 3000);
+	}
+	snprintf(sql, sizeof sql,
+	         "SELECT (metadata->>'website' = 'https://a.example' AND metadata ? 'deep'"
+	         " AND NOT metadata ? 'zz_added')::text FROM coaches WHERE id = '" ANA "'");
+	want_value(sql, "true");
+	assert_true(vt_wait_text(v, "metadata not changed", T));
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
+	/* the CLI refuses instead of writing a partial document */
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "'%s' -d '%s' meta coaches ana@acme.example --set zz_cli=1 "
+	         ">/dev/null 2>&1", vt_binary(), conninfo);
+	int rc = system(cmd);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
+	want_value(sql, "true");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -775,6 +845,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_hostile_values_shown_safely, reset),
 	    cmocka_unit_test_setup(test_history_restore, reset),
 	    cmocka_unit_test_setup(test_nested_object, reset),
+	    cmocka_unit_test_setup(test_unrepresentable_metadata_kept, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
