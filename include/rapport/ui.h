@@ -205,6 +205,15 @@ pane *pane_search_open(app *a, const ui_sel *scope);
 /* H8, src/ui/pane_form.c: the metadata form of record (kind, id). NULL on
  * failure after app_status(). */
 pane *pane_form_open(app *a, db_kind kind, const char *id);
+/* H8, src/ui/pane_form.c: called once right after the first layout at
+ * startup; opens the form of the record whose unsaved edit a previous run
+ * kept in its recovery file (SIGHUP, SIGTERM) so the form offers it back.
+ * NULL when there is none. */
+pane *pane_form_recovery_open(app *a);
+/* H8, src/ui/pane_form.c: the list keys n ('n': create a sibling or child
+ * of (kind, id)) and d ('d': delete it after a question naming what goes
+ * with it) run through the form of (kind, id). NULL after app_status(). */
+pane *pane_form_open_action(app *a, db_kind kind, const char *id, int action);
 
 /* ---- H7's own panes ------------------------------------------------------------------- */
 pane *pane_hierarchy_open(app *a, const char *view);

@@ -1474,6 +1474,9 @@ int app_run(const rapport_globals *g, db *d)
 	a->hier = pane_hierarchy_open(a, g->view);
 	a->detail = pane_detail_open(a);
 	app_resize(a);
+	/* an edit kept by a previous run (SIGHUP while a form was dirty) */
+	if (!g->exit_after_paint)
+		app_push(a, pane_form_recovery_open(a));
 	app_dispatch(a);
 	while (!a->quit) {
 		if (a->relayout) {

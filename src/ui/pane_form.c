@@ -52,6 +52,7 @@ struct pf {
 	pane *self;
 	pf *parent;       /* nested object: the form this one edits a value of */
 	int start_action; /* 'n' or 'd' to run once placed (from the browser's lists) */
+	bool from_list;   /* opened for that action: the form closes when it ends */
 	size_t parent_field;
 	bool recovery_checked;
 	db_kind kind;
@@ -1990,6 +1991,13 @@ static size_t pf_new_parents(pf *s, const char **names, const char **values)
 	return n;
 }
 
+/* A create/delete started from a list ended without changing anything:
+ * back to the list when the form was opened only for it. */
+static int pf_action_over(pf *s)
+{
+	return s->from_list ? UI_CLOSE | UI_REDRAW : UI_REDRAW;
+}
+
 /* Inserts the new record and opens its form. */
 static int pf_create(pf *s, const char *email)
 {
@@ -2023,6 +2031,8 @@ static int pf_create(pf *s, const char *email)
 		app_push(s->a, p);
 		app_status(s->a, UI_INFO, "created %s %s (slug and columns editable here)",
 		           db_kind_label(k), s->new_name);
+		if (s->from_list)
+			return UI_CLOSE | UI_REDRAW; /* Esc in the new form: back to the list */
 	}
 	return UI_REDRAW;
 }
@@ -2032,7 +2042,7 @@ static int pf_new_email_done(pane *owner, const char *answer, void *ctx)
 	(void)ctx;
 	pf *s = owner->priv;
 	if (!answer || !*answer)
-		return UI_REDRAW;
+		return pf_action_over(s);
 	if (!ms_is_email(answer)) {
 		pf_say(s, UI_ERROR, "email: must be an email address (name@example.com)");
 		return UI_REDRAW;
@@ -2045,7 +2055,7 @@ static int pf_new_name_done(pane *owner, const char *answer, void *ctx)
 	(void)ctx;
 	pf *s = owner->priv;
 	if (!answer || !*answer)
-		return UI_REDRAW;
+		return pf_action_over(s);
 	free(s->new_name);
 	s->new_name = ui_xstrdup(answer);
 	if (s->new_kind == DB_COACH || s->new_kind == DB_CLIENT) {
@@ -2072,7 +2082,7 @@ static int pf_new_org_done(pane *owner, int choice, void *ctx)
 	pf *s = owner->priv;
 	db_page *pg = s->pick;
 	s->pick = NULL;
-	int fl = UI_REDRAW;
+	int fl = pf_action_over(s);
 	if (choice >= 0 && pg && (size_t)choice < pg->n) {
 		snprintf(s->new_org, sizeof s->new_org, "%s", pg->rows[choice].id);
 		fl = pf_new_ask_name(s);
@@ -2128,7 +2138,7 @@ static int pf_new_kind_done(pane *owner, int choice, void *ctx)
 	pf *s = owner->priv;
 	size_t idx[8], n = pf_new_options(s, idx);
 	if (choice < 0 || (size_t)choice >= n)
-		return UI_REDRAW;
+		return pf_action_over(s);
 	return pf_new_start(s, &pf_new_choices[idx[choice]]);
 }
 
@@ -2398,8 +2408,11 @@ static int pf_ask_begin(pf *s, pf_ask what)
 static int pf_key_ask(pf *s, int key)
 {
 	if (key != 'y' && key != 'Y') {
-		if (key == 'n' || key == 'N' || key == KEYS_ESC)
+		if (key == 'n' || key == 'N' || key == KEYS_ESC) {
 			s->mode = s->ask_from;
+			if (s->ask == ASK_DELETE)
+				return pf_action_over(s);
+		}
 		return UI_REDRAW;
 	}
 	if (s->ask == ASK_DELETE)
@@ -2612,6 +2625,7 @@ static void pf_resize(pane *p, int h, int w)
 	if (s->start_action) {
 		int act = s->start_action;
 		s->start_action = 0;
+		s->from_list = true;
 		if (act == 'n')
 			pf_new(s);
 		else if (act == 'd')
@@ -2760,8 +2774,7 @@ pane *pane_form_open(app *a, db_kind kind, const char *id)
 
 /* For the app at startup: opens the form of the record whose unsaved edit
  * was kept most recently (the form then offers it back), or returns NULL
- * when there is none. Declared for the app in rapport/ui.h by its owner. */
-pane *pane_form_recovery_open(app *a);
+ * when there is none (declared in rapport/ui.h). */
 pane *pane_form_recovery_open(app *a)
 {
 	char dir[4000], path[4400], best[4400] = "";
@@ -2801,8 +2814,7 @@ pane *pane_form_recovery_open(app *a)
 /* For the browser's n / d on a list row: opens the form of (kind, id) and
  * starts creating a record next to / under it ('n') or deleting it ('d',
  * after the question naming what goes with it). NULL after a status
- * message. Declared for the app in rapport/ui.h by its owner. */
-pane *pane_form_open_action(app *a, db_kind kind, const char *id, int action);
+ * message (declared in rapport/ui.h). */
 pane *pane_form_open_action(app *a, db_kind kind, const char *id, int action)
 {
 	pane *p = pane_form_open(a, kind, id);

@@ -330,6 +330,29 @@ static int hier_open(pane *p)
 	return UI_UNHANDLED | UI_REDRAW; /* the app's Tab logic focuses the detail */
 }
 
+/* n / d on a list: the metadata form of the selected row starts creating
+ * (a sibling or child of it; on an empty list, a child of the parent row)
+ * or deleting (after a question naming what goes along). */
+static int hier_action(pane *p, int action)
+{
+	hier *h = p->priv;
+	int i = h->fc;
+	const db_row *r = ui_list_sel(&h->col[i]);
+	if (!r && action == 'n' && i > 0) {
+		i--; /* nothing here yet: create under the parent */
+		r = ui_list_sel(&h->col[i]);
+	}
+	if (!r) {
+		app_status(h->a, UI_INFO, action == 'n' ? "nothing to create under here"
+		                                        : "select a record to delete first");
+		return UI_REDRAW;
+	}
+	char id[DB_UUID_LEN]; /* the form's synchronous load may replace the rows */
+	snprintf(id, sizeof id, "%s", r->id);
+	app_push(h->a, pane_form_open_action(h->a, h->kinds[i], id, action));
+	return UI_REDRAW;
+}
+
 /* Keys of the Miller columns. */
 static int hier_key(pane *p, int key)
 {
@@ -357,6 +380,8 @@ static int hier_key(pane *p, int key)
 		h->fc--;
 		app_selection_changed(h->a);
 		return UI_REDRAW;
+	case KEYS_CMD_NEW: return hier_action(p, 'n');
+	case KEYS_CMD_DELETE: return hier_action(p, 'd');
 	case KEYS_CMD_FILTER:
 		h->filtering = true;
 		ui_line_set(&h->filter_line, "");

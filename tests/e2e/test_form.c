@@ -175,6 +175,10 @@ static int group_teardown(void **state)
 static int reset(void **state)
 {
 	(void)state;
+	char cmd[400]; /* no recovery file of an earlier test is offered at startup */
+	snprintf(cmd, sizeof cmd, "rm -f '%s'/state/rapport/recovery-*.json", tmpdir);
+	if (system(cmd) != 0)
+		return -1;
 	testdb_exec(conn, reset_sql);
 	return 0;
 }
@@ -455,6 +459,12 @@ static void test_undo_and_discard(void **state)
 	vt_free(v);
 }
 
+/* True when ctx (a string) is on the screen. */
+static bool has_text(vt *v, void *ctx)
+{
+	return vt_has_text(v, ctx);
+}
+
 static void test_recovery_after_sighup(void **state)
 {
 	(void)state;
@@ -475,10 +485,7 @@ static void test_recovery_after_sighup(void **state)
 	const char *args[] = {"-d", conninfo, NULL};
 	const char *env[] = {state_env, NULL};
 	v = vt_start(30, 120, args, env);
-	assert_true(vt_wait_text(v, "Acme", T));
-	vt_keys(v, ":goto ana@acme.example<Enter>");
-	assert_true(vt_wait(v, shown_twice, "Ana Alvarez", T));
-	vt_keys(v, "e");
+	/* at startup, without opening that record's form again */
 	assert_true(vt_wait_text(v, "Recover the unsaved edit", T));
 	vt_keys(v, "y");
 	assert_true(vt_wait_text(v, "recovered your unsaved edit", T));
@@ -489,6 +496,13 @@ static void test_recovery_after_sighup(void **state)
 	want_meta("coaches", ANA, "experience_years", "99");
 	want_value("SELECT name FROM coaches WHERE id = '" ANA "'", "Ana Q. Alvarez");
 	quit(v);
+	/* nothing left to offer on the next start */
+	v = vt_start(30, 120, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	assert_false(vt_wait_quiet(v, has_text, "Recover the unsaved edit", 1500));
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
 }
 
 static void test_core_columns(void **state)
@@ -757,12 +771,6 @@ static void test_nested_object(void **state)
 	testdb_exec(conn, "DELETE FROM rapport_metadata_schemas");
 }
 
-/* True when ctx (a string) is on the screen. */
-static bool has_text(vt *v, void *ctx)
-{
-	return vt_has_text(v, ctx);
-}
-
 /* Metadata the form cannot hold (nested deeper than FORM_MAX_DEPTH) opens as
  * raw JSON; leaving it must close the form with the record unchanged, never
  * fall back to an empty form whose save would replace the stored document.
@@ -825,6 +833,47 @@ static void test_unrepresentable_metadata_kept(void **state)
 	want_value(sql, "true");
 }
 
+/* n on the coaches list creates a coach; d on a list row deletes it after
+ * the question naming what goes along; the list follows both. */
+static void test_list_new_and_delete(void **state)
+{
+	(void)state;
+	const char *args[] = {"-d", conninfo, NULL};
+	const char *env[] = {state_env, NULL};
+	vt *v = vt_start(30, 120, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	vt_keys(v, ":goto bob@acme.example<Enter>");
+	assert_true(vt_wait(v, shown_twice, (void *)"Bob Brown", T));
+	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "coach in the same company", T));
+	vt_keys(v, "<Enter>");
+	assert_true(vt_wait_text(v, "Name of the new coach:", T));
+	vt_keys(v, "Zoe Zed<Enter>");
+	assert_true(vt_wait_text(v, "Email of the new coach:", T));
+	vt_keys(v, "zoe@acme.example<Enter>");
+	assert_true(vt_wait_text(v, "Edit coach \u00b7 Zoe Zed", T));
+	want_value("SELECT count(*) FROM coaches WHERE email = 'zoe@acme.example' AND"
+	           " coaching_company_id = '10000000-0000-4000-8000-000000000001'",
+	           "1");
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "\u00b7 metadata", T));
+	assert_true(vt_wait_text(v, "Zoe Zed", T)); /* the list shows the new coach */
+	vt_keys(v, ":goto zoe@acme.example<Enter>");
+	assert_true(vt_wait(v, shown_twice, (void *)"Zoe Zed", T));
+	vt_keys(v, "d");
+	assert_true(vt_wait_text(v,
+	                         "Delete coach \u201cZoe Zed\u201d? Goes with it: model "
+	                         "associations. (y/n)",
+	                         T));
+	vt_keys(v, "y");
+	assert_true(vt_wait_gone(v, "(y/n)", T));
+	want_value("SELECT count(*) FROM coaches WHERE email = 'zoe@acme.example'", "0");
+	assert_true(vt_wait_gone(v, "Zoe Zed", T));
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +895,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_history_restore, reset),
 	    cmocka_unit_test_setup(test_nested_object, reset),
 	    cmocka_unit_test_setup(test_unrepresentable_metadata_kept, reset),
+	    cmocka_unit_test_setup(test_list_new_and_delete, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
