@@ -27,6 +27,7 @@
 #define APP_MIN_COLS    40
 #define APP_STACK_MAX   16
 #define APP_PENDING_MAX 32
+#define APP_SLOW_MS     200 /* a request running longer shows "loading…" */
 
 typedef struct app_req {
 	pane *p;
@@ -283,7 +284,7 @@ static void app_draw_status(app *a)
 	attr_t la = a->msg[0] && a->msg_level == UI_ERROR ? a->attrs[THEME_STATUS_ERROR] : base;
 	/* right: state flags always, then as much of the connection as fits */
 	char flags[64];
-	snprintf(flags, sizeof flags, "%s%s%s", a->busy || a->npending ? "loading… " : "",
+	snprintf(flags, sizeof flags, "%s%s%s", app_slow(a) ? "loading… " : "",
 	         a->conn_lost ? "DISCONNECTED " : "",
 	         a->d && db_read_only(a->d) ? "[read-only] " : "");
 	int fw = text_width(flags);
@@ -377,7 +378,12 @@ static void app_layout(app *a)
 	int H = a->rows - 1;
 	a->detail_visible = a->cols >= 70;
 	if (a->detail_visible) {
+		/* two lists of ~22 columns at least (the hierarchy shows the
+		 * focused list and its parent when three do not fit) */
 		int hw = a->cols * 11 / 20;
+		int two = a->cols - 30 < 45 ? a->cols - 30 : 45;
+		if (hw < two)
+			hw = two;
 		app_place(a->hier, 0, 0, H, hw);
 		app_place(a->detail, 0, hw, H, a->cols - hw);
 	} else {
@@ -495,6 +501,12 @@ bool app_loading(const app *a, const pane *p, int tag)
 		if (a->pending[i].p == p && (tag < 0 || a->pending[i].tag == tag))
 			return true;
 	return false;
+}
+
+/* True when the running request has taken over APP_SLOW_MS so far. */
+bool app_slow(const app *a)
+{
+	return a->busy && app_now_ms() - a->inflight_start > APP_SLOW_MS;
 }
 
 /* The connection, for inspection only. */
@@ -1400,8 +1412,11 @@ static int app_poll_timeout(app *a)
 	}
 	if (a->busy && !a->inflight.p)
 		return 50; /* a dropped request: cancel it soon (app_cancel_dropped) */
-	if (a->busy)
-		return 250; /* see app_turn: a running request is polled anyway */
+	if (a->busy) /* see app_turn: a running request is polled anyway, and
+	              * "loading…" appears once it is slow */
+		return app_now_ms() - a->inflight_start <= APP_SLOW_MS
+		           ? (int)(APP_SLOW_MS + 1 - (app_now_ms() - a->inflight_start))
+		           : 250;
 	return -1;
 }
 

@@ -299,32 +299,51 @@ static int detail_item_line(detail *d, int item)
 
 #define DETAIL_WRAP_ROWS 3 /* a long value shows its start, then "…" */
 
+/* Columns of the word at the start of s (up to the next space). */
+static int detail_word_width(const char *s)
+{
+	char word[512];
+	size_t n = strcspn(s, " ");
+	if (n >= sizeof word)
+		return 1 << 20;
+	memcpy(word, s, n);
+	word[n] = '\0';
+	return text_width(word);
+}
+
 /* Draws text wrapped over up to DETAIL_WRAP_ROWS rows from y (continuations
- * indented by 2); returns the next free row. */
+ * indented by 2), breaking between words; only a word wider than a whole
+ * line is broken inside. Returns the next free row. */
 static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *s, attr_t at)
 {
 	char buf[2048];
 	int indent = 0, rows = 0;
 	do {
-		if (cols - indent < 4)
+		int room = cols - indent;
+		if (room < 4)
 			return y + 1;
-		if (++rows == DETAIL_WRAP_ROWS && text_width(s) > cols - indent) {
-			int used = text_fit(s, cols - indent - 1, buf, sizeof buf);
-			ui_put_safe(w, y, x + indent, cols - indent, buf, at);
+		if (++rows == DETAIL_WRAP_ROWS && text_width(s) > room) {
+			int used = text_fit(s, room - 1, buf, sizeof buf);
+			ui_put_safe(w, y, x + indent, room, buf, at);
 			ui_put_safe(w, y++, x + indent + used, 1, "…", at);
 			return y;
 		}
-		text_fit(s, cols - indent, buf, sizeof buf);
+		text_fit(s, room, buf, sizeof buf);
 		size_t n = strlen(buf);
 		if (n == 0)
 			n = strlen(s); /* nothing fits: give up on this line */
-		char *sp = s[n] ? strrchr(buf, ' ') : NULL;
-		if (sp && sp - buf > (long)n / 3) { /* break between words */
-			n = (size_t)(sp - buf) + 1;
-			buf[n] = '\0';
+		if (s[n] && s[n] != ' ') {
+			/* a word straddles the edge: move it down if it fits a line */
+			char *sp = strrchr(buf, ' ');
+			if (sp && sp > buf && detail_word_width(s + (sp - buf) + 1) <= cols - 2) {
+				n = (size_t)(sp - buf) + 1;
+				buf[n] = '\0';
+			}
 		}
-		ui_put_safe(w, y++, x + indent, cols - indent, buf, at);
+		ui_put_safe(w, y++, x + indent, room, buf, at);
 		s += n;
+		while (*s == ' ')
+			s++;
 		indent = 2;
 	} while (*s && y < maxy);
 	return y;
@@ -356,7 +375,7 @@ static void detail_draw(pane *p, WINDOW *w)
 		return;
 	}
 	/* while the next record loads, the previous one stays (no flash of an
-	 * empty pane on every move); only its title line says what is coming */
+	 * empty pane on every move) */
 	int y = 0;
 	for (size_t i = (size_t)d->top; y < d->h && i < d->n; i++) {
 		dline *l = &d->lines[i];
@@ -370,7 +389,9 @@ static void detail_draw(pane *p, WINDOW *w)
 		}
 		y = detail_wrap(w, y, x + l->indent, cols - l->indent, d->h, l->text, at);
 	}
-	if (stale) {
+	/* the next record usually arrives within milliseconds: the pane then
+	 * changes once; only a slow one gets its title and "loading…" first */
+	if (stale && app_slow(d->a)) {
 		ui_fill(w, 0, x, cols, app_attr(d->a, THEME_TITLE));
 		int n = ui_put(w, 0, x, cols - 10, d->sel.name, app_attr(d->a, THEME_TITLE));
 		ui_put_safe(w, 0, x + n + 1, cols - n - 1, "loading…", app_attr(d->a, THEME_MUTED));

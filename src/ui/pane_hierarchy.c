@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define HIER_MAXCOLS 3
+#define HIER_MIN_COLW 21 /* narrower: show the focused list and its parent only */
 
 typedef struct hier {
 	app *a;
@@ -218,6 +219,31 @@ static void hier_draw_header(hier *h, WINDOW *w, int i, int x, int cw)
 		ui_put_safe(w, 1, x + cw - cntw - 1, cntw, cnt, app_attr(h->a, THEME_COUNT));
 }
 
+/* Which columns fit: all when each gets HIER_MIN_COLW, else the focused
+ * one and its parent (the breadcrumb shows the rest of the path; on the
+ * first column, it and its children). Sets *first and *n, returns the
+ * width of each column but the last (which takes the remainder). */
+static int hier_geom(const hier *h, int *first, int *n)
+{
+	*first = 0;
+	*n = h->ncols;
+	if (h->ncols > 2 && (h->w - (h->ncols - 1)) / h->ncols < HIER_MIN_COLW) {
+		*n = 2;
+		*first = h->fc > 0 ? h->fc - 1 : 0;
+		if (*first + *n > h->ncols)
+			*first = h->ncols - *n;
+	}
+	return (h->w - (*n - 1)) / *n;
+}
+
+/* x and width of column i (visible: i in [first, first + n)). */
+static void hier_col_box(const hier *h, int i, int *x, int *width)
+{
+	int first, n, cw = hier_geom(h, &first, &n);
+	*x = (i - first) * (cw + 1);
+	*width = i == first + n - 1 ? h->w - *x : cw;
+}
+
 /* Paints breadcrumb, headers and columns. */
 static void hier_draw(pane *p, WINDOW *w)
 {
@@ -225,22 +251,23 @@ static void hier_draw(pane *p, WINDOW *w)
 	werase(w);
 	getmaxyx(w, h->h, h->w);
 	hier_draw_crumb(h, w);
-	int cw = (h->w - (h->ncols - 1)) / h->ncols;
+	int first, n;
+	hier_geom(h, &first, &n);
 	attr_t border = app_attr(h->a, THEME_BORDER);
-	for (int i = 0; i < h->ncols; i++) {
-		int x = i * (cw + 1);
-		int width = i == h->ncols - 1 ? h->w - x : cw;
+	for (int i = first; i < first + n; i++) {
+		int x, width;
+		hier_col_box(h, i, &x, &width);
 		hier_draw_header(h, w, i, x, width);
 		ui_list_draw(&h->col[i], h->a, w, 2, x, h->h - 2, width, p->focused && i == h->fc);
-		if (i > 0) {
+		if (i > first) {
 			wattrset(w, border);
 			mvwvline_set(w, 1, x - 1, WACS_VLINE, h->h - 1);
 			wattrset(w, A_NORMAL);
 		}
 	}
 	if (h->filtering) {
-		int x = h->fc * (cw + 1);
-		int width = h->fc == h->ncols - 1 ? h->w - x : cw;
+		int x, width;
+		hier_col_box(h, h->fc, &x, &width);
 		ui_line_draw(&h->filter_line, w, 1, x, width, "/", app_attr(h->a, THEME_HEADER));
 	}
 }
@@ -446,10 +473,10 @@ void pane_hierarchy_click(pane *p, int y, int x)
 	hier *h = p->priv;
 	if (h->filtering || y < 2 || h->w <= 0)
 		return;
-	int cw = (h->w - (h->ncols - 1)) / h->ncols;
-	int i = x / (cw + 1);
-	if (i >= h->ncols)
-		i = h->ncols - 1;
+	int first, n, cw = hier_geom(h, &first, &n);
+	int i = first + x / (cw + 1);
+	if (i >= first + n)
+		i = first + n - 1;
 	ui_list *l = &h->col[i];
 	long long idx = (long long)l->top + (y - 2);
 	if (idx < 0 || idx >= (long long)l->n)

@@ -87,6 +87,9 @@ void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, 
 /* ---- hooks between the base panes and the app (app.c / pane_*.c) ---------------- */
 /* Hierarchy → app: the selection changed (app tells the detail pane). */
 void app_selection_changed(app *a);
+/* True when a request has been running for over APP_SLOW_MS: "loading…"
+ * shows only then, so a quick move repaints once, not twice. */
+bool app_slow(const app *a);
 /* Hierarchy: current selection and path. */
 ui_sel pane_hierarchy_selection(pane *p);
 size_t pane_hierarchy_path(pane *p, ui_sel *out, size_t max);

@@ -524,6 +524,49 @@ static void test_views(void **state)
 	quit(t);
 }
 
+/* Column of the first "│" on row r, or -1. */
+static int first_bar(vt *t, int r)
+{
+	int rows, cols;
+	vt_size(t, &rows, &cols);
+	for (int c = 0; c < cols; c++) {
+		vt_cell k = vt_cell_at(t, r, c);
+		if (strcmp(k.text, "│") == 0)
+			return c;
+	}
+	return -1;
+}
+
+/* At 80x24 the hierarchy shows the focused list and its parent (at least
+ * 21 columns each; the breadcrumb keeps the whole path) and the detail
+ * wraps between words: a slug that fits a line is never cut. */
+static void test_narrow_layout(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h7_browse");
+	testdb_exec(d, "INSERT INTO coaching_companies (id, name, slug) VALUES"
+	               " ('10000000-0000-0000-0000-0000000000c1', 'Clearwater Collab',"
+	               "  'clearwater-coaching-collab')");
+	vt *t = start(24, 80, NULL);
+	vt_keys(t, ":goto carol@globex.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching \u203a Ana Alvarez \u203a Carol Client", T_WAIT));
+	assert_true(vt_wait_text(t, "Clients", T_WAIT));
+	assert_true(vt_wait_text(t, "Coaches", T_WAIT));
+	assert_false(vt_has_text(t, "Companies")); /* the grandparent column is hidden */
+	int bar = first_bar(t, 3);
+	assert_true(bar >= 21);
+	/* back to the companies: it and its coaches */
+	vt_keys(t, "hh");
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	assert_false(vt_has_text(t, "Clients"));
+	vt_keys(t, ":goto clearwater-coaching-collab<Enter>");
+	assert_true(vt_wait_text(t, "Slug:", T_WAIT));
+	assert_true(vt_wait_text(t, "clearwater-coaching-collab", T_WAIT));
+	quit(t);
+	testdb_exec(d, "DELETE FROM coaching_companies WHERE slug = 'clearwater-coaching-collab'");
+	db_close(d);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -559,6 +602,7 @@ int main(void)
 	    cmocka_unit_test(test_sigterm_restores),
 	    cmocka_unit_test(test_exit_after_paint),
 	    cmocka_unit_test(test_views),
+	    cmocka_unit_test(test_narrow_layout),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
