@@ -24,6 +24,9 @@ typedef struct searchp {
 	app *a;
 	ui_line line;
 	bool editing; /* keys go to the query line */
+	/* the user went back to the query line (or typed in it) after the
+	 * running search started: its results must not take the keys away */
+	bool line_touched;
 	search_mode mode;
 	char scope_id[4][DB_UUID_LEN]; /* company, coach, client, org */
 	char scope_label[300];
@@ -115,6 +118,7 @@ static int sp_run(searchp *s, pane *p)
 	if (!s->like[0])
 		sp_remember(s->query);
 	s->hist_pos = nhistory;
+	s->line_touched = false;
 	s->ran = true;
 	s->t0 = now_ms();
 	sp_status(s, THEME_MUTED, "searching… (Esc cancels)");
@@ -209,7 +213,8 @@ static int sp_on_result(pane *p, db *d, int tag, db_status st)
 	}
 	if (tag == TAG_SEARCH) {
 		sp_clear_hits(s);
-		s->editing = false;
+		if (!s->line_touched)
+			s->editing = false;
 	}
 	sp_append(s, res);
 	sp_done_status(s, res);
@@ -352,6 +357,7 @@ static int sp_cancel(searchp *s, pane *p, int key)
 /* A key while typing the query. */
 static int sp_key_line(searchp *s, pane *p, int key)
 {
+	s->line_touched = true; /* sp_run (Enter, Tab) clears it */
 	if (key == KEYS_TAB || key == KEYS_F(2) || key == KEYS_CTRL('t'))
 		return sp_cycle_mode(s, p);
 	if (key == KEYS_UP)
@@ -483,7 +489,7 @@ static int sp_key_list(searchp *s, pane *p, int key)
 	case KEYS_CMD_DOWN: return sp_move(s, p, 1);
 	case KEYS_CMD_UP:
 		if (s->cur == 0) {
-			s->editing = true;
+			s->editing = s->line_touched = true;
 			return UI_REDRAW;
 		}
 		return sp_move(s, p, -1);
@@ -496,7 +502,7 @@ static int sp_key_list(searchp *s, pane *p, int key)
 	case KEYS_CMD_JUMP: return sp_jump(s);
 	case KEYS_CMD_SEARCH_MODE: return sp_cycle_mode(s, p);
 	case KEYS_CMD_SEARCH_EDIT:
-		s->editing = true;
+		s->editing = s->line_touched = true;
 		return UI_REDRAW;
 	case KEYS_CMD_BACK: return UI_CLOSE;
 	default: return UI_UNHANDLED;

@@ -160,6 +160,25 @@ static int row_of(vt *t, const char *text, int from)
 	return -1;
 }
 
+/* Predicate: a result row (below the header rows) shows "ownership" drawn
+ * differently from the plain word "know" on the same row. A paint can reach
+ * the terminal in several reads, so rows are read only once this holds. */
+static bool match_highlighted(vt *t, void *ctx)
+{
+	(void)ctx;
+	int r = row_of(t, "ownership", 3);
+	if (r < 3)
+		return false;
+	int c = vt_row_find(t, r, "ownership"), plain = vt_row_find(t, r, "know");
+	return plain >= 0 && cells_differ(vt_cell_at(t, r, c), vt_cell_at(t, r, plain));
+}
+
+/* Predicate: the text ctx is on a row below the pane's header rows. */
+static bool in_results(vt *t, void *ctx)
+{
+	return row_of(t, ctx, 3) >= 3;
+}
+
 /* S, a query, results with the matched words highlighted; Tab switches the
  * mode instantly and re-runs; the history brings the query back. */
 static void test_search_modes_and_highlight(void **state)
@@ -174,12 +193,7 @@ static void test_search_modes_and_highlight(void **state)
 	assert_true(vt_wait_text(t, "Delegation session", T_WAIT));
 	assert_true(vt_wait_text(t, "Dora Diaz", T_WAIT));
 	/* the matched word in the snippet is drawn in the match role */
-	int r = row_of(t, "ownership", 3);
-	assert_true(r >= 3);
-	int c = vt_row_find(t, r, "ownership");
-	int plain = vt_row_find(t, r, "know");
-	assert_true(plain >= 0);
-	assert_true(cells_differ(vt_cell_at(t, r, c), vt_cell_at(t, r, plain)));
+	assert_true(vt_wait(t, match_highlighted, NULL, T_WAIT));
 	/* instant mode switch */
 	vt_keys(t, "<Tab>");
 	assert_true(vt_wait_text(t, "[semantic]", T_WAIT));
@@ -190,9 +204,14 @@ static void test_search_modes_and_highlight(void **state)
 	assert_true(vt_wait_gone(t, "Hard feedback", T_WAIT));
 	vt_keys(t, "<Tab>");
 	assert_true(vt_wait_text(t, "[hybrid]", T_WAIT));
+	assert_true(vt_wait_text(t, "results · hybrid", T_WAIT));
 	/* a second query, then history back to the first */
+	/* wait for what only the new query shows: hybrid results of the first
+	 * query list "Hard feedback" too, and its query line reads "delegate
+	 * ownership" until the typed keys are painted */
 	vt_keys(t, "/<C-u>postponing feedback<Enter>");
-	assert_true(vt_wait_text(t, "Hard feedback", T_WAIT));
+	assert_true(vt_wait_text(t, "search › postponing feedback", T_WAIT));
+	assert_true(vt_wait(t, in_results, "Hard feedback", T_WAIT));
 	vt_keys(t, "/<C-u><Up><Up>");
 	assert_true(vt_wait_text(t, "search › delegate ownership", T_WAIT));
 	vt_keys(t, "<Down>");
@@ -216,8 +235,7 @@ static void test_scoped_pager_like_jump(void **state)
 	/* Ben's session is out of scope: it never appears */
 	assert_false(vt_wait_quiet(t, shows, "Hard feedback", 500));
 	/* the pager opens on the item, at the chunk */
-	int r = row_of(t, "Sleep and energy", 3);
-	assert_true(r >= 3);
+	assert_true(vt_wait(t, in_results, "Sleep and energy", T_WAIT));
 	vt_keys(t, "<Enter>");
 	assert_true(vt_wait_text(t, "Four hours of sleep", T_WAIT));
 	vt_keys(t, "q");
