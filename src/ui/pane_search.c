@@ -179,17 +179,30 @@ static db_status sp_send(pane *p, db *d, int tag)
 	return st;
 }
 
-/* Status after results arrived: count, time, mode, note. */
+/* The query time for the status (" · 12 ms"), or "" when
+ * RAPPORT_HIDE_TIMINGS is set to anything but 0 (screenshots and other
+ * reproducible captures: tests/tools/screenshots.sh sets it). */
+static void sp_timing(const searchp *s, char *buf, size_t n)
+{
+	const char *hide = getenv("RAPPORT_HIDE_TIMINGS");
+	if (hide && *hide && strcmp(hide, "0") != 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, n, " · %.0f ms", now_ms() - s->t0);
+}
+
+/* Status after results arrived: count, mode, time, note. */
 static void sp_done_status(searchp *s, const search_result *res)
 {
-	double ms = now_ms() - s->t0;
+	char ms[40];
+	sp_timing(s, ms, sizeof ms);
 	if (res->note)
-		sp_status(s, THEME_STATUS_WARN, "%zu%s results · %.0f ms · %s", s->n,
-		          s->more ? "+" : "", ms, res->note);
+		sp_status(s, THEME_STATUS_WARN, "%zu%s results%s · %s", s->n, s->more ? "+" : "", ms,
+		          res->note);
 	else if (!s->n)
-		sp_status(s, THEME_MUTED, "no results (%s, %.0f ms)", search_mode_name(res->mode), ms);
+		sp_status(s, THEME_MUTED, "no results (%s%s)", search_mode_name(res->mode), ms);
 	else
-		sp_status(s, THEME_MUTED, "%zu%s results · %s · %.0f ms", s->n, s->more ? "+" : "",
+		sp_status(s, THEME_MUTED, "%zu%s results · %s%s", s->n, s->more ? "+" : "",
 		          search_mode_name(res->mode), ms);
 }
 

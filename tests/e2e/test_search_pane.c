@@ -290,11 +290,36 @@ static void test_esc_cancels_slow_query(void **state)
 	quit(t);
 }
 
+/* The query time is shown, except under RAPPORT_HIDE_TIMINGS=1 (screenshot
+ * runs), where the status line is the same on every run. */
+static void test_hide_timings(void **state)
+{
+	(void)state;
+	for (int hide = 0; hide < 2; hide++) {
+		const char *args[] = {"-d", conninfo, NULL};
+		const char *env[] = {hide ? "RAPPORT_HIDE_TIMINGS=1" : "RAPPORT_HIDE_TIMINGS", NULL};
+		vt *t = vt_start(30, 110, args, env);
+		assert_true(vt_wait_text(t, "Companies", T_WAIT));
+		vt_keys(t, "S");
+		assert_true(vt_wait_text(t, "search ›", T_WAIT));
+		vt_keys(t, "<Tab><Tab>feedback<Enter>"); /* text mode */
+		assert_true(vt_wait_text(t, "results · text", T_WAIT));
+		char row[512];
+		vt_row_text(t, 2, row, sizeof row);
+		if (hide)
+			assert_null(strstr(row, " ms"));
+		else
+			assert_non_null(strstr(row, "results · text · "));
+		quit(t);
+	}
+}
+
 /* Runs the tests in order (later ones build on the fixture). */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_search_modes_and_highlight),
+	    cmocka_unit_test(test_hide_timings),
 	    cmocka_unit_test(test_scoped_pager_like_jump),
 	    cmocka_unit_test(test_esc_cancels_slow_query),
 	};
