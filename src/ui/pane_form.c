@@ -2772,42 +2772,72 @@ pane *pane_form_open(app *a, db_kind kind, const char *id)
 	return p;
 }
 
+/* A recovery file found at startup. */
+typedef struct pf_kept {
+	char path[4400];
+	time_t mtime;
+} pf_kept;
+
+/* Newest first, for qsort. */
+static int pf_kept_cmp(const void *x, const void *y)
+{
+	const pf_kept *a = x, *b = y;
+	return (a->mtime < b->mtime) - (a->mtime > b->mtime);
+}
+
+/* The form of the record a recovery file names, when that record exists in
+ * this database (a file may come from a run against another one: it is
+ * left alone, quietly). NULL otherwise. */
+static pane *pf_kept_open(app *a, const char *path)
+{
+	size_t len = 0;
+	char *text = pf_slurp(path, &len);
+	form_perr pe;
+	form_json *rec = text ? form_json_parse(text, len, &pe) : NULL;
+	free(text);
+	const form_json *t = form_json_get(rec, "table"), *id = form_json_get(rec, "id");
+	pane *p = NULL;
+	db *d = app_db_sync(a);
+	db_record *r = NULL;
+	if (d && t && id && t->type == FJ_STRING && id->type == FJ_STRING &&
+	    db_kind_parse(t->text) != DB_NONE && db_is_uuid(id->text) &&
+	    db_record_get(d, db_kind_parse(t->text), id->text, &r) == DB_OK) {
+		db_record_free(r);
+		p = pane_form_open(a, db_kind_parse(t->text), id->text);
+	}
+	form_json_free(rec);
+	return p;
+}
+
 /* For the app at startup: opens the form of the record whose unsaved edit
- * was kept most recently (the form then offers it back), or returns NULL
- * when there is none (declared in rapport/ui.h). */
+ * was kept most recently in this database (the form then offers it back),
+ * or returns NULL when there is none (declared in rapport/ui.h). */
 pane *pane_form_recovery_open(app *a)
 {
-	char dir[4000], path[4400], best[4400] = "";
-	time_t best_t = 0;
+	char dir[4000];
+	pf_kept kept[32];
+	size_t n = 0;
 	if (pf_state_dir(dir, sizeof dir) != 0)
 		return NULL;
 	DIR *dp = opendir(dir);
 	if (!dp)
 		return NULL;
 	struct dirent *e;
-	while ((e = readdir(dp))) {
-		size_t n = strlen(e->d_name);
+	while ((e = readdir(dp)) && n < sizeof kept / sizeof kept[0]) {
+		size_t len = strlen(e->d_name);
 		struct stat st;
-		if (strncmp(e->d_name, "recovery-", 9) != 0 || n < 14 ||
-		    strcmp(e->d_name + n - 5, ".json") != 0)
+		if (strncmp(e->d_name, "recovery-", 9) != 0 || len < 14 ||
+		    strcmp(e->d_name + len - 5, ".json") != 0)
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime >= best_t) {
-			best_t = st.st_mtime;
-			snprintf(best, sizeof best, "%s", path);
-		}
+		snprintf(kept[n].path, sizeof kept[n].path, "%s/%s", dir, e->d_name);
+		if (stat(kept[n].path, &st) == 0 && S_ISREG(st.st_mode))
+			kept[n++].mtime = st.st_mtime;
 	}
 	closedir(dp);
-	size_t len = 0;
-	char *text = best[0] ? pf_slurp(best, &len) : NULL;
-	form_perr pe;
-	form_json *rec = text ? form_json_parse(text, len, &pe) : NULL;
-	free(text);
-	const form_json *t = form_json_get(rec, "table"), *id = form_json_get(rec, "id");
+	qsort(kept, n, sizeof kept[0], pf_kept_cmp);
 	pane *p = NULL;
-	if (t && id && t->type == FJ_STRING && id->type == FJ_STRING)
-		p = pane_form_open(a, db_kind_parse(t->text), id->text);
-	form_json_free(rec);
+	for (size_t i = 0; i < n && !p; i++)
+		p = pf_kept_open(a, kept[i].path);
 	return p;
 }
 

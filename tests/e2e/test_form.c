@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -481,6 +483,20 @@ static void test_recovery_after_sighup(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	want_meta("coaches", ANA, "experience_years", "15");
+	/* a newer kept edit of a record this database does not have (another
+	 * database's) is passed over quietly and left in place */
+	char other[400];
+	snprintf(other, sizeof other,
+	         "%s/state/rapport/recovery-coaches-20000000-0000-4000-8000-0000000000ff.json",
+	         tmpdir);
+	FILE *f = fopen(other, "w");
+	assert_non_null(f);
+	fputs("{\"table\": \"coaches\", \"id\": \"20000000-0000-4000-8000-0000000000ff\","
+	      " \"metadata_text\": \"{}\"}",
+	      f);
+	fclose(f);
+	struct timespec later[2] = {{.tv_sec = time(NULL) + 60}, {.tv_sec = time(NULL) + 60}};
+	utimensat(AT_FDCWD, other, later, 0);
 	/* next start: offered back */
 	const char *args[] = {"-d", conninfo, NULL};
 	const char *env[] = {state_env, NULL};
@@ -495,7 +511,9 @@ static void test_recovery_after_sighup(void **state)
 	save(v, "~ experience_years: 15 \u2192 99");
 	want_meta("coaches", ANA, "experience_years", "99");
 	want_value("SELECT name FROM coaches WHERE id = '" ANA "'", "Ana Q. Alvarez");
+	assert_false(vt_has_text(v, "cannot open"));
 	quit(v);
+	assert_int_equal(stat(other, &st), 0);
 	/* nothing left to offer on the next start */
 	v = vt_start(30, 120, args, env);
 	assert_true(vt_wait_text(v, "Acme", T));
