@@ -335,7 +335,7 @@ static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *
 		if (s[n] && s[n] != ' ') {
 			/* a word straddles the edge: move it down if it fits a line */
 			char *sp = strrchr(buf, ' ');
-			if (sp && sp > buf && detail_word_width(s + (sp - buf) + 1) <= cols - 2) {
+			if (sp && sp > buf && detail_word_width(s + (sp - buf) + 1) <= cols) {
 				n = (size_t)(sp - buf) + 1;
 				buf[n] = '\0';
 			}
@@ -344,7 +344,9 @@ static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *
 		s += n;
 		while (*s == ' ')
 			s++;
-		indent = 2;
+		/* continuations are indented, unless that alone would cut a word */
+		int ww = detail_word_width(s);
+		indent = ww > cols - 2 && ww <= cols ? 0 : 2;
 	} while (*s && y < maxy);
 	return y;
 }
@@ -359,7 +361,7 @@ static void detail_draw(pane *p, WINDOW *w)
 	wattrset(w, border);
 	mvwvline_set(w, 0, 0, WACS_VLINE, d->h);
 	wattrset(w, A_NORMAL);
-	int x = 2, cols = d->w - 3;
+	int x = 2, cols = d->w - 2;
 	if (d->sel.kind == DB_NONE) {
 		ui_put_safe(w, 1, x, cols, "nothing selected", app_attr(d->a, THEME_MUTED));
 		return;

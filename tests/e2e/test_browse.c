@@ -546,7 +546,9 @@ static void test_narrow_layout(void **state)
 	db *d = testdb_connect("h7_browse");
 	testdb_exec(d, "INSERT INTO coaching_companies (id, name, slug) VALUES"
 	               " ('10000000-0000-0000-0000-0000000000c1', 'Clearwater Collab',"
-	               "  'clearwater-coaching-collab')");
+	               "  'clearwater-coaching-collab'),"
+	               " ('10000000-0000-0000-0000-0000000000c2', 'Clearwater Collective',"
+	               "  'clearwater-coaching-collective')");
 	vt *t = start(24, 80, NULL);
 	vt_keys(t, ":goto carol@globex.example<Enter>");
 	assert_true(vt_wait_row(t, 0, "Acme Coaching \u203a Ana Alvarez \u203a Carol Client", T_WAIT));
@@ -562,8 +564,11 @@ static void test_narrow_layout(void **state)
 	vt_keys(t, ":goto clearwater-coaching-collab<Enter>");
 	assert_true(vt_wait_text(t, "Slug:", T_WAIT));
 	assert_true(vt_wait_text(t, "clearwater-coaching-collab", T_WAIT));
+	/* as wide as the detail's text: on a line of its own, not cut */
+	vt_keys(t, ":goto clearwater-coaching-collective<Enter>");
+	assert_true(vt_wait_text(t, "clearwater-coaching-collective", T_WAIT));
 	quit(t);
-	testdb_exec(d, "DELETE FROM coaching_companies WHERE slug = 'clearwater-coaching-collab'");
+	testdb_exec(d, "DELETE FROM coaching_companies WHERE slug LIKE 'clearwater-coaching-coll%'");
 	db_close(d);
 }
 
