@@ -392,11 +392,20 @@ static bool text_cp_bidi(uint32_t cp)
 	       cp == 0x200F || cp == 0x061C;
 }
 
+/* True for invisible characters that would let two different names look the
+ * same on screen (zero-width space, word joiner, invisible operators, BOM,
+ * soft hyphen). ZWJ/ZWNJ stay: emoji sequences and several scripts need them. */
+static bool text_cp_invisible(uint32_t cp)
+{
+	return cp == 0x00AD || cp == 0x180E || cp == 0x200B || (cp >= 0x2060 && cp <= 0x2064) ||
+	       cp == 0xFEFF;
+}
+
 /* True for code points the sanitizer replaces with a visible escape. */
 bool text_cp_escaped(uint32_t cp)
 {
-	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || text_cp_bidi(cp) || cp == 0x2028 ||
-	       cp == 0x2029 || (cp >= 0xFFF9 && cp <= 0xFFFB);
+	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || text_cp_bidi(cp) || text_cp_invisible(cp) ||
+	       cp == 0x2028 || cp == 0x2029 || (cp >= 0xFFF9 && cp <= 0xFFFB);
 }
 
 /* Terminal columns of one code point, from the tables above (not the locale). */

@@ -730,6 +730,16 @@ db_status dbi_status_from_result(db *d, const PGresult *res)
 		dbi_seterr(d, "permission denied for %s: %s", db_user(d), primary ? primary : "");
 		return DB_DENIED;
 	}
+	if (strcmp(state, "22021") == 0) {
+		dbi_seterr(d, "a value is not valid UTF-8; nothing was written");
+		return DB_INVALID;
+	}
+	if (strcmp(state, "54000") == 0) {
+		dbi_seterr(d, "a value is too long for the %s's index (keep names, emails and "
+		              "slugs under about 2,000 bytes); nothing was written",
+		           table_label(table));
+		return DB_INVALID;
+	}
 	if (strncmp(state, "22", 2) == 0) {
 		plain_error(d, res);
 		return DB_INVALID;

@@ -98,6 +98,18 @@ static void test_bidi_overrides(void **state)
 	expect_sanitized("שלום مرحبا", "שלום مرحبا");
 }
 
+/* Invisible characters that make two names look identical become visible;
+ * ZWJ inside an emoji sequence is kept. */
+static void test_invisible_marked(void **state)
+{
+	(void)state;
+	expect_sanitized("ana\xe2\x80\x8b@example.com", "ana<U+200B>@example.com");
+	expect_sanitized("\xef\xbb\xbfname", "<U+FEFF>name");
+	expect_sanitized("a\xe2\x81\xa0" "b\xc2\xad" "c", "a<U+2060>b<U+00AD>c");
+	expect_sanitized("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9",
+	                 "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9");
+}
+
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
@@ -303,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(test_controls_escaped),
 	    cmocka_unit_test(test_osc52_clipboard_escape),
 	    cmocka_unit_test(test_bidi_overrides),
+	    cmocka_unit_test(test_invisible_marked),
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_multiline),
 	    cmocka_unit_test(test_null_input),
