@@ -246,6 +246,20 @@ static void meta_print(const form_json *doc, bool compact)
 	free(t);
 }
 
+/* Prints metadata text exactly as stored (sanitized on a terminal), for
+ * documents the form parser cannot hold, e.g. nested past its depth limit. */
+static void meta_print_stored(const char *text)
+{
+	if (isatty(STDOUT_FILENO)) {
+		char *safe = text_sanitize_multiline(text, (size_t)-1);
+		fputs(safe ? safe : "", stdout);
+		free(safe);
+	} else {
+		fputs(text, stdout);
+	}
+	fputc('\n', stdout);
+}
+
 /* True when rec's token is no longer the row's: a write refused as "denied"
  * while another save committed in between was really a conflict. */
 static bool meta_token_moved(db *d, db_kind k, const db_record *rec)
@@ -275,6 +289,12 @@ static db_status meta_attempt(db *d, const meta_args *a, const metaschema *s, in
 	}
 	form_perr pe;
 	form *f = form_new(s, rec->metadata, strlen(rec->metadata), &pe);
+	if (!f && a->nedits == 0) {
+		meta_print_stored(rec->metadata);
+		*code = EXIT_OK;
+		db_record_free(rec);
+		return DB_OK;
+	}
 	if (!f) {
 		/* never write a document built without the keys we could not read */
 		meta_err("stored metadata cannot be edited here (line %d, column %d: %s); "

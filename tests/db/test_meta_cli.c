@@ -453,6 +453,32 @@ static void test_schema_command(void **state)
 	unlink(path);
 }
 
+/* Stored metadata deeper than the form parser's limit is printed as stored
+ * (exit 0); a change to it is refused and nothing is written. */
+static void test_deep_stored_printed(void **state)
+{
+	(void)state;
+	testdb_exec(conn, "UPDATE coaching_companies SET metadata = ('{\"deep\": ' || "
+	                  "repeat('[', 100) || repeat(']', 100) || '}')::jsonb WHERE slug = 'insideout'");
+	char *stored = value("SELECT metadata::text FROM coaching_companies WHERE slug = 'insideout'");
+	char *before = value("SELECT updated_at::text FROM coaching_companies WHERE slug = 'insideout'");
+	run_out r = rapport_meta("companies", "insideout", NULL);
+	assert_int_equal(r.code, 0);
+	size_t n = strlen(r.out);
+	assert_true(n > 0 && r.out[n - 1] == '\n');
+	r.out[n - 1] = '\0';
+	assert_string_equal(r.out, stored);
+	run_free(&r);
+	r = rapport_meta("companies", "insideout", "--set", "active=true", NULL);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "nothing changed"));
+	run_free(&r);
+	want_value("SELECT updated_at::text FROM coaching_companies WHERE slug = 'insideout'", before);
+	want_value("SELECT metadata::text FROM coaching_companies WHERE slug = 'insideout'", stored);
+	free(stored);
+	free(before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +489,7 @@ int main(void)
 	    cmocka_unit_test(test_schema_override),
 	    cmocka_unit_test(test_hostile_values),
 	    cmocka_unit_test(test_schema_command),
+	    cmocka_unit_test(test_deep_stored_printed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
