@@ -432,10 +432,13 @@ static int sp_open(searchp *s)
 {
 	if (!s->n)
 		return UI_HANDLED;
-	const search_hit *h = &s->hits[s->cur];
+	/* sync first: it may deliver a pending result that replaces s->hits */
 	db *d = app_db_sync(s->a);
 	if (!d)
 		return UI_REDRAW;
+	if (!s->n || s->cur < 0 || (size_t)s->cur >= s->n)
+		return UI_REDRAW;
+	const search_hit *h = &s->hits[s->cur];
 	char *text = NULL;
 	size_t len = 0;
 	if (db_item_content(d, h->item_id, &text, &len) != DB_OK) {
