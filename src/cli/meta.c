@@ -231,23 +231,8 @@ static int meta_check(const form *f, const meta_args *a)
 	return rc;
 }
 
-/* Prints the document: pretty or compact, sanitized for a terminal. */
-static void meta_print(const form_json *doc, bool compact)
-{
-	char *t = form_json_print(doc, compact ? 0 : 2);
-	if (isatty(STDOUT_FILENO)) {
-		char *safe = text_sanitize_multiline(t, (size_t)-1);
-		fputs(safe ? safe : "", stdout);
-		free(safe);
-	} else {
-		fputs(t, stdout);
-	}
-	fputc('\n', stdout);
-	free(t);
-}
-
-/* Prints metadata text exactly as stored (sanitized on a terminal), for
- * documents the form parser cannot hold, e.g. nested past its depth limit. */
+/* Prints JSON text and a newline, sanitized on a terminal; also used as is
+ * for stored documents the form parser cannot hold (nested past its limit). */
 static void meta_print_stored(const char *text)
 {
 	if (isatty(STDOUT_FILENO)) {
@@ -258,6 +243,14 @@ static void meta_print_stored(const char *text)
 		fputs(text, stdout);
 	}
 	fputc('\n', stdout);
+}
+
+/* Prints the document: pretty or compact, sanitized for a terminal. */
+static void meta_print(const form_json *doc, bool compact)
+{
+	char *t = form_json_print(doc, compact ? 0 : 2);
+	meta_print_stored(t ? t : "");
+	free(t);
 }
 
 /* True when rec's token is no longer the row's: a write refused as "denied"
