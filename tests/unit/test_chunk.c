@@ -10,92 +10,21 @@
 
 #include <cmocka.h>
 
+#include "common/chunk_check.h"
 #include "rapport/chunk.h"
 
-/* Length of the valid UTF-8 sequence at p, 0 when invalid (reference). */
-static size_t ref_valid_len(const unsigned char *p, size_t avail)
-{
-	unsigned c = p[0];
-	size_t n;
-	unsigned cp, min;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, cp = c & 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, cp = c & 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
+#define ws(c) chunk_check_ws((unsigned char)(c))
+#define nchars chunk_check_chars
 
-/* Marks every position that does not fall inside a valid UTF-8 sequence. */
-static bool *boundaries(const char *t, size_t len)
-{
-	bool *b = calloc(len + 1, 1);
-	assert_non_null(b);
-	size_t i = 0;
-	while (i < len) {
-		b[i] = true;
-		size_t n = ref_valid_len((const unsigned char *)t + i, len - i);
-		i += n ? n : 1;
-	}
-	b[len] = true;
-	return b;
-}
-
-static bool ws(char c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static size_t nchars(const char *t, size_t a, size_t b)
-{
-	size_t n = 0;
-	for (size_t i = a; i < b; i++)
-		n += ((unsigned char)t[i] & 0xC0) != 0x80;
-	return n;
-}
-
-/* Invariants every chunking must satisfy; returns the chunk count. */
+/* Chunks t and checks every invariant (tests/common/chunk_check.h); returns
+ * the chunk count, the spans in *out when out is not NULL. */
 static size_t check_chunks(const char *t, size_t len, const chunk_opts *o, chunk_span **out)
 {
 	chunk_span *v = NULL;
 	size_t n = chunk_text(t, len, o, &v);
-	bool *bd = boundaries(t, len);
-	size_t target = o && o->target_chars ? o->target_chars : 1200;
-	size_t covered = 0; /* every non-space byte before this is in some chunk */
-	for (size_t k = 0; k < n; k++) {
-		assert_true(v[k].start < v[k].end);
-		assert_true(v[k].end <= len);
-		assert_false(ws(t[v[k].start]));
-		assert_false(ws(t[v[k].end - 1]));
-		assert_true(bd[v[k].start]);
-		assert_true(bd[v[k].end]);
-		assert_true(nchars(t, v[k].start, v[k].end) <= target);
-		if (k) {
-			assert_true(v[k].start > v[k - 1].start);
-			assert_true(v[k].end > v[k - 1].end);
-		}
-		for (size_t i = covered; i < v[k].start; i++)
-			assert_true(ws(t[i]));
-		if (v[k].end > covered)
-			covered = v[k].end;
-	}
-	for (size_t i = covered; i < len; i++)
-		assert_true(ws(t[i]));
-	free(bd);
+	const char *bad = chunk_check_spans(t, len, o, v, n);
+	if (bad)
+		fail_msg("chunking broke an invariant: %s", bad);
 	if (out)
 		*out = v;
 	else
@@ -424,9 +353,38 @@ static void test_options_defaults_and_clamp(void **state)
 	free(t);
 }
 
+/* The shared checker itself catches each kind of broken chunking (so a
+ * chunker bug cannot pass the tests above and the fuzz target unnoticed). */
+static void test_checker_catches_bad_spans(void **state)
+{
+	(void)state;
+	const char *t = "COACH: h\xc3\xa9llo there. Dana: yes"; /* é is 2 bytes */
+	size_t len = strlen(t);
+	chunk_opts o = {.target_chars = 20};
+	chunk_span good[] = {{0, 20}, {21, len}};
+	assert_null(chunk_check_spans(t, len, &o, good, 2));
+	chunk_span untrimmed[] = {{0, 21}, {21, len}};
+	assert_string_equal(chunk_check_spans(t, len, &o, untrimmed, 2), "span not trimmed");
+	chunk_span split[] = {{0, 9}, {10, len}}; /* ends inside é */
+	assert_string_equal(chunk_check_spans(t, len, &o, split, 2), "span cuts a UTF-8 sequence");
+	chunk_span gap[] = {{0, 8}, {21, len}};
+	assert_string_equal(chunk_check_spans(t, len, &o, gap, 2), "text between spans not covered");
+	chunk_span tail[] = {{0, 20}};
+	assert_string_equal(chunk_check_spans(t, len, &o, tail, 1),
+	                    "text after the last span not covered");
+	chunk_span longer[] = {{0, len}};
+	assert_string_equal(chunk_check_spans(t, len, &o, longer, 1), "span longer than the target");
+	chunk_span order[] = {{0, 20}, {0, 8}};
+	assert_string_equal(chunk_check_spans(t, len, &o, order, 2), "spans not ordered");
+	chunk_span outside[] = {{21, len + 1}};
+	assert_string_equal(chunk_check_spans(t, len, &o, outside, 1),
+	                    "span empty or outside the text");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_checker_catches_bad_spans),
 	    cmocka_unit_test(test_empty_and_whitespace),
 	    cmocka_unit_test(test_small_text_one_chunk),
 	    cmocka_unit_test(test_turn_boundaries_respected),
