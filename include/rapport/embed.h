@@ -50,6 +50,12 @@ const char *embed_model_id(const embedder *e);
 int embed_batch(embedder *e, const char *const *texts, size_t n, float *out, char **err);
 /* Texts per provider request (the batch size the caller should feed). */
 int embed_batch_size(const embedder *e);
+/* Asks embed_batch() running on e in another thread to give up: it returns
+ * -1 with "... interrupted" soon after (command: the program's process group
+ * is killed within ~50 ms; openai: the transfer or backoff stops within
+ * ~1 s). Every later embed_batch() on e fails at once. Thread-safe; e must
+ * stay alive until the running embed_batch() has returned. */
+void embed_interrupt(embedder *e);
 
 /* The hash embedder directly: deterministic, thread-safe, no allocation
  * failure modes beyond malloc. out has dim floats; result L2-normalized

@@ -120,8 +120,10 @@ typedef struct io {
 } io;
 
 /* Feeds text to the child and collects its output until both output pipes
- * close or the deadline passes. Returns false on timeout. */
-static bool child_talk(child *ch, const char *text, size_t len, long deadline, io *o)
+ * close or the deadline passes. Returns false on timeout or interrupt
+ * (*stop is looked at every 50 ms). */
+static bool child_talk(child *ch, const char *text, size_t len, long deadline,
+                       atomic_int *stop, io *o)
 {
 	size_t off = 0;
 	if (len == 0)
@@ -130,9 +132,9 @@ static bool child_talk(child *ch, const char *text, size_t len, long deadline, i
 		struct pollfd p[3] = {
 		    {ch->in, POLLOUT, 0}, {ch->out, POLLIN, 0}, {ch->errfd, POLLIN, 0}};
 		long left = deadline - now_ms();
-		if (left <= 0)
+		if (left <= 0 || atomic_load(stop))
 			return false;
-		if (poll(p, 3, (int)left) < 0 && errno != EINTR)
+		if (poll(p, 3, left < 50 ? (int)left : 50) < 0 && errno != EINTR)
 			return false;
 		if (ch->in >= 0 && (p[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
 			ssize_t w = write(ch->in, text + off, len - off);
@@ -151,15 +153,15 @@ static bool child_talk(child *ch, const char *text, size_t len, long deadline, i
 	return true;
 }
 
-/* Waits for the child until the deadline; kills its group after. */
-static int child_wait(child *ch, long deadline, bool *timed_out)
+/* Waits for the child until the deadline or an interrupt; kills its group after. */
+static int child_wait(child *ch, long deadline, atomic_int *stop, bool *timed_out)
 {
 	int status = 0;
 	for (;;) {
 		pid_t r = waitpid(ch->pid, &status, WNOHANG);
 		if (r == ch->pid || (r < 0 && errno != EINTR))
 			return status;
-		if (now_ms() >= deadline)
+		if (now_ms() >= deadline || atomic_load(stop))
 			break;
 		struct timespec ts = {0, 2000000L};
 		nanosleep(&ts, NULL);
@@ -248,14 +250,16 @@ int embed_command_one(embedder *e, const char *text, float *out, char **err)
 	}
 	long deadline = now_ms() + e->timeout_ms;
 	io o = {0};
-	bool timed_out = !child_talk(&ch, text, strlen(text), deadline, &o);
+	bool timed_out = !child_talk(&ch, text, strlen(text), deadline, &e->stop, &o);
 	close_fd(&ch.in), close_fd(&ch.out), close_fd(&ch.errfd);
-	int status = child_wait(&ch, timed_out ? 0 : deadline, &timed_out);
+	int status = child_wait(&ch, timed_out ? 0 : deadline, &e->stop, &timed_out);
 	sigpipe_restore(&old);
 	char line[ERR_KEEP + 1];
 	first_line(o.err, line, sizeof line);
 	int rc;
-	if (timed_out)
+	if (atomic_load(&e->stop))
+		rc = embed_fail(err, "command: '%.80s' interrupted", e->command);
+	else if (timed_out)
 		rc = embed_fail(err, "command: '%.80s' did not finish within %d ms", e->command,
 		                e->timeout_ms);
 	else if (WIFSIGNALED(status))

@@ -116,10 +116,18 @@ int embed_batch_size(const embedder *e)
 	return e->batch;
 }
 
+void embed_interrupt(embedder *e)
+{
+	if (e)
+		atomic_store(&e->stop, 1);
+}
+
 int embed_batch(embedder *e, const char *const *texts, size_t n, float *out, char **err)
 {
 	if (err)
 		*err = NULL;
+	if (atomic_load(&e->stop))
+		return embed_fail(err, "embedding interrupted");
 	switch (e->kind) {
 	case EMBED_HASH:
 		for (size_t i = 0; i < n; i++)

@@ -279,6 +279,13 @@ static attempt_result classify_http(const embedder *e, long code, const http_res
 	return ar;
 }
 
+/* libcurl's progress callback: non-zero aborts the transfer (embed_interrupt). */
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	(void)dt, (void)dn, (void)ut, (void)un;
+	return atomic_load(&((embedder *)ud)->stop) ? 1 : 0;
+}
+
 /* One HTTP request. */
 static attempt_result attempt(embedder *e, const char *body, size_t n, float *out, http_resp *r,
                               char **err)
@@ -301,11 +308,16 @@ static attempt_result attempt(embedder *e, const char *body, size_t n, float *ou
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, e);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	CURLcode cc = curl_easy_perform(h);
 	long code = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(h);
+	if (cc == CURLE_ABORTED_BY_CALLBACK)
+		return embed_fail(err, "openai: request to %s interrupted", e->url), ATT_FAIL;
 	if (cc == CURLE_OPERATION_TIMEDOUT)
 		return embed_fail(err, "openai: no answer from %s within %d ms", e->url,
 		                  e->timeout_ms),
@@ -327,11 +339,16 @@ static attempt_result attempt(embedder *e, const char *body, size_t n, float *ou
 	return parse_embeddings(e, r->buf, n, out, err) == 0 ? ATT_OK : ATT_FAIL;
 }
 
-static void sleep_ms(long ms)
+/* Sleeps ms milliseconds, or less once embed_interrupt() was called. */
+static void sleep_ms(embedder *e, long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) != 0)
-		;
+	while (ms > 0 && !atomic_load(&e->stop)) {
+		long step = ms < 50 ? ms : 50;
+		struct timespec ts = {0, step * 1000000L};
+		while (nanosleep(&ts, &ts) != 0)
+			;
+		ms -= step;
+	}
 }
 
 int embed_openai_batch(embedder *e, const char *const *texts, size_t n, float *out, char **err)
@@ -350,10 +367,10 @@ int embed_openai_batch(embedder *e, const char *const *texts, size_t n, float *o
 		}
 		ar = attempt(e, body, n, out, &r, err);
 		free(r.buf);
-		if (ar != ATT_RETRY || t + 1 == tries)
+		if (ar != ATT_RETRY || t + 1 == tries || atomic_load(&e->stop))
 			break;
 		long wait = r.retry_after_ms >= 0 ? r.retry_after_ms : backoff;
-		sleep_ms(wait < RETRY_AFTER_MAX_MS ? wait : RETRY_AFTER_MAX_MS);
+		sleep_ms(e, wait < RETRY_AFTER_MAX_MS ? wait : RETRY_AFTER_MAX_MS);
 		backoff = backoff * 2 < BACKOFF_MAX_MS ? backoff * 2 : BACKOFF_MAX_MS;
 	}
 	free(body);

@@ -5,6 +5,7 @@
 #include "rapport/embed.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 typedef enum embed_kind { EMBED_HASH, EMBED_OPENAI, EMBED_COMMAND } embed_kind;
@@ -21,6 +22,7 @@ struct embedder {
 	char *auth;    /* openai: "Authorization: Bearer KEY" or NULL */
 	char *key_env; /* openai: the variable named for the key, NULL none */
 	char *command; /* command */
+	atomic_int stop; /* embed_interrupt() was called */
 };
 
 /* Sets *err (when err is non-NULL) to a malloc'd formatted line; returns -1. */
