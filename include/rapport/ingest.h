@@ -79,4 +79,11 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 /* Number of chunks ingest_reembed would update. */
 db_status ingest_reembed_count(db *d, const char *model_id, bool all, long long *out);
 
+/* pgvector's binary form of a vector (what vector_recv reads: int16 dim,
+ * int16 unused = 0, dim float4, all big-endian), as ingestion sends it in
+ * binary COPY: bit-exact, unlike a decimal text form. out must have
+ * INGEST_VECTOR_BINARY_SIZE(dim) bytes; returns that size. Pure. */
+#define INGEST_VECTOR_BINARY_SIZE(dim) (4 + 4 * (size_t)(dim))
+size_t ingest_vector_binary(const float *v, int dim, char *out);
+
 #endif

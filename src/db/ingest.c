@@ -1,6 +1,7 @@
 /* Ingestion: a data item, its chunks and their embeddings in one
- * transaction; chunks go in through COPY (text format) so thousands per
- * second reach the indexed table. Also the re-embedding of stored chunks. */
+ * transaction; chunks go in through COPY in binary format (vectors travel as
+ * pgvector's binary form: no float printing here, no float parsing on the
+ * server, exact values). Also the re-embedding of stored chunks. */
 #include "rapport/ingest.h"
 
 #include "db/internal.h"
@@ -296,25 +297,69 @@ static void buf_str(buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-/* Appends s[0..n) escaped for COPY's text format. */
-static void buf_copy_text(buf *b, const char *s, size_t n)
+/* Appends a big-endian 16-bit integer. */
+static void buf_be16(buf *b, uint16_t v)
 {
-	if (!buf_reserve(b, 2 * n))
-		return;
-	char *o = b->s + b->n;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
-			*o++ = '\\';
-			*o++ = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-		} else {
-			*o++ = c;
-		}
-	}
-	b->n = (size_t)(o - b->s);
+	unsigned char x[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+	buf_add(b, (const char *)x, 2);
 }
 
-/* Where the chunk rows go: COPY (fast) or, when row-level security applies
+/* Appends a big-endian 32-bit integer. */
+static void buf_be32(buf *b, uint32_t v)
+{
+	unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+	                      (unsigned char)(v >> 8), (unsigned char)v};
+	buf_add(b, (const char *)x, 4);
+}
+
+/* Appends one binary COPY field: its length, then its bytes. */
+static void buf_field(buf *b, const char *s, size_t n)
+{
+	buf_be32(b, (uint32_t)n);
+	buf_add(b, s, n);
+}
+
+/* Value of one hex digit, or -1. */
+static int hex_val(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+/* The 16 bytes of a uuid in its text form (hyphens skipped); -1 if bad. */
+static int uuid_bytes(const char *s, unsigned char out[16])
+{
+	int n = 0;
+	for (; *s && n < 32; s++) {
+		if (*s == '-')
+			continue;
+		int v = hex_val(*s);
+		if (v < 0)
+			return -1;
+		out[n / 2] = (unsigned char)(n % 2 ? out[n / 2] | v : v << 4);
+		n++;
+	}
+	return n == 32 && !*s ? 0 : -1;
+}
+
+size_t ingest_vector_binary(const float *v, int dim, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+	o[0] = (unsigned char)((unsigned)dim >> 8), o[1] = (unsigned char)dim;
+	o[2] = o[3] = 0; /* "unused", must be zero */
+	o += 4;
+	for (int i = 0; i < dim; i++, o += 4) {
+		uint32_t u;
+		memcpy(&u, &v[i], 4);
+		o[0] = (unsigned char)(u >> 24), o[1] = (unsigned char)(u >> 16);
+		o[2] = (unsigned char)(u >> 8), o[3] = (unsigned char)u;
+	}
+	return INGEST_VECTOR_BINARY_SIZE(dim);
+}
+
+/* Where the chunk rows go: COPY in binary format (fast) or, when row-level security applies
  * to the connected role (COPY FROM refuses RLS tables), one multi-row
  * INSERT per batch built from array parameters. */
 typedef struct sink {
@@ -323,20 +368,31 @@ typedef struct sink {
 	bool insert;  /* INSERT mode */
 	bool vectors; /* rows carry embeddings */
 	const char *item_id;
+	unsigned char item_uuid[16]; /* COPY: item_id in binary */
 	buf row;                     /* COPY: pending rows */
 	buf idx, content, emb, meta; /* INSERT: array literals */
 	size_t rows;                 /* INSERT: rows pending */
 } sink;
 
-/* Starts COPY data_chunks FROM STDIN. */
+/* Starts COPY data_chunks FROM STDIN in binary format; the file header
+ * goes first into the row buffer. */
 static db_status copy_begin(sink *c)
 {
+	if (uuid_bytes(c->item_id, c->item_uuid) != 0) {
+		dbi_seterr(c->d, "bad item id '%.40s'", c->item_id);
+		return DB_ERROR;
+	}
 	PGresult *r = PQexec(c->pg, "COPY data_chunks (data_item_id, chunk_index, content,"
-	                            " embedding, metadata) FROM STDIN");
+	                            " embedding, metadata) FROM STDIN (FORMAT binary)");
 	db_status st = DB_OK;
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		st = dbi_status_from_result(c->d, r);
 	PQclear(r);
+	if (st == DB_OK) {
+		buf_add(&c->row, "PGCOPY\n\377\r\n\0", 11);
+		buf_be32(&c->row, 0); /* flags */
+		buf_be32(&c->row, 0); /* header extension length */
+	}
 	return st;
 }
 
@@ -361,8 +417,10 @@ static db_status copy_flush(sink *c)
 static db_status copy_end(sink *c, const char *abort_msg)
 {
 	db_status st = DB_OK;
-	if (!abort_msg)
+	if (!abort_msg) {
+		buf_be16(&c->row, 0xFFFF); /* file trailer: field count -1 */
 		st = copy_flush(c);
+	}
 	if (PQputCopyEnd(c->pg, st == DB_OK ? abort_msg : "client error") != 1 && st == DB_OK) {
 		dbi_seterr(c->d, "connection to the server lost during COPY");
 		st = DB_CONNLOST;
@@ -454,38 +512,53 @@ static void chunk_meta(buf *b, const chunk_job *j, const chunk_span *s, size_t c
 	buf_str(b, tail);
 }
 
+/* Adds chunk k as one binary COPY tuple; vec is NULL for no embedding. */
+static void copy_row(sink *c, const chunk_job *j, size_t k, const float *vec, int dim,
+                     const buf *meta)
+{
+	const chunk_span *s = &j->sp[k];
+	buf *b = &c->row;
+	buf_be16(b, 5); /* fields */
+	buf_field(b, (const char *)c->item_uuid, 16);
+	buf_be32(b, 4);
+	buf_be32(b, (uint32_t)k);
+	buf_field(b, j->text + s->start, s->end - s->start);
+	if (vec) {
+		size_t vn = INGEST_VECTOR_BINARY_SIZE(dim);
+		buf_be32(b, (uint32_t)vn);
+		if (buf_reserve(b, vn))
+			b->n += ingest_vector_binary(vec, dim, b->s + b->n);
+	} else {
+		buf_be32(b, 0xFFFFFFFF); /* NULL */
+	}
+	buf_be32(b, (uint32_t)meta->n + 1);
+	buf_add(b, "\1", 1); /* jsonb binary format version */
+	buf_add(b, meta->s, meta->n);
+}
+
 /* Adds the row of chunk k; vec is NULL for no embedding. */
 static void add_row(sink *c, const chunk_job *j, size_t k, const float *vec, int dim, size_t cstart,
                     buf *meta)
 {
 	const chunk_span *s = &j->sp[k];
+	chunk_meta(meta, j, s, cstart);
+	if (!c->insert) {
+		copy_row(c, j, k, vec, dim, meta);
+		return;
+	}
 	char num[32];
 	char *v = vec ? embed_vector_text(vec, dim) : NULL;
 	if (vec && !v)
-		c->row.oom = c->idx.oom = true;
-	chunk_meta(meta, j, s, cstart);
-	if (c->insert) {
-		bool first = c->rows++ == 0;
-		buf *arrs[4] = {&c->idx, &c->content, &c->emb, &c->meta};
-		for (int i = 0; i < 4 && first; i++)
-			buf_add(arrs[i], "{", 1);
-		snprintf(num, sizeof num, "%s%zu", first ? "" : ",", k);
-		buf_str(&c->idx, num);
-		buf_array_elem(&c->content, j->text + s->start, s->end - s->start, first);
-		buf_array_elem(&c->emb, v ? v : "", v ? strlen(v) : 0, first);
-		buf_array_elem(&c->meta, meta->s, meta->n, first);
-	} else {
-		buf *b = &c->row;
-		buf_str(b, c->item_id);
-		snprintf(num, sizeof num, "\t%zu\t", k);
-		buf_str(b, num);
-		buf_copy_text(b, j->text + s->start, s->end - s->start);
-		buf_add(b, "\t", 1);
-		buf_str(b, v ? v : "\\N");
-		buf_add(b, "\t", 1);
-		buf_copy_text(b, meta->s, meta->n);
-		buf_add(b, "\n", 1);
-	}
+		c->idx.oom = true;
+	bool first = c->rows++ == 0;
+	buf *arrs[4] = {&c->idx, &c->content, &c->emb, &c->meta};
+	for (int i = 0; i < 4 && first; i++)
+		buf_add(arrs[i], "{", 1);
+	snprintf(num, sizeof num, "%s%zu", first ? "" : ",", k);
+	buf_str(&c->idx, num);
+	buf_array_elem(&c->content, j->text + s->start, s->end - s->start, first);
+	buf_array_elem(&c->emb, v ? v : "", v ? strlen(v) : 0, first);
+	buf_array_elem(&c->meta, meta->s, meta->n, first);
 	free(v);
 }
 

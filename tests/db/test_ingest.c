@@ -201,6 +201,102 @@ static void test_idempotent(void **state)
 	free(t);
 }
 
+/* Parses pgvector's text output "[a,b,...]" into v (dim floats); returns
+ * the number of elements read. */
+static int parse_vector(const char *s, float *v, int dim)
+{
+	int n = 0;
+	if (*s++ != '[')
+		return -1;
+	while (n < dim && *s && *s != ']') {
+		char *end;
+		v[n++] = strtof(s, &end);
+		if (end == s)
+			return -1;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+/* The stored embedding of chunk k of item id, parsed (dim floats). */
+static void stored_vector(db *d, const char *id, int k, float *v)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "SELECT embedding::text FROM data_chunks WHERE data_item_id = '%s'"
+	         " AND chunk_index = %d", id, k);
+	char *txt = value(d, sql);
+	assert_non_null(txt);
+	assert_int_equal(parse_vector(txt, v, g_dim), g_dim);
+	free(txt);
+}
+
+/* The encoder itself: dim, a zero "unused" field, big-endian IEEE floats. */
+static void test_vector_binary_layout(void **state)
+{
+	(void)state;
+	const float v[3] = {1.0f, -2.5f, 0x1p-140f /* subnormal */};
+	unsigned char out[INGEST_VECTOR_BINARY_SIZE(3)];
+	assert_int_equal(ingest_vector_binary(v, 3, (char *)out), 16);
+	const unsigned char want_bytes[16] = {0, 3, 0, 0, 0x3F, 0x80, 0, 0,
+	                                      0xC0, 0x20, 0, 0, 0, 0, 0x02, 0};
+	assert_memory_equal(out, want_bytes, 16);
+}
+
+/* Vectors sent in binary COPY are stored bit for bit: what the server reads
+ * back equals the embedder's floats exactly, and equals the same vector sent
+ * in text form (%.9g, which round-trips a float). Values the old 9-digit
+ * fixed-point text lost (1e-30, a subnormal) survive. */
+static void test_vector_binary_round_trip(void **state)
+{
+	(void)state;
+	char cmd[512];
+	snprintf(cmd, sizeof cmd,
+	         "awk 'BEGIN { printf \"[0.75,1e-30,-3e-39,0.333333343,-0.6,1.17549435e-38\";"
+	         " for (i = 6; i < %d; i++) printf \",%%s\", (i %% 97 == 0 ? \"1e-7\" : \"0\");"
+	         " print \"]\" }'", g_dim);
+	char *err = NULL;
+	embedder *e = embed_new(&(embed_config){.provider = "command", .command = cmd}, g_dim, &err);
+	assert_non_null(e);
+	size_t len;
+	char *t = transcript(3, "binary vectors", &len);
+	ingest_result r;
+	ingest_opts o = {.client = "dana@acme.example"};
+	assert_int_equal(ingest_text(g_db, e, t, len, &o, &r), DB_OK);
+	assert_int_equal(r.nchunks, 1);
+	float *mine = malloc((size_t)g_dim * sizeof *mine), *got = malloc((size_t)g_dim * sizeof *got);
+	const char *texts[1] = {t};
+	assert_int_equal(embed_batch(e, texts, 1, mine, &err), 0);
+	assert_true(mine[1] != 0 && mine[2] != 0); /* the tiny values are really there */
+	stored_vector(g_db, r.item_id, 0, got);
+	assert_memory_equal(got, mine, (size_t)g_dim * sizeof *got);
+	/* the text form of the same floats is the same vector to the server */
+	size_t cap = (size_t)g_dim * 20 + 256, off = 0;
+	char *sql = malloc(cap);
+	off += (size_t)snprintf(sql, cap, "SELECT count(*) FROM data_chunks WHERE data_item_id = '%s'"
+	                                  " AND embedding = '[", r.item_id);
+	for (int i = 0; i < g_dim; i++)
+		off += (size_t)snprintf(sql + off, cap - off, "%s%.9g", i ? "," : "", (double)mine[i]);
+	snprintf(sql + off, cap - off, "]'::vector");
+	assert_int_equal(num(g_db, sql), 1);
+	/* and the hash embedder's vectors arrive exactly as computed */
+	char *h = transcript(12, "hash exact", &len);
+	assert_int_equal(ingest_text(g_db, g_hash, h, len, &o, &r), DB_OK);
+	chunk_span *sp;
+	size_t n = chunk_text(h, len, &o.chunk, &sp);
+	assert_true(n >= 1);
+	embed_hash(h + sp[0].start, sp[0].end - sp[0].start, g_dim, mine);
+	stored_vector(g_db, r.item_id, 0, got);
+	assert_memory_equal(got, mine, (size_t)g_dim * sizeof *got);
+	free(sp);
+	free(h);
+	free(sql);
+	free(mine);
+	free(got);
+	free(t);
+	embed_free(e);
+}
+
 /* Nothing of a failed ingest may remain. */
 static void expect_nothing_for(const char *sha, long long items, long long chunks)
 {
@@ -480,6 +576,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ingest_chunks_offsets_metadata),
 	    cmocka_unit_test(test_idempotent),
+	    cmocka_unit_test(test_vector_binary_layout),
+	    cmocka_unit_test(test_vector_binary_round_trip),
 	    cmocka_unit_test(test_unknown_scope_writes_nothing),
 	    cmocka_unit_test(test_provider_failure_mid_way_writes_nothing),
 	    cmocka_unit_test(test_bad_input),
