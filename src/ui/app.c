@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,17 @@ typedef struct app_req {
 	pane *p;
 	int tag;
 } app_req;
+
+/* A background job (app_job_start): its thread runs ops->run(arg); the loop
+ * reaps it once `finished` is set. */
+typedef struct app_job {
+	struct app_job *next;
+	pane *p; /* NULL once cancelled: the result is dropped */
+	const app_job_ops *ops;
+	void *arg;
+	pthread_t thread;
+	atomic_bool finished;
+} app_job;
 
 struct app {
 	const rapport_globals *g;
@@ -77,7 +89,9 @@ struct app {
 	char desc[320]; /* db_describe(), copied while d is ours */
 	bool in_sync;          /* inside app_db_sync(), called from a handler */
 	long n_sent, n_stale, n_canceled; /* RAPPORT_STATS=1 prints them at exit */
-	pane *deferred_close;  /* UI_CLOSE from a result delivered in app_db_sync() */
+	long n_held;           /* finished inside app_db_sync(): asked again */
+	pane *deferred_close;  /* app_close_later() */
+	app_job *jobs;         /* background jobs, running or finished */
 	/* connection */
 	bool conn_lost;
 	bool idle_watch; /* watch the idle socket: the server closing it shows at once */
@@ -96,6 +110,8 @@ static app *g_app; /* for signal-time restore and app_fatal */
 static int g_sigpipe[2] = {-1, -1};
 enum { APP_WORK_NONE, APP_WORK_CANCEL, APP_WORK_RECONNECT };
 #define APP_WORK_DONE 0xFE /* byte on the self-pipe: the worker finished */
+#define APP_JOB_DONE  0xFD /* byte on the self-pipe: a background job finished */
+#define APP_JOB_EXIT_MS 1500 /* at exit, running jobs get this long to stop */
 static struct termios g_saved_tios;
 static bool g_tios_saved;
 static int g_tty_out_fd = -1;
@@ -323,6 +339,7 @@ pane *pane_new(app *a, const pane_ops *ops, void *priv)
 static void app_pane_free(app *a, pane *p)
 {
 	app_request_drop(a, p);
+	app_jobs_cancel(a, p);
 	if (p->ops->free)
 		p->ops->free(p);
 	if (p->win)
@@ -476,6 +493,21 @@ void app_request(app *a, pane *p, int tag)
 	a->dirty = true;
 }
 
+/* Wants (p, tag) before everything else pending (a request that was
+ * answered while a handler ran: app_deliver). */
+static void app_request_first(app *a, pane *p, int tag)
+{
+	for (int i = 0; i < a->npending; i++)
+		if (a->pending[i].p == p && a->pending[i].tag == tag)
+			return;
+	if (a->npending >= APP_PENDING_MAX)
+		app_fatal("request queue overflow");
+	memmove(a->pending + 1, a->pending, (size_t)a->npending * sizeof *a->pending);
+	a->pending[0] = (app_req){p, tag};
+	a->npending++;
+	a->dirty = true;
+}
+
 /* Forgets every request of p (pending and running). */
 void app_request_drop(app *a, pane *p)
 {
@@ -513,6 +545,114 @@ bool app_slow(const app *a)
 db *app_db(app *a)
 {
 	return a->d;
+}
+
+/* ---- background jobs --------------------------------------------------------------- */
+
+/* A job's thread: runs the work, marks it finished, wakes the loop. */
+static void *app_job_thread(void *arg)
+{
+	app_job *j = arg;
+	j->ops->run(j->arg);
+	atomic_store(&j->finished, true);
+	unsigned char c = APP_JOB_DONE;
+	ssize_t r = write(g_sigpipe[1], &c, 1);
+	(void)r;
+	return NULL;
+}
+
+/* Starts ops->run(arg) in a thread for pane p; the signals the loop handles
+ * stay with the loop's thread. False (arg still the caller's) without one. */
+bool app_job_start(app *a, pane *p, const app_job_ops *ops, void *arg)
+{
+	static const int sigs[] = {SIGWINCH, SIGINT, SIGTERM, SIGHUP,
+	                           SIGTSTP,  SIGCONT, SIGQUIT, SIGPIPE};
+	app_job *j = ui_xcalloc(1, sizeof *j);
+	j->p = p;
+	j->ops = ops;
+	j->arg = arg;
+	atomic_init(&j->finished, false);
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(&block, sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int rc = pthread_create(&j->thread, NULL, app_job_thread, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		free(j);
+		return false;
+	}
+	j->next = a->jobs;
+	a->jobs = j;
+	return true;
+}
+
+/* Drops p's running jobs: their results are never delivered, and each is
+ * asked to stop (it is freed once its thread has returned). */
+void app_jobs_cancel(app *a, pane *p)
+{
+	for (app_job *j = a->jobs; j; j = j->next)
+		if (j->p == p) {
+			j->p = NULL;
+			if (j->ops->interrupt)
+				j->ops->interrupt(j->arg);
+		}
+}
+
+/* Unlinks and joins one finished job; NULL when none has finished. */
+static app_job *app_job_take_finished(app *a)
+{
+	for (app_job **pp = &a->jobs; *pp; pp = &(*pp)->next)
+		if (atomic_load(&(*pp)->finished)) {
+			app_job *j = *pp;
+			*pp = j->next;
+			pthread_join(j->thread, NULL);
+			return j;
+		}
+	return NULL;
+}
+
+static void app_flags(app *a, pane *p, int fl);
+
+/* Hands finished jobs to their panes: from the loop, never inside a handler. */
+static void app_jobs_reap(app *a)
+{
+	app_job *j;
+	while ((j = app_job_take_finished(a)) != NULL) {
+		pane *p = j->p;
+		int fl = p && j->ops->done ? j->ops->done(p, j->arg) : 0;
+		j->ops->free_arg(j->arg);
+		free(j);
+		if (p)
+			app_flags(a, p, fl);
+	}
+}
+
+/* At exit: stops every job and waits for them at most APP_JOB_EXIT_MS; one
+ * still running then is detached and ends with the process. */
+static void app_jobs_finish(app *a)
+{
+	for (app_job *j = a->jobs; j; j = j->next) {
+		j->p = NULL;
+		if (j->ops->interrupt)
+			j->ops->interrupt(j->arg);
+	}
+	long long end = app_now_ms() + APP_JOB_EXIT_MS;
+	for (;;) {
+		for (app_job *j; (j = app_job_take_finished(a)) != NULL; free(j))
+			j->ops->free_arg(j->arg);
+		long long left = end - app_now_ms();
+		if (!a->jobs || left <= 0)
+			break;
+		struct pollfd pf = {.fd = g_sigpipe[0], .events = POLLIN};
+		unsigned char buf[64];
+		if (poll(&pf, 1, (int)left) > 0 && read(g_sigpipe[0], buf, sizeof buf) < 0 &&
+		    errno != EAGAIN && errno != EINTR)
+			break;
+	}
+	for (app_job *j = a->jobs; j; j = j->next)
+		pthread_detach(j->thread); /* a->jobs keeps its memory reachable */
 }
 
 /* Marks the connection lost and schedules a reconnect with backoff. */
@@ -629,6 +769,16 @@ static void app_deliver(app *a, db_status st)
 		a->n_stale++;
 		return; /* the next *_send() discards the untaken result */
 	}
+	if (a->in_sync) {
+		/* a key handler is running (it called app_db_sync): no pane is
+		 * handed anything under it, so no handler sees its state change
+		 * mid-call. The result is discarded by the handler's own query and
+		 * the request asked again, answered from the loop (latest wins:
+		 * it is built from the pane's state then). */
+		a->n_held++;
+		app_request_first(a, r.p, r.tag);
+		return;
+	}
 	if ((st == DB_TIMEOUT || st == DB_CANCELED) && app_now_ms() - a->last_cancel < 2000) {
 		/* a cancel meant for an earlier query can arrive after it ended and
 		 * stop this one: ask again rather than report a timeout */
@@ -642,14 +792,7 @@ static void app_deliver(app *a, db_status st)
 	if (st != DB_CONNLOST)
 		a->idle_watch = true;
 	int fl = r.p->ops->on_result ? r.p->ops->on_result(r.p, a->d, r.tag, st) : UI_REDRAW;
-	if ((fl & UI_CLOSE) && a->in_sync)
-		a->deferred_close = r.p; /* a handler is running: close after it */
-	else if (fl & UI_CLOSE)
-		app_close(a, r.p);
-	if (fl & UI_QUIT)
-		a->quit = true;
-	app_apply_pop_all(a);
-	a->dirty = true;
+	app_flags(a, r.p, fl);
 }
 
 /* The idle connection became readable: a notice, or the server hung up.
@@ -1041,6 +1184,13 @@ static void app_key(app *a, int key)
 	int fl = p->ops->key ? p->ops->key(p, key) : UI_UNHANDLED;
 	if (fl & UI_UNHANDLED)
 		app_global_key(a, p, key);
+	app_flags(a, p, fl);
+}
+
+/* Applies the flags a handler returned for pane p, then what was deferred
+ * while it ran (app_close_later, close every overlay). */
+static void app_flags(app *a, pane *p, int fl)
+{
 	if (fl & UI_CLOSE)
 		app_close(a, p);
 	if (fl & UI_QUIT)
@@ -1048,8 +1198,9 @@ static void app_key(app *a, int key)
 	if (fl & UI_RELAYOUT)
 		a->relayout = true;
 	if (a->deferred_close) {
-		app_close(a, a->deferred_close);
+		pane *c = a->deferred_close;
 		a->deferred_close = NULL;
+		app_close(a, c);
 	}
 	app_apply_pop_all(a);
 	a->dirty = true;
@@ -1149,6 +1300,8 @@ static void app_read_signals(app *a)
 			int sig = buf[i];
 			if (sig == APP_WORK_DONE)
 				app_work_done(a);
+			else if (sig == APP_JOB_DONE)
+				continue; /* app_turn reaps finished jobs every turn */
 			else if (sig == SIGWINCH || sig == SIGCONT)
 				winch = true;
 			else if (sig == SIGTSTP)
@@ -1386,6 +1539,7 @@ static void app_teardown(app *a)
 		app_pane_free(a, a->hier);
 	if (a->detail)
 		app_pane_free(a, a->detail);
+	app_jobs_finish(a);
 	if (a->status_win)
 		delwin(a->status_win);
 	if (a->scr) {
@@ -1434,6 +1588,7 @@ static void app_turn(app *a)
 		app_fatal("poll failed");
 	if (r > 0 && (fds[1].revents & POLLIN))
 		app_read_signals(a);
+	app_jobs_reap(a);
 	if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
 		a->quit = true; /* the terminal went away */
 		a->exit_code = 129;
@@ -1508,7 +1663,9 @@ int app_run(const rapport_globals *g, db *d)
 	g_app = NULL;
 	const char *stats = getenv("RAPPORT_STATS");
 	if (stats && *stats && strcmp(stats, "0") != 0)
-		fprintf(stderr, "rapport: %ld requests sent, %ld superseded, %ld canceled\n", a->n_sent,
-		        a->n_stale, a->n_canceled);
+		fprintf(stderr,
+		        "rapport: %ld requests sent, %ld superseded, %ld canceled, %ld held back "
+		        "(answered during a blocking call, asked again)\n",
+		        a->n_sent, a->n_stale, a->n_canceled, a->n_held);
 	return a->exit_code;
 }

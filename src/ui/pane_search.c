@@ -33,8 +33,12 @@ typedef struct searchp {
 	char like[DB_UUID_LEN]; /* more-like-this source chunk; "" none */
 	char like_label[300];
 	char query[512]; /* what the shown results answer */
-	embedder *emb;
-	float *vec;
+	embedder *emb;   /* model id, and hash embeddings made in place */
+	float *vec;      /* the embedding of vec_query when vec_ok */
+	bool vec_ok;
+	char vec_query[512];
+	bool embedding; /* a job embeds job_query; the search waits for it */
+	char job_query[512];
 	int dim;
 	char no_semantic[300]; /* why semantic search is off; "" when on */
 	search_hit *hits;
@@ -107,7 +111,18 @@ static void sp_remember(const char *q)
 	history[nhistory++] = ui_xstrdup(q);
 }
 
-/* Starts a new search from the query line (or the more-like-this source). */
+static int sp_embed_start(searchp *s, pane *p);
+
+/* True when the search for s->query needs a query embedding it lacks. */
+static bool sp_needs_embedding(const searchp *s)
+{
+	return s->mode != SEARCH_TEXT && !s->like[0] && s->emb &&
+	       !(s->vec_ok && strcmp(s->vec_query, s->query) == 0);
+}
+
+/* Starts a new search from the query line (or the more-like-this source):
+ * a query that needs embedding by a remote provider is embedded in the
+ * background first (sp_embed_start); anything older is dropped. */
 static int sp_run(searchp *s, pane *p)
 {
 	snprintf(s->query, sizeof s->query, "%s", s->line.buf);
@@ -121,9 +136,122 @@ static int sp_run(searchp *s, pane *p)
 	s->line_touched = false;
 	s->ran = true;
 	s->t0 = now_ms();
+	bool remote = sp_needs_embedding(s) &&
+	              strcmp(embed_model_id(s->emb), EMBED_HASH_MODEL_ID) != 0;
+	if (remote && s->embedding && strcmp(s->job_query, s->query) == 0)
+		return UI_REDRAW; /* a mode switch: the running embedding serves it */
+	app_jobs_cancel(s->a, p);
+	s->embedding = false;
+	if (remote) {
+		app_request_drop(s->a, p); /* older results must not arrive meanwhile */
+		return sp_embed_start(s, p);
+	}
 	sp_status(s, THEME_MUTED, "searching… (Esc cancels)");
 	app_request(s->a, p, TAG_SEARCH);
 	return UI_REDRAW;
+}
+
+/* ---- the query embedding ---------------------------------------------------------
+ * The hash embedder answers in microseconds and runs in place. Any other
+ * provider (an HTTP endpoint, a program) may take seconds, so it runs as an
+ * app job with its own embedder and its own copy of the text: a newer query,
+ * Esc or closing the pane cancels the job (embed_interrupt stops it) and its
+ * result is never seen. */
+
+typedef struct sp_job {
+	embedder *emb; /* the job's own */
+	char *text;
+	float *vec;
+	char *err;
+	int rc;
+} sp_job;
+
+/* In the job's thread: the one blocking call. */
+static void sp_job_run(void *arg)
+{
+	sp_job *j = arg;
+	const char *texts[] = {j->text};
+	j->rc = embed_batch(j->emb, texts, 1, j->vec, &j->err);
+}
+
+/* Thread-safe: asks the running embedding to give up. */
+static void sp_job_interrupt(void *arg)
+{
+	embed_interrupt(((sp_job *)arg)->emb);
+}
+
+/* Frees a job once its thread is done with it. */
+static void sp_job_free(void *arg)
+{
+	sp_job *j = arg;
+	embed_free(j->emb);
+	free(j->text);
+	free(j->vec);
+	free(j->err);
+	free(j);
+}
+
+/* In the loop: the embedding of the current query arrived; search with it. */
+static int sp_job_done(pane *p, void *arg)
+{
+	searchp *s = p->priv;
+	sp_job *j = arg;
+	s->embedding = false;
+	if (j->rc != 0) {
+		sp_status(s, THEME_STATUS_ERROR, "embedding the query: %s", j->err ? j->err : "failed");
+		return UI_REDRAW;
+	}
+	memcpy(s->vec, j->vec, (size_t)s->dim * sizeof *s->vec);
+	snprintf(s->vec_query, sizeof s->vec_query, "%s", j->text);
+	s->vec_ok = true;
+	sp_status(s, THEME_MUTED, "searching… (Esc cancels)");
+	app_request(s->a, p, TAG_SEARCH);
+	return UI_REDRAW;
+}
+
+static const app_job_ops sp_job_ops = {
+    .run = sp_job_run,
+    .done = sp_job_done,
+    .interrupt = sp_job_interrupt,
+    .free_arg = sp_job_free,
+};
+
+/* Starts embedding s->query in the background. */
+static int sp_embed_start(searchp *s, pane *p)
+{
+	embed_config ec = {0};
+	config_embed(app_config(s->a), &ec);
+	char *err = NULL;
+	sp_job *j = ui_xcalloc(1, sizeof *j);
+	j->emb = embed_new(&ec, s->dim, &err);
+	j->text = ui_xstrdup(s->query);
+	j->vec = ui_xcalloc((size_t)s->dim, sizeof *j->vec);
+	if (!j->emb || !app_job_start(s->a, p, &sp_job_ops, j)) {
+		sp_status(s, THEME_STATUS_ERROR, "embedding the query: %s",
+		          err ? err : "cannot start a thread");
+		free(err);
+		sp_job_free(j);
+		return UI_REDRAW;
+	}
+	s->embedding = true;
+	snprintf(s->job_query, sizeof s->job_query, "%s", s->query);
+	sp_status(s, THEME_MUTED, "embedding the query… (Esc cancels)");
+	return UI_REDRAW;
+}
+
+/* Embeds the query in place (hash); false with a status when it can't. */
+static bool sp_embed_now(searchp *s)
+{
+	char *err = NULL;
+	const char *texts[] = {s->query};
+	if (embed_batch(s->emb, texts, 1, s->vec, &err) != 0) {
+		sp_status(s, THEME_STATUS_ERROR, "embedding the query: %s", err ? err : "failed");
+		free(err);
+		return false;
+	}
+	snprintf(s->vec_query, sizeof s->vec_query, "%s", s->query);
+	s->vec_ok = true;
+	return true;
 }
 
 /* The request for the current state; offset for the next page. */
@@ -144,7 +272,7 @@ static search_req sp_req(searchp *s, int offset)
 	return r;
 }
 
-/* Embeds the query for semantic/hybrid; false with a status when it can't. */
+/* The query embedding for semantic/hybrid; false with a status when there is none. */
 static bool sp_embed(searchp *s, search_req *r)
 {
 	if (r->mode == SEARCH_TEXT || r->like_chunk_id)
@@ -153,12 +281,14 @@ static bool sp_embed(searchp *s, search_req *r)
 		sp_status(s, THEME_STATUS_ERROR, "%s", s->no_semantic);
 		return false;
 	}
-	char *err = NULL;
-	const char *texts[] = {r->query};
-	if (embed_batch(s->emb, texts, 1, s->vec, &err) != 0) {
-		sp_status(s, THEME_STATUS_ERROR, "embedding the query: %s", err ? err : "failed");
-		free(err);
-		return false;
+	if (sp_needs_embedding(s)) {
+		/* only the hash embedder gets here (sp_run embeds the others first) */
+		if (strcmp(embed_model_id(s->emb), EMBED_HASH_MODEL_ID) != 0) {
+			sp_status(s, THEME_STATUS_ERROR, "the query is not embedded yet: press Enter");
+			return false;
+		}
+		if (!sp_embed_now(s))
+			return false;
 	}
 	r->qvec = s->vec;
 	r->qdim = s->dim;
@@ -360,8 +490,12 @@ static int sp_history(searchp *s, int delta)
  * cancels a dropped request on the server when it does not finish at once. */
 static int sp_cancel(searchp *s, pane *p, int key)
 {
-	if (key != KEYS_ESC)
+	if (s->embedding) { /* Esc or Ctrl-C: the embedding's result is dropped */
+		app_jobs_cancel(s->a, p);
+		s->embedding = false;
+	} else if (key != KEYS_ESC) {
 		return UI_UNHANDLED;
+	}
 	app_request_drop(s->a, p);
 	sp_status(s, THEME_STATUS_WARN, "search cancelled");
 	return UI_REDRAW;
@@ -382,7 +516,7 @@ static int sp_key_line(searchp *s, pane *p, int key)
 			s->editing = false;
 		return UI_REDRAW;
 	}
-	if ((key == KEYS_ESC || key == KEYS_CTRL('c')) && app_loading(s->a, p, -1))
+	if ((key == KEYS_ESC || key == KEYS_CTRL('c')) && (s->embedding || app_loading(s->a, p, -1)))
 		return sp_cancel(s, p, key);
 	int r = ui_line_key(&s->line, key);
 	if (r & UI_LINE_ENTER) {
@@ -406,7 +540,8 @@ static int sp_move(searchp *s, pane *p, int delta)
 	long c = (long)s->cur + delta;
 	c = c < 0 ? 0 : c >= (long)s->n ? (long)s->n - 1 : c;
 	s->cur = (int)c;
-	if (s->more && (size_t)s->cur + 5 >= s->n && !app_loading(s->a, p, TAG_MORE)) {
+	if (s->more && !s->embedding && (size_t)s->cur + 5 >= s->n &&
+	    !app_loading(s->a, p, TAG_MORE)) {
 		s->t0 = now_ms();
 		app_request(s->a, p, TAG_MORE);
 	}
@@ -497,7 +632,7 @@ static int sp_key_list(searchp *s, pane *p, int key)
 {
 	if (key == KEYS_TAB || key == KEYS_F(2))
 		return sp_cycle_mode(s, p);
-	if ((key == KEYS_ESC || key == KEYS_CTRL('c')) && app_loading(s->a, p, -1))
+	if ((key == KEYS_ESC || key == KEYS_CTRL('c')) && (s->embedding || app_loading(s->a, p, -1)))
 		return sp_cancel(s, p, key);
 	if (key == KEYS_ESC)
 		return UI_CLOSE;

@@ -118,6 +118,26 @@ void app_save_below(app *a);
 pane *pane_help_open_ctx(app *a, keys_ctx ctx);
 /* Closes p once the running handler has returned. */
 void app_close_later(app *a, pane *p);
+
+/* ---- background jobs (app.c) ------------------------------------------------------ */
+/* Work that may block (a remote embedding) runs in a thread of its own so
+ * the keyboard keeps working. The loop, never a key handler, delivers the
+ * outcome. Who owns arg: the job, from a successful app_job_start() until
+ * free_arg(arg), which the loop calls once run() has returned (delivered or
+ * not). Cancelling drops the result; a cancelled job that is still running
+ * is asked to stop and freed when it ends (at exit it gets 1.5 s). */
+typedef struct app_job_ops {
+	void (*run)(void *arg);          /* in the job's thread */
+	int (*done)(pane *p, void *arg); /* loop: run() returned; returns UI_* flags */
+	void (*interrupt)(void *arg);    /* loop, while run() may be going: must be
+	                                    thread-safe; NULL when it cannot stop */
+	void (*free_arg)(void *arg);     /* loop, after run() returned */
+} app_job_ops;
+/* Starts ops->run(arg) for pane p; false (arg still the caller's) when no
+ * thread could be made. */
+bool app_job_start(app *a, pane *p, const app_job_ops *ops, void *arg);
+/* Cancels p's jobs (also done when p is freed): done() is never called. */
+void app_jobs_cancel(app *a, pane *p);
 /* Dialog plumbing (dialog.c). */
 pane *dialog_prompt_open(app *a, pane *owner, const char *question, const char *initial,
                          ui_prompt_done done, void *ctx);

@@ -2,13 +2,21 @@
  * against a real database with hash-embedded transcripts. Global and scoped
  * search, highlighted matches, instant mode switch, the pager at the hit,
  * more-like-this, history, jump to the client, and Esc cancelling a query
- * that is blocked on a lock while the keyboard keeps working. */
+ * that is blocked on a lock while the keyboard keeps working.
+ * A second group configures a slow `command` embedding provider (a script
+ * that waits for a file the test creates): keys keep working while the query
+ * is embedded, a newer query or Esc drops the embedding (its program is
+ * killed), and quitting during one does not hang. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -51,8 +59,8 @@ static const struct {
      "Ben: What does postponing cost the team?\n"},
 };
 
-/* Inserts one item and its hash-embedded chunks. */
-static void insert_item(db *d, int dim, size_t k)
+/* Inserts one item and its hash-embedded chunks, recorded as model's. */
+static void insert_item(db *d, int dim, size_t k, const char *model)
 {
 	char sql[2048];
 	snprintf(sql, sizeof sql,
@@ -73,13 +81,13 @@ static void insert_item(db *d, int dim, size_t k)
 		size_t len = sp[i].end - sp[i].start;
 		embed_hash(text + sp[i].start, len, dim, v);
 		char *vtext = embed_vector_text(v, dim);
-		size_t cap = strlen(vtext) + len + 400;
+		size_t cap = strlen(vtext) + len + strlen(model) + 400;
 		char *ins = malloc(cap);
 		snprintf(ins, cap,
 		         "INSERT INTO data_chunks (data_item_id, chunk_index, content, embedding, metadata)"
-		         " VALUES ('%s', %zu, $t$%.*s$t$, '%s', '{\"embedding_model\": \"hash-v1\","
-		         " \"start\": %zu, \"end\": %zu}')",
-		         id, i, (int)len, text + sp[i].start, vtext, sp[i].start, sp[i].end);
+		         " VALUES ('%s', %zu, $t$%.*s$t$, '%s', jsonb_build_object('embedding_model',"
+		         " $m$%s$m$::text, 'start', %zu, 'end', %zu))",
+		         id, i, (int)len, text + sp[i].start, vtext, model, sp[i].start, sp[i].end);
 		testdb_exec(d, ins);
 		free(ins);
 		free(vtext);
@@ -98,7 +106,7 @@ static int setup(void **state)
 	assert_int_equal(db_caps_get(d, &caps), DB_OK);
 	testdb_exec(d, people_sql);
 	for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
-		insert_item(d, caps.embedding_dim, k);
+		insert_item(d, caps.embedding_dim, k, EMBED_HASH_MODEL_ID);
 	db_close(d);
 	conninfo = testdb_conninfo(DBNAME);
 	return 0;
@@ -314,6 +322,253 @@ static void test_hide_timings(void **state)
 	}
 }
 
+/* ---- a slow embedding provider ----------------------------------------------------
+ * embed.command is a script that writes its pid to pid.QUERY, waits until
+ * go.QUERY exists, then prints vec.QUERY (the hash embedding of QUERY). The
+ * corpus is the same hash vectors recorded as that command's model, so the
+ * search accepts the query vector; search.limit = 1 shows the best hit only. */
+
+#define DBNAME_SLOW "h6_search_slow"
+static char slow_dir[] = "/tmp/rapport-slow-embed-XXXXXX";
+static char *conninfo_slow;
+static char config_path[300];
+static const char *const slow_words[] = {"delegate", "sleep", "feedback"};
+
+/* Writes text to dir/name. */
+static void write_file(const char *name, const char *text)
+{
+	char path[400];
+	snprintf(path, sizeof path, "%s/%s", slow_dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* dir/name of a word's file (pid, go, vec). */
+static void word_path(const char *kind, const char *word, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s.%s", slow_dir, kind, word);
+}
+
+/* Group setup: the script, the config, the vectors, the corpus. */
+static int setup_slow(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(slow_dir));
+	char script[1200], cfg[1200], model[400];
+	snprintf(script, sizeof script,
+	         "q=$(cat)\n"
+	         "echo $$ > %s/pid.$q.tmp && mv %s/pid.$q.tmp %s/pid.$q\n"
+	         "while [ ! -e %s/go.$q ]; do sleep 0.02; done\n"
+	         "cat %s/vec.$q\n",
+	         slow_dir, slow_dir, slow_dir, slow_dir, slow_dir);
+	write_file("embed.sh", script);
+	snprintf(model, sizeof model, "sh %s/embed.sh", slow_dir);
+	snprintf(cfg, sizeof cfg,
+	         "search.mode = hybrid\nsearch.limit = 1\nembed.provider = command\n"
+	         "embed.command = %s\nembed.timeout_ms = 60000\n",
+	         model);
+	write_file("config", cfg);
+	snprintf(config_path, sizeof config_path, "--config=%s/config", slow_dir);
+	db *d = testdb_open(DBNAME_SLOW);
+	db_caps caps;
+	assert_int_equal(db_caps_get(d, &caps), DB_OK);
+	float *v = malloc(sizeof *v * (size_t)caps.embedding_dim);
+	for (size_t i = 0; i < sizeof slow_words / sizeof slow_words[0]; i++) {
+		embed_hash(slow_words[i], strlen(slow_words[i]), caps.embedding_dim, v);
+		char *text = embed_vector_text(v, caps.embedding_dim), name[64];
+		snprintf(name, sizeof name, "vec.%s", slow_words[i]);
+		write_file(name, text);
+		free(text);
+	}
+	free(v);
+	char full_model[420];
+	snprintf(full_model, sizeof full_model, "command:%s", model);
+	testdb_exec(d, people_sql);
+	for (size_t k = 0; k < sizeof items / sizeof items[0]; k++)
+		insert_item(d, caps.embedding_dim, k, full_model);
+	db_close(d);
+	conninfo_slow = testdb_conninfo(DBNAME_SLOW);
+	return 0;
+}
+
+/* Group teardown: the database and the directory. */
+static int teardown_slow(void **state)
+{
+	(void)state;
+	free(conninfo_slow);
+	testdb_drop(DBNAME_SLOW);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", slow_dir);
+	assert_int_equal(system(cmd), 0);
+	return 0;
+}
+
+/* Each test starts with no pid or go files. */
+static int clean_words(void **state)
+{
+	(void)state;
+	char path[400];
+	for (size_t i = 0; i < sizeof slow_words / sizeof slow_words[0]; i++) {
+		word_path("pid", slow_words[i], path, sizeof path);
+		unlink(path);
+		word_path("go", slow_words[i], path, sizeof path);
+		unlink(path);
+	}
+	return 0;
+}
+
+/* rapport with the slow provider, in the search pane (hybrid mode). */
+static vt *start_slow(void)
+{
+	const char *args[] = {"-d", conninfo_slow, config_path, NULL};
+	vt *t = vt_start(30, 110, args, NULL);
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	vt_keys(t, "S");
+	assert_true(vt_wait_text(t, "search ›", T_WAIT));
+	assert_true(vt_wait_text(t, "[hybrid]", T_WAIT));
+	return t;
+}
+
+/* Predicate: the embedding program for word ctx has started (its pid file exists). */
+static bool program_started(vt *t, void *ctx)
+{
+	(void)t;
+	char path[400];
+	struct stat st;
+	word_path("pid", ctx, path, sizeof path);
+	return stat(path, &st) == 0;
+}
+
+/* The pid the program for word wrote. */
+static int program_pid(const char *word)
+{
+	char path[400];
+	word_path("pid", word, path, sizeof path);
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	return pid;
+}
+
+/* Predicate: process *ctx is gone (no such process, or a zombie nobody reaps). */
+static bool process_gone(vt *t, void *ctx)
+{
+	(void)t;
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", *(int *)ctx);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *end = strrchr(buf, ')');
+	return !end || end[1] != ' ' || end[2] == 'Z' || end[2] == 'X';
+}
+
+/* Lets the program for word print its vector. */
+static void release(const char *word)
+{
+	char name[64];
+	snprintf(name, sizeof name, "go.%s", word);
+	write_file(name, "");
+}
+
+/* Predicate: the query line shows what the user typed while the status still
+ * says the query is being embedded (so the keys were handled meanwhile). */
+static bool typed_while_embedding(vt *t, void *ctx)
+{
+	return vt_has_text(t, ctx) && vt_has_text(t, "embedding the query…");
+}
+
+/* While a slow provider embeds the query, keys keep working: the mode
+ * switches (the running embedding serves the new mode), the query line takes
+ * text; then the result arrives. */
+static void test_keys_work_while_embedding(void **state)
+{
+	(void)state;
+	vt *t = start_slow();
+	vt_keys(t, "delegate<Enter>");
+	assert_true(vt_wait_text(t, "embedding the query…", T_WAIT));
+	assert_true(vt_wait(t, program_started, "delegate", T_WAIT));
+	int pid = program_pid("delegate");
+	/* a mode switch keeps the running embedding (the same query) */
+	vt_keys(t, "<Tab>");
+	assert_true(vt_wait(t, typed_while_embedding, "[semantic]", T_WAIT));
+	vt_keys(t, " ownership");
+	assert_true(vt_wait(t, typed_while_embedding, "search › delegate ownership", T_WAIT));
+	assert_int_equal(program_pid("delegate"), pid);
+	assert_false(process_gone(t, &pid));
+	release("delegate");
+	assert_true(vt_wait(t, in_results, "Delegation session", T_WAIT));
+	assert_true(vt_wait_text(t, "results · semantic", T_WAIT));
+	/* the keys stayed with the query line the user typed in */
+	vt_keys(t, "!");
+	assert_true(vt_wait_text(t, "search › delegate ownership!", T_WAIT));
+	quit(t);
+}
+
+/* A newer query makes the older embedding stale: its program is stopped and
+ * only the newer query's result is shown. */
+static void test_newer_query_drops_older_embedding(void **state)
+{
+	(void)state;
+	vt *t = start_slow();
+	vt_keys(t, "sleep<Enter>");
+	assert_true(vt_wait(t, program_started, "sleep", T_WAIT));
+	int older = program_pid("sleep");
+	vt_keys(t, "<C-u>feedback<Enter>");
+	assert_true(vt_wait(t, program_started, "feedback", T_WAIT));
+	assert_true(vt_wait(t, process_gone, &older, T_WAIT));
+	release("sleep"); /* nothing is waiting for it any more */
+	release("feedback");
+	assert_true(vt_wait(t, in_results, "Hard feedback", T_WAIT));
+	assert_false(vt_has_text(t, "Sleep and energy"));
+	quit(t);
+}
+
+/* Esc while the query is embedded: "search cancelled", the program is
+ * stopped, and no result for that query appears afterwards; the next query
+ * works. */
+static void test_esc_cancels_embedding(void **state)
+{
+	(void)state;
+	vt *t = start_slow();
+	vt_keys(t, "delegate<Enter>");
+	assert_true(vt_wait(t, program_started, "delegate", T_WAIT));
+	int pid = program_pid("delegate");
+	vt_keys(t, "<Esc>");
+	assert_true(vt_wait_text(t, "search cancelled", T_WAIT));
+	assert_true(vt_wait(t, process_gone, &pid, T_WAIT));
+	release("delegate");
+	assert_false(vt_wait_quiet(t, shows, "Delegation session", 1000));
+	assert_true(vt_has_text(t, "search cancelled"));
+	vt_keys(t, "<C-u>sleep<Enter>");
+	assert_true(vt_wait(t, program_started, "sleep", T_WAIT));
+	release("sleep");
+	assert_true(vt_wait(t, in_results, "Sleep and energy", T_WAIT));
+	quit(t);
+}
+
+/* Quitting (SIGTERM, as a closing terminal would) while a query is being
+ * embedded ends rapport promptly and stops the program. */
+static void test_quit_while_embedding(void **state)
+{
+	(void)state;
+	vt *t = start_slow();
+	vt_keys(t, "delegate<Enter>");
+	assert_true(vt_wait(t, program_started, "delegate", T_WAIT));
+	int pid = program_pid("delegate");
+	vt_kill(t, SIGTERM);
+	assert_int_equal(vt_wait_exit(t, T_WAIT), 128 + SIGTERM);
+	assert_true(vt_wait(t, process_gone, &pid, T_WAIT));
+	vt_free(t);
+}
+
 /* Runs the tests in order (later ones build on the fixture). */
 int main(void)
 {
@@ -323,5 +578,13 @@ int main(void)
 	    cmocka_unit_test(test_scoped_pager_like_jump),
 	    cmocka_unit_test(test_esc_cancels_slow_query),
 	};
-	return cmocka_run_group_tests_name("e2e_search", tests, setup, teardown);
+	const struct CMUnitTest slow[] = {
+	    cmocka_unit_test_setup(test_keys_work_while_embedding, clean_words),
+	    cmocka_unit_test_setup(test_newer_query_drops_older_embedding, clean_words),
+	    cmocka_unit_test_setup(test_esc_cancels_embedding, clean_words),
+	    cmocka_unit_test_setup(test_quit_while_embedding, clean_words),
+	};
+	int failed = cmocka_run_group_tests_name("e2e_search", tests, setup, teardown);
+	return failed + cmocka_run_group_tests_name("e2e_search_slow_embedding", slow, setup_slow,
+	                                            teardown_slow);
 }
