@@ -1,5 +1,6 @@
 /* rapport ingest / rapport reembed: add transcripts and documents (chunked,
- * embedded, one transaction per file) and recompute embeddings. */
+ * embedded, one transaction per file; several files over --jobs connections
+ * at once) and recompute embeddings. */
 #include "rapport/ingest.h"
 
 #include "rapport/cli.h"
@@ -8,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@ static const char ingest_usage[] =
     "  --date YYYY-MM-DD     session date\n"
     "  --chunk-size N        characters per chunk (config chunk.target, 1200)\n"
     "  --overlap N           characters shared by neighbouring chunks (chunk.overlap, 200)\n"
+    "  -j, --jobs N          files ingested at once, each over its own connection\n"
+    "                        (default 2; output stays in FILE order)\n"
     "  -q, --quiet           no progress bar\n"
     "Embedding (default from the config, else the built-in lexical 'hash' embedder):\n"
     "  --provider hash|openai|command   --model NAME   --base-url URL\n"
@@ -64,6 +68,8 @@ enum {
 	OPT_HELP
 };
 
+enum { JOBS_DEFAULT = 2, JOBS_MAX = 16 };
+
 static const struct option ingest_opts_long[] = {
     {"client", required_argument, NULL, OPT_CLIENT},
     {"org", required_argument, NULL, OPT_ORG},
@@ -83,6 +89,7 @@ static const struct option ingest_opts_long[] = {
     {"all", no_argument, NULL, OPT_ALL},
     {"model-mismatch", no_argument, NULL, OPT_MISMATCH},
     {"quiet", no_argument, NULL, 'q'},
+    {"jobs", required_argument, NULL, 'j'},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -91,7 +98,7 @@ typedef struct args {
 	ingest_opts io;
 	embed_config ec;
 	bool quiet, all, mismatch;
-	long chunk, overlap;
+	long chunk, overlap, jobs;
 	bool chunk_set, overlap_set;
 } args;
 
@@ -129,7 +136,7 @@ static int parse_args(int argc, char **argv, args *a, const char *text)
 	int c;
 	opterr = 0;
 	optind = 0; /* re-initialise GNU getopt: main parsed in stop-at-first mode */
-	while ((c = getopt_long(argc, argv, "q", ingest_opts_long, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qj:", ingest_opts_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_CLIENT: a->io.client = optarg; break;
 		case OPT_ORG: a->io.org = optarg; break;
@@ -158,6 +165,10 @@ static int parse_args(int argc, char **argv, args *a, const char *text)
 			if (!parse_count(optarg, &a->chunk))
 				return usage(text, "--chunk-size takes a positive number"), -1;
 			a->chunk_set = true;
+			break;
+		case 'j':
+			if (!parse_count(optarg, &a->jobs) || a->jobs > JOBS_MAX)
+				return usage(text, "--jobs takes a number from 1 to 16"), -1;
 			break;
 		case OPT_OVERLAP:
 			if (!parse_count(optarg, &a->overlap))
@@ -339,48 +350,226 @@ static const char *base_name(const char *p)
 	return s && s[1] ? s + 1 : p;
 }
 
-/* Ingests one file; returns true when it is stored (or already was). */
-static bool ingest_one(db *d, embedder *e, const char *path, const args *a)
+/* ---- several files at once ---------------------------------------------- */
+
+/* What one file came to: its stdout line or its stderr line (malloc'd). */
+typedef struct outcome {
+	char *out, *err;
+	bool ok, ready;
+	size_t done, total; /* chunks, for the progress bar */
+} outcome;
+
+/* The files of one `rapport ingest`, shared by the workers under mu. */
+typedef struct pool {
+	pthread_mutex_t mu;
+	const rapport_globals *g;
+	const args *a;
+	char **files;
+	int nfiles, next, printed;
+	outcome *res;
+	bar b;
+	bool show_bar;
+} pool;
+
+/* A worker's connection and embedder. */
+typedef struct worker {
+	pool *p;
+	db *d;
+	embedder *e;
+} worker;
+
+/* Progress callback context: the file's slot. */
+typedef struct file_ctx {
+	pool *p;
+	int i;
+} file_ctx;
+
+/* "rapport: PREFIX: MSG" sanitized, as say() prints it (malloc'd). */
+static char *error_line(const char *prefix, const char *msg)
 {
-	char msg[320];
+	char *p = text_sanitize(prefix, (size_t)-1), *m = text_sanitize(msg, (size_t)-1);
+	size_t n = strlen(p ? p : "") + strlen(m ? m : msg) + 16;
+	char *line = malloc(n);
+	if (line)
+		snprintf(line, n, "rapport: %s: %s\n", p ? p : "", m ? m : msg);
+	free(p);
+	free(m);
+	return line;
+}
+
+/* Redraws the bar over every file started so far (mu held). */
+static void pool_draw(pool *p)
+{
+	size_t done = 0, total = 0;
+	int active = 0, last = 0;
+	for (int i = 0; i < p->nfiles; i++) {
+		done += p->res[i].done, total += p->res[i].total;
+		if (p->res[i].total && !p->res[i].ready)
+			active++, last = i;
+	}
+	if (active == 0)
+		return;
+	char label[48];
+	if (p->nfiles == 1 || active == 1)
+		snprintf(label, sizeof label, "%.40s", base_name(p->files[last]));
+	else
+		snprintf(label, sizeof label, "%d files", active);
+	p->b.label = label;
+	bar_update(&p->b, done, total);
+	p->b.label = NULL;
+}
+
+/* ingest_progress_fn for one file of the pool. */
+static void pool_progress(void *ud, size_t done, size_t total)
+{
+	file_ctx *f = ud;
+	pthread_mutex_lock(&f->p->mu);
+	f->p->res[f->i].done = done, f->p->res[f->i].total = total;
+	pool_draw(f->p);
+	pthread_mutex_unlock(&f->p->mu);
+}
+
+/* Prints the outcomes that are ready, in FILE order (mu held). */
+static void pool_print(pool *p)
+{
+	bool cleared = false;
+	while (p->printed < p->nfiles && p->res[p->printed].ready) {
+		outcome *o = &p->res[p->printed++];
+		if (!cleared)
+			bar_clear(&p->b), cleared = true;
+		if (o->err)
+			fputs(o->err, stderr);
+		if (o->out)
+			fputs(o->out, stdout);
+		fflush(stdout);
+	}
+	if (cleared && p->show_bar)
+		p->b.last_ms = 0, pool_draw(p);
+}
+
+/* Ingests file i; fills its outcome. */
+static void ingest_one(worker *w, int i)
+{
+	pool *p = w->p;
+	const char *path = p->files[i];
+	outcome *res = &p->res[i];
+	char msg[320], line[400];
 	size_t len = 0;
 	const char *name = strcmp(path, "-") ? path : "(stdin)";
 	char *text = read_file(path, &len, msg, sizeof msg);
 	if (!text) {
-		say(name, msg);
-		return false;
+		res->err = error_line(name, msg);
+		return;
 	}
 	if (ingest_check(text, len, msg, sizeof msg) != 0) {
-		char line[400];
 		snprintf(line, sizeof line, "%s %s", strcmp(path, "-") ? "file" : "input", msg);
-		say(name, line);
+		res->err = error_line(name, line);
 		free(text);
-		return false;
+		return;
 	}
-	ingest_opts o = a->io;
+	ingest_opts o = p->a->io;
 	if (!o.title && strcmp(path, "-") != 0)
 		o.title = base_name(path);
-	bar b = {.label = base_name(path)};
-	if (!a->quiet && isatty(2)) {
-		o.progress = bar_update;
-		o.progress_ud = &b;
-	}
+	file_ctx fc = {p, i};
+	if (p->show_bar)
+		o.progress = pool_progress, o.progress_ud = &fc;
 	ingest_result r;
-	db_status st = ingest_text(d, e, text, len, &o, &r);
-	bar_clear(&b);
+	db_status st = ingest_text(w->d, w->e, text, len, &o, &r);
 	free(text);
-	char *safe = text_sanitize(strcmp(path, "-") ? path : "(stdin)", (size_t)-1);
-	bool ok = st == DB_OK;
-	if (!ok)
-		say(name, db_errmsg(d));
-	else if (r.already)
-		printf("%s: already ingested as %s\n", safe, r.item_id);
-	else
-		printf("%s: ingested as %s (%zu chunk%s, %s)\n", safe, r.item_id, r.nchunks,
-		       r.nchunks == 1 ? "" : "s", e ? embed_model_id(e) : "no embeddings");
-	fflush(stdout);
+	if (st != DB_OK) {
+		res->err = error_line(name, db_errmsg(w->d));
+		return;
+	}
+	char *safe = text_sanitize(name, (size_t)-1);
+	const char *model = w->e ? embed_model_id(w->e) : "no embeddings";
+	size_t n = strlen(safe ? safe : "") + strlen(model) + 128;
+	res->out = malloc(n);
+	if (res->out && r.already)
+		snprintf(res->out, n, "%s: already ingested as %s\n", safe ? safe : "", r.item_id);
+	else if (res->out)
+		snprintf(res->out, n, "%s: ingested as %s (%zu chunk%s, %s)\n", safe ? safe : "",
+		         r.item_id, r.nchunks, r.nchunks == 1 ? "" : "s", model);
 	free(safe);
-	return ok;
+	res->ok = true;
+}
+
+/* Takes files off the pool until none is left. */
+static void *worker_run(void *arg)
+{
+	worker *w = arg;
+	pool *p = w->p;
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		int i = p->next < p->nfiles ? p->next++ : -1;
+		pthread_mutex_unlock(&p->mu);
+		if (i < 0)
+			return NULL;
+		ingest_one(w, i);
+		pthread_mutex_lock(&p->mu);
+		p->res[i].ready = true;
+		pool_print(p);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+/* Opens the extra workers' connections and embedders (fewer, after the
+ * connection error's line, when the server refuses more); returns how many
+ * workers there are. */
+static int workers_open(pool *p, worker *ws, int want)
+{
+	int n = 1;
+	for (; n < want; n++) {
+		ws[n] = (worker){.p = p, .d = cli_connect(p->g)};
+		if (!ws[n].d)
+			break;
+		if (ws[0].e && make_embedder(ws[n].d, &p->a->ec, &ws[n].e) != EXIT_OK) {
+			db_close(ws[n].d);
+			break;
+		}
+	}
+	return n;
+}
+
+/* Ingests every file over up to a->jobs connections; returns the failures. */
+static int ingest_files(const rapport_globals *g, db *d, embedder *e, const args *a,
+                        char **files, int nfiles)
+{
+	pool p = {.g = g, .a = a, .files = files, .nfiles = nfiles};
+	p.res = calloc((size_t)nfiles, sizeof *p.res);
+	if (!p.res) {
+		say("", "out of memory");
+		return nfiles;
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	p.show_bar = !a->quiet && isatty(2);
+	int want = a->jobs > 0 ? (int)a->jobs : JOBS_DEFAULT;
+	want = want > nfiles ? nfiles : want;
+	worker ws[JOBS_MAX] = {{.p = &p, .d = d, .e = e}};
+	int n = workers_open(&p, ws, want);
+	pthread_t th[JOBS_MAX];
+	int started = 1;
+	for (int k = 1; k < n; k++)
+		if (pthread_create(&th[k], NULL, worker_run, &ws[k]) == 0)
+			started++;
+		else
+			break;
+	worker_run(&ws[0]);
+	for (int k = 1; k < started; k++)
+		pthread_join(th[k], NULL);
+	for (int k = 1; k < n; k++) {
+		embed_free(ws[k].e);
+		db_close(ws[k].d);
+	}
+	bar_clear(&p.b);
+	int failed = 0;
+	for (int i = 0; i < nfiles; i++) {
+		failed += !p.res[i].ok;
+		free(p.res[i].out);
+		free(p.res[i].err);
+	}
+	free(p.res);
+	pthread_mutex_destroy(&p.mu);
+	return failed;
 }
 
 int cli_ingest(const rapport_globals *g, int argc, char **argv)
@@ -409,8 +598,8 @@ int cli_ingest(const rapport_globals *g, int argc, char **argv)
 	embedder *e = NULL;
 	rc = make_embedder(d, &a.ec, &e);
 	int failed = 0;
-	for (int i = optind; rc == EXIT_OK && i < argc; i++)
-		failed += !ingest_one(d, e, argv[i], &a);
+	if (rc == EXIT_OK)
+		failed = ingest_files(g, d, e, &a, argv + optind, argc - optind);
 	embed_free(e);
 	db_close(d);
 	config_free(cfg);
@@ -432,7 +621,7 @@ int cli_reembed(const rapport_globals *g, int argc, char **argv)
 	if (a.all && a.mismatch)
 		return usage(reembed_usage, "give either --all or --model-mismatch");
 	if (a.io.client || a.io.org || a.io.coach || a.io.title || a.io.session_date ||
-	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set)
+	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set || a.jobs)
 		return usage(reembed_usage, "reembed takes only embedding options");
 	config *cfg = apply_config(g, &a);
 	if (!cfg)

@@ -223,6 +223,67 @@ static void test_bad_files_exit_1(void **state)
 	run_free(&r);
 }
 
+/* Writes DIR/name with n turns tagged by tag; returns the path (malloc'd). */
+static char *session_file(const char *name, const char *tag, int n)
+{
+	char *path = malloc(strlen(g_dir) + strlen(name) + 2);
+	sprintf(path, "%s/%s", g_dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s: %s turn %d, on delegation, feedback and the quarterly plan.\n",
+		        i % 2 ? "Dana" : "COACH", tag, i);
+	fclose(f);
+	return path;
+}
+
+/* Position of the line of out that starts with the file name (after the
+ * directory) followed by what, or -1. */
+static long line_at(const char *out, const char *path, const char *what)
+{
+	char want[400];
+	snprintf(want, sizeof want, "%s: %s", path, what);
+	const char *p = strstr(out, want);
+	return p && (p == out || p[-1] == '\n') ? (long)(p - out) : -1;
+}
+
+/* Several files over two connections: every file stored once, identical
+ * texts processed at the same time are stored once, a bad file does not stop
+ * the others, and the lines come out in FILE order. */
+static void test_jobs_in_file_order(void **state)
+{
+	(void)state;
+	char *f1 = session_file("j1.txt", "alpha", 120), *f2 = session_file("j2.txt", "bravo", 40);
+	char *d1 = session_file("jdup1.txt", "same", 90), *d2 = session_file("jdup2.txt", "same", 90);
+	char *f3 = session_file("j3.txt", "charlie", 70);
+	const char *bad = file(6, "jbad.txt", "", 0);
+	long long items = num("SELECT count(*) FROM data_items");
+	run_out r = rapport(NULL, "ingest", "-j", "2", "--client", "dana@acme.example", f1, f2, d1,
+	                    bad, d2, f3, NULL);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "jbad.txt: file is empty"));
+	long p1 = line_at(r.out, f1, "ingested as "), p2 = line_at(r.out, f2, "ingested as ");
+	long p3 = line_at(r.out, f3, "ingested as ");
+	long a1 = line_at(r.out, d1, "ingested as "), b1 = line_at(r.out, d1, "already ingested");
+	long a2 = line_at(r.out, d2, "ingested as "), b2 = line_at(r.out, d2, "already ingested");
+	assert_true(p1 >= 0 && p2 > p1 && p3 > p2);
+	assert_true((a1 >= 0) != (a2 >= 0)); /* exactly one of the twins stored */
+	assert_true((a1 >= 0 ? a1 : b1) > p2 && (a2 >= 0 ? a2 : b2) > (a1 >= 0 ? a1 : b1));
+	assert_true((a2 >= 0 ? a2 : b2) < p3);
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_items"), items + 4);
+	assert_int_equal(num("SELECT count(*) FROM data_items WHERE metadata->>'title' IN"
+	                     " ('j1.txt', 'j2.txt', 'j3.txt', 'jdup1.txt', 'jdup2.txt')"
+	                     " AND EXISTS (SELECT 1 FROM data_chunks c WHERE c.data_item_id ="
+	                     " data_items.id AND c.embedding IS NOT NULL)"),
+	                 4);
+	r = rapport(NULL, "ingest", "--jobs", "0", "--client", "dana@acme.example", f1, NULL);
+	assert_int_equal(r.code, 2);
+	assert_non_null(strstr(r.err, "--jobs"));
+	run_free(&r);
+	free(f1), free(f2), free(f3), free(d1), free(d2);
+}
+
 static void test_usage_exit_2(void **state)
 {
 	(void)state;
@@ -404,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_ingest_then_already),
 	    cmocka_unit_test(test_stdin_and_org),
 	    cmocka_unit_test(test_bad_files_exit_1),
+	    cmocka_unit_test(test_jobs_in_file_order),
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
 	    cmocka_unit_test(test_progress_bar_on_a_terminal),
