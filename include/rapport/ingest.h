@@ -79,6 +79,30 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 /* Number of chunks ingest_reembed would update. */
 db_status ingest_reembed_count(db *d, const char *model_id, bool all, long long *out);
 
+/* Bulk path. Inserting a row into a 1536-dimension HNSW index costs about
+ * as much as building five rows into a fresh one (pgvector prunes the
+ * neighbours' lists on every insert), so when a batch is large relative to
+ * the table, loading first and building the index afterwards is faster:
+ *   ingest_bulk_begin: when est_chunks >= INGEST_BULK_MIN_CHUNKS and >= the
+ *     rows already in data_chunks, the role owns the table, the index is
+ *     valid and no other bulk run is on: records the index's definition in
+ *     ingest_deferred_indexes (migration 021), then DROP INDEX CONCURRENTLY
+ *     (blocks no reader or writer; gives up after 5 s and takes the ordinary
+ *     path). *deferred says which path was taken. Holds a session advisory
+ *     lock until ingest_bulk_end.
+ *   ingest_text as usual: still one transaction per item. Searches meanwhile
+ *     are exact scans: correct, slower.
+ *   ingest_bulk_end: CREATE INDEX CONCURRENTLY from the recorded definition
+ *     (readers and writers go on), then forgets the record. Call it whether
+ *     or not the items succeeded.
+ *   ingest_index_repair: rebuilds an index that a killed bulk run left away
+ *     (a record with no bulk run holding the lock); *rebuilt says whether it
+ *     did. Call before ingesting. */
+#define INGEST_BULK_MIN_CHUNKS 1000
+db_status ingest_bulk_begin(db *d, size_t est_chunks, bool *deferred);
+db_status ingest_bulk_end(db *d);
+db_status ingest_index_repair(db *d, bool *rebuilt);
+
 /* pgvector's binary form of a vector (what vector_recv reads: int16 dim,
  * int16 unused = 0, dim float4, all big-endian), as ingestion sends it in
  * binary COPY: bit-exact, unlike a decimal text form. out must have

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,9 @@ static const char ingest_usage[] =
     "  --overlap N           characters shared by neighbouring chunks (chunk.overlap, 200)\n"
     "  -j, --jobs N          files ingested at once, each over its own connection\n"
     "                        (default 2; output stays in FILE order)\n"
+    "  --no-bulk             always update the vector index row by row (by default a\n"
+    "                        batch at least as large as the table loads first and\n"
+    "                        builds the index afterwards, which is faster)\n"
     "  -q, --quiet           no progress bar\n"
     "Embedding (default from the config, else the built-in lexical 'hash' embedder):\n"
     "  --provider hash|openai|command   --model NAME   --base-url URL\n"
@@ -65,6 +69,7 @@ enum {
 	OPT_OVERLAP,
 	OPT_ALL,
 	OPT_MISMATCH,
+	OPT_NO_BULK,
 	OPT_HELP
 };
 
@@ -90,6 +95,7 @@ static const struct option ingest_opts_long[] = {
     {"model-mismatch", no_argument, NULL, OPT_MISMATCH},
     {"quiet", no_argument, NULL, 'q'},
     {"jobs", required_argument, NULL, 'j'},
+    {"no-bulk", no_argument, NULL, OPT_NO_BULK},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -97,7 +103,7 @@ static const struct option ingest_opts_long[] = {
 typedef struct args {
 	ingest_opts io;
 	embed_config ec;
-	bool quiet, all, mismatch;
+	bool quiet, all, mismatch, no_bulk;
 	long chunk, overlap, jobs;
 	bool chunk_set, overlap_set;
 } args;
@@ -153,6 +159,7 @@ static int parse_args(int argc, char **argv, args *a, const char *text)
 		case OPT_ALL: a->all = true; break;
 		case OPT_MISMATCH: a->mismatch = true; break;
 		case 'q': a->quiet = true; break;
+		case OPT_NO_BULK: a->no_bulk = true; break;
 		case OPT_HELP: fputs(text, stdout); return 1;
 		case OPT_TIMEOUT: {
 			long v;
@@ -572,6 +579,52 @@ static int ingest_files(const rapport_globals *g, db *d, embedder *e, const args
 	return failed;
 }
 
+/* Chunks the files will make, roughly: bytes over the chunk stride. */
+static size_t estimate_chunks(const args *a, char **files, int nfiles)
+{
+	size_t stride = a->io.chunk.target_chars, overlap = a->io.chunk.overlap_chars;
+	stride = stride == 0 ? 1200 : stride > overlap ? stride - overlap : stride;
+	size_t n = 0;
+	for (int i = 0; i < nfiles; i++) {
+		struct stat st;
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 && S_ISREG(st.st_mode))
+			n += (size_t)st.st_size / stride + 1;
+	}
+	return n;
+}
+
+/* Rebuilds an index an interrupted bulk run left out, then, for a batch
+ * large relative to the table, defers the vector index; true if deferred. */
+static bool bulk_begin(db *d, const args *a, char **files, int nfiles)
+{
+	bool rebuilt = false, deferred = false;
+	if (ingest_index_repair(d, &rebuilt) != DB_OK)
+		say("note", db_errmsg(d));
+	else if (rebuilt)
+		say("note", "rebuilt the vector index that an interrupted bulk ingest had left out");
+	if (a->no_bulk)
+		return false;
+	if (ingest_bulk_begin(d, estimate_chunks(a, files, nfiles), &deferred) != DB_OK) {
+		say("note", db_errmsg(d));
+		return false;
+	}
+	return deferred;
+}
+
+/* Builds the deferred vector index; false (after saying why) on failure. */
+static bool bulk_end(db *d, const args *a)
+{
+	bool tty = !a->quiet && isatty(2);
+	if (tty)
+		fputs("building the vector index...", stderr), fflush(stderr);
+	db_status st = ingest_bulk_end(d);
+	if (tty)
+		fputs("\r\033[K", stderr);
+	if (st != DB_OK)
+		say("", db_errmsg(d));
+	return st == DB_OK;
+}
+
 int cli_ingest(const rapport_globals *g, int argc, char **argv)
 {
 	args a = {0};
@@ -598,8 +651,13 @@ int cli_ingest(const rapport_globals *g, int argc, char **argv)
 	embedder *e = NULL;
 	rc = make_embedder(d, &a.ec, &e);
 	int failed = 0;
+	bool deferred = false;
+	if (rc == EXIT_OK && e)
+		deferred = bulk_begin(d, &a, argv + optind, argc - optind);
 	if (rc == EXIT_OK)
 		failed = ingest_files(g, d, e, &a, argv + optind, argc - optind);
+	if (deferred && !bulk_end(d, &a))
+		failed++;
 	embed_free(e);
 	db_close(d);
 	config_free(cfg);
@@ -621,7 +679,8 @@ int cli_reembed(const rapport_globals *g, int argc, char **argv)
 	if (a.all && a.mismatch)
 		return usage(reembed_usage, "give either --all or --model-mismatch");
 	if (a.io.client || a.io.org || a.io.coach || a.io.title || a.io.session_date ||
-	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set || a.jobs)
+	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set || a.jobs ||
+	    a.no_bulk)
 		return usage(reembed_usage, "reembed takes only embedding options");
 	config *cfg = apply_config(g, &a);
 	if (!cfg)

@@ -877,3 +877,225 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 			return DB_OK;
 	}
 }
+
+/* ---- bulk path: the vector index built after the load -------------------- */
+
+/* Advisory lock keys held (session level) by the run that deferred the
+ * index; a repair takes it too, so it never races a running bulk ingest. */
+#define BULK_LOCK_KEYS "1919251561, 21"
+static const char bulk_index[] = "idx_data_chunks_embedding";
+
+/* Runs one statement whose first value is 't' or 'f' into *out. */
+static db_status query_bool(db *d, const char *sql, int n, const char *const *p, bool *out)
+{
+	PGresult *r = NULL;
+	db_status st = dbi_query(d, sql, n, p, &r);
+	if (st != DB_OK)
+		return st;
+	*out = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return DB_OK;
+}
+
+/* Releases the bulk lock, keeping the message of an earlier failure. */
+static db_status bulk_unlock(db *d, db_status st)
+{
+	char saved[768];
+	snprintf(saved, sizeof saved, "%s", db_errmsg(d));
+	dbi_exec(d, "SELECT pg_advisory_unlock(" BULK_LOCK_KEYS ")", 0, NULL);
+	if (st != DB_OK)
+		dbi_seterr(d, "%s", saved);
+	return st;
+}
+
+/* The index's definition when this role may defer it (it owns the table),
+ * the index is valid and the table holds at most est_chunks rows (the
+ * planner's estimate; pages when never analyzed: one 1536-dim row a page).
+ * *def is malloc'd, NULL when not eligible. */
+static db_status bulk_eligible(db *d, size_t est_chunks, char **def)
+{
+	char est[32];
+	snprintf(est, sizeof est, "%zu", est_chunks);
+	const char *p[2] = {bulk_index, est};
+	PGresult *r = NULL;
+	*def = NULL;
+	db_status st = dbi_query(
+	    d,
+	    "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
+	    " JOIN pg_class t ON t.oid = i.indrelid"
+	    " WHERE i.indexrelid = to_regclass($1) AND i.indisvalid"
+	    " AND to_regclass('ingest_deferred_indexes') IS NOT NULL"
+	    " AND pg_has_role(t.relowner, 'USAGE')"
+	    " AND CASE WHEN t.reltuples >= 0 THEN t.reltuples"
+	    "     ELSE pg_relation_size(t.oid) / current_setting('block_size')::int END <= $2::float8",
+	    2, p, &r);
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(r) == 1 && strncmp(PQgetvalue(r, 0, 0), "CREATE INDEX ", 13) == 0)
+		*def = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return DB_OK;
+}
+
+db_status ingest_bulk_begin(db *d, size_t est_chunks, bool *deferred)
+{
+	*deferred = false;
+	if (est_chunks < INGEST_BULK_MIN_CHUNKS)
+		return DB_OK;
+	bool locked = false;
+	db_status st =
+	    query_bool(d, "SELECT pg_try_advisory_lock(" BULK_LOCK_KEYS ")", 0, NULL, &locked);
+	if (st != DB_OK || !locked)
+		return st; /* another bulk run has the index away already */
+	char *def = NULL;
+	st = bulk_eligible(d, est_chunks, &def);
+	if (st != DB_OK || !def) {
+		free(def);
+		return bulk_unlock(d, st);
+	}
+	/* the definition is on record before the index goes */
+	const char *p[2] = {bulk_index, def};
+	st = dbi_exec(d,
+	              "INSERT INTO ingest_deferred_indexes (index_name, definition) VALUES ($1, $2)"
+	              " ON CONFLICT (index_name) DO UPDATE SET definition = EXCLUDED.definition,"
+	              " deferred_at = now()",
+	              2, p);
+	free(def);
+	if (st != DB_OK)
+		return bulk_unlock(d, st);
+	/* DROP INDEX CONCURRENTLY blocks neither readers nor writers; it waits
+	 * for transactions using the index, at most lock_timeout */
+	dbi_exec(d, "SET lock_timeout = '5s'", 0, NULL);
+	st = dbi_exec(d, "DROP INDEX CONCURRENTLY IF EXISTS idx_data_chunks_embedding", 0, NULL);
+	dbi_exec(d, "RESET lock_timeout", 0, NULL);
+	if (st != DB_OK) { /* busy: take the ordinary path */
+		dbi_exec(d, "DELETE FROM ingest_deferred_indexes WHERE index_name = $1", 1, p);
+		return bulk_unlock(d, DB_OK);
+	}
+	*deferred = true;
+	return DB_OK;
+}
+
+/* Session settings for an index build: memory raised to 1 GB (never
+ * lowered) so the graph is built in memory; serial for pgvector before
+ * 0.8.2, whose parallel HNSW builds have a known buffer overflow. */
+static void build_settings(db *d, bool on)
+{
+	if (!on) {
+		dbi_exec(d, "RESET maintenance_work_mem", 0, NULL);
+		dbi_exec(d, "RESET max_parallel_maintenance_workers", 0, NULL);
+		return;
+	}
+	dbi_exec(d,
+	         "SELECT set_config('maintenance_work_mem', '1048576kB', false) FROM pg_settings"
+	         " WHERE name = 'maintenance_work_mem' AND setting::bigint < 1048576",
+	         0, NULL);
+	dbi_exec(d,
+	         "SELECT set_config('max_parallel_maintenance_workers', '0', false)"
+	         " FROM pg_extension WHERE extname = 'vector'"
+	         " AND string_to_array(extversion, '.')::int[] < '{0,8,2}'::int[]",
+	         0, NULL);
+}
+
+/* Builds the recorded index `name` (CONCURRENTLY: readers and writers go on)
+ * unless a valid one exists; an invalid leftover of a failed build is
+ * dropped first. Forgets the record once the index is there. */
+static db_status bulk_rebuild(db *d, const char *name, const char *def, bool *built)
+{
+	const char *p[1] = {name};
+	PGresult *r = NULL;
+	*built = false;
+	db_status st = dbi_query(d,
+	                         "SELECT i.indisvalid FROM pg_index i"
+	                         " WHERE i.indexrelid = to_regclass($1)",
+	                         1, p, &r);
+	if (st != DB_OK)
+		return st;
+	int state = PQntuples(r) == 0 ? 0 : PQgetvalue(r, 0, 0)[0] == 't' ? 2 : 1;
+	PQclear(r);
+	char *sql = malloc(strlen(def) + 64);
+	if (!sql) {
+		dbi_seterr(d, "out of memory");
+		return DB_ERROR;
+	}
+	if (state == 1) { /* invalid leftover: away with it */
+		snprintf(sql, strlen(def) + 64, "DROP INDEX CONCURRENTLY IF EXISTS %s", name);
+		st = dbi_exec(d, sql, 0, NULL);
+	}
+	if (st == DB_OK && state != 2) {
+		if (strncmp(def, "CREATE INDEX ", 13) != 0) {
+			dbi_seterr(d, "unexpected index definition for %s", name);
+			st = DB_ERROR;
+		} else {
+			snprintf(sql, strlen(def) + 64, "CREATE INDEX CONCURRENTLY %s", def + 13);
+			build_settings(d, true);
+			st = dbi_exec(d, sql, 0, NULL);
+			build_settings(d, false);
+			*built = st == DB_OK;
+		}
+	}
+	free(sql);
+	if (st == DB_OK)
+		st = dbi_exec(d, "DELETE FROM ingest_deferred_indexes WHERE index_name = $1", 1, p);
+	return st;
+}
+
+/* Adds what a failed rebuild means for the user to the error message. */
+static db_status rebuild_failed(db *d, db_status st)
+{
+	char saved[600];
+	snprintf(saved, sizeof saved, "%s", db_errmsg(d));
+	/* a failed CREATE INDEX CONCURRENTLY leaves an invalid index behind */
+	dbi_exec(d, "DROP INDEX CONCURRENTLY IF EXISTS idx_data_chunks_embedding", 0, NULL);
+	dbi_seterr(d,
+	           "the vector index could not be rebuilt: %s (semantic search is exact and "
+	           "slower until it is; the next rapport ingest tries again)",
+	           saved);
+	return st;
+}
+
+db_status ingest_bulk_end(db *d)
+{
+	const char *p[1] = {bulk_index};
+	PGresult *r = NULL;
+	db_status st = dbi_query(
+	    d, "SELECT definition FROM ingest_deferred_indexes WHERE index_name = $1", 1, p, &r);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		bool built;
+		char *def = strdup(PQgetvalue(r, 0, 0));
+		st = def ? bulk_rebuild(d, bulk_index, def, &built) : DB_ERROR;
+		free(def);
+		if (st != DB_OK)
+			st = rebuild_failed(d, st);
+	}
+	PQclear(r);
+	return bulk_unlock(d, st);
+}
+
+db_status ingest_index_repair(db *d, bool *rebuilt)
+{
+	*rebuilt = false;
+	bool pending = false;
+	db_status st = query_bool(d,
+	                          "SELECT to_regclass('ingest_deferred_indexes') IS NOT NULL"
+	                          " AND EXISTS (SELECT 1 FROM ingest_deferred_indexes)",
+	                          0, NULL, &pending);
+	if (st != DB_OK || !pending)
+		return st;
+	bool locked = false;
+	st = query_bool(d, "SELECT pg_try_advisory_lock(" BULK_LOCK_KEYS ")", 0, NULL, &locked);
+	if (st != DB_OK || !locked)
+		return st; /* a bulk ingest is running and will rebuild it */
+	PGresult *r = NULL;
+	st = dbi_query(d, "SELECT index_name, definition FROM ingest_deferred_indexes", 0, NULL,
+	               &r);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		bool built = false;
+		st = bulk_rebuild(d, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), &built);
+		*rebuilt = *rebuilt || built;
+	}
+	if (st != DB_OK)
+		st = rebuild_failed(d, st);
+	PQclear(r);
+	return bulk_unlock(d, st);
+}

@@ -1,9 +1,16 @@
 #!/bin/sh
 # Ingestion rate with the built-in hash embedder: `rapport ingest` of
 # generated transcripts into the indexed data_chunks table (HNSW on the
-# embedding, GIN on the tsvector, btrees), reported as chunks per second.
-# For diagnosis the same files are ingested again into a database whose HNSW
-# index is dropped, which shows how much of the time the vector index takes.
+# embedding, GIN on the tsvector, btrees), reported as chunks per second,
+# from the start of the command until it has exited: every chunk committed
+# and the vector index complete and valid (checked). Runs:
+#   1. as users run it (defaults: 2 jobs; the batch is larger than the empty
+#      table, so the bulk path loads first and builds the HNSW index after);
+#   2. --no-bulk: the index updated row by row, which is what a batch
+#      smaller than the table gets;
+#   3. --no-bulk -j 1: one connection, row by row (the old behaviour);
+#   4. diagnostic: the same with the HNSW index dropped beforehand.
+# The load average is printed before each run (the machine may be shared).
 # Environment (tests/bench/run.sh): PG*, RAPPORT_BIN, BENCH_TMP.
 # BENCH_INGEST_FILES (default 30) x BENCH_INGEST_KB (default 110) KB of text.
 set -eu
@@ -40,24 +47,32 @@ INSERT INTO clients (id, client_organization_id, primary_coach_id, email, name) 
 
 now() { date +%s.%N; }
 
-# run DB [SQL-before]: prints "chunks seconds"
+# run LABEL "SQL-before" [ingest options]: prints one report line
 run() {
-  db=$1
+  label=$1 pre=$2
+  shift 2
+  db=bench_ingest
   dropdb --if-exists "$db" >/dev/null 2>&1 || true
   createdb "$db"
   "$bin" -d "$db" db migrate >/dev/null
   psql -XqAt -d "$db" -v ON_ERROR_STOP=1 -c "$fixture" >/dev/null
-  [ -n "${2:-}" ] && psql -XqAt -d "$db" -v ON_ERROR_STOP=1 -c "$2" >/dev/null
+  [ -n "$pre" ] && psql -XqAt -d "$db" -v ON_ERROR_STOP=1 -c "$pre" >/dev/null
+  load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
   t0=$(now)
-  "$bin" -d "$db" ingest -q --client client@bench.example "$tmp"/session-*.txt >/dev/null
+  "$bin" -d "$db" ingest -q "$@" --client client@bench.example "$tmp"/session-*.txt >/dev/null
   t1=$(now)
   chunks=$(psql -XqAt -d "$db" -c "SELECT count(*) FROM data_chunks WHERE embedding IS NOT NULL")
+  index=$(psql -XqAt -d "$db" -c "SELECT coalesce((SELECT CASE WHEN indisvalid THEN 'valid'
+    ELSE 'INVALID' END FROM pg_index WHERE indexrelid = to_regclass('idx_data_chunks_embedding')),
+    'absent')")
   dropdb "$db"
-  echo "$chunks $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  awk -v l="$label" -v n="$chunks" -v a="$t0" -v b="$t1" -v ld="$load" -v ix="$index" 'BEGIN {
+    printf "%s: %d chunks in %.2f s = %.0f chunks/s (HNSW index %s after; load %s)\n",
+      l, n, b - a, n / (b - a), ix, ld }'
 }
 
-set -- $(run bench_ingest_indexed)
-echo "input: $files transcripts, $total_kb KB, chunk.target 1200 / overlap 200, hash-v1 embedder"
-awk -v n="$1" -v s="$2" 'BEGIN { printf "indexed table (HNSW + GIN + btrees): %d chunks in %.2f s = %.0f chunks/s\n", n, s, n / s }'
-set -- $(run bench_ingest_nohnsw "DROP INDEX idx_data_chunks_embedding")
-awk -v n="$1" -v s="$2" 'BEGIN { printf "diagnostic, same without the HNSW index: %d chunks in %.2f s = %.0f chunks/s\n", n, s, n / s }'
+echo "input: $files transcripts, $total_kb KB, chunk.target 1200 / overlap 200, hash-v1 embedder, $(nproc) CPUs"
+run "rapport ingest (defaults: 2 jobs, bulk path)" ""
+run "rapport ingest --no-bulk (index updated row by row, 2 jobs)" "" --no-bulk
+run "rapport ingest --no-bulk -j 1 (row by row, one connection)" "" --no-bulk -j 1
+run "diagnostic: --no-bulk with the HNSW index dropped" "DROP INDEX idx_data_chunks_embedding" --no-bulk

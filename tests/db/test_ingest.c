@@ -541,6 +541,150 @@ static void test_as_coach_under_rls(void **state)
 	free(t);
 }
 
+/* ---- bulk path ------------------------------------------------------------ */
+
+static const char idx_def_sql[] =
+    "SELECT coalesce((SELECT pg_get_indexdef(i.indexrelid) || ' valid=' || i.indisvalid"
+    " FROM pg_index i WHERE i.indexrelid = to_regclass('idx_data_chunks_embedding')), 'none')";
+
+/* The distances of the 10 chunks nearest to chunk 0 of item id (rounded:
+ * near-duplicate chunks tie), by the HNSW index (index, with an ef_search
+ * that makes it exact on this small table) or by exact search (!index). */
+static char *nearest(db *d, const char *id, bool index)
+{
+	testdb_exec(d, index ? "SET enable_seqscan = off; SET hnsw.ef_search = 400"
+	                     : "SET enable_indexscan = off");
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SELECT string_agg(round(dist::numeric, 4)::text, ',' ORDER BY dist) FROM"
+	         " (SELECT embedding <=> (SELECT embedding FROM data_chunks WHERE data_item_id ="
+	         " '%s' AND chunk_index = 0) AS dist FROM data_chunks ORDER BY 1 LIMIT 10) x", id);
+	char *v = value(d, sql);
+	testdb_exec(d, "RESET enable_seqscan; RESET enable_indexscan; RESET hnsw.ef_search");
+	return v;
+}
+
+/* A large batch: the index goes away (its definition on record), readers
+ * and other writers go on, each item is still all or nothing, and at the
+ * end the same index is back, valid, and agrees with exact search. */
+static void test_bulk_defers_and_rebuilds(void **state)
+{
+	(void)state;
+	char *before = value(g_db, idx_def_sql);
+	assert_non_null(strstr(before, "USING hnsw") ? before : NULL);
+	bool deferred = false;
+	assert_int_equal(ingest_bulk_begin(g_db, 100000000, &deferred), DB_OK);
+	assert_true(deferred);
+	want(g_db, idx_def_sql, "none");
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "1");
+	/* a reader on another connection is not blocked, and finds new rows */
+	db *other = testdb_connect("h5_ingest");
+	testdb_exec(other, "SET statement_timeout = '10s'");
+	size_t len;
+	char *t = transcript(40, "bulk one", &len);
+	ingest_result r;
+	ingest_opts o = {.client = "dana@acme.example"};
+	assert_int_equal(ingest_text(other, g_hash, t, len, &o, &r), DB_OK);
+	char *during = nearest(other, r.item_id, true);
+	assert_non_null(strstr(during, ","));
+	/* a failing item leaves nothing, as on the ordinary path */
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "echo 'model server went away' >&2; exit 1");
+	char *err = NULL;
+	embedder *bad = embed_new(&(embed_config){.provider = "command", .command = cmd}, g_dim,
+	                          &err);
+	char *t2 = transcript(30, "bulk fails", &len);
+	long long items = num(g_db, "SELECT count(*) FROM data_items");
+	long long chunks = num(g_db, "SELECT count(*) FROM data_chunks");
+	ingest_result r2;
+	assert_int_equal(ingest_text(g_db, bad, t2, len, &o, &r2), DB_ERROR);
+	expect_nothing_for(r2.sha256, items, chunks);
+	/* a second bulk run meanwhile does not defer again, nor repair */
+	bool again = true, rebuilt = true;
+	assert_int_equal(ingest_bulk_begin(other, 100000000, &again), DB_OK);
+	assert_false(again);
+	assert_int_equal(ingest_index_repair(other, &rebuilt), DB_OK);
+	assert_false(rebuilt);
+	want(other, idx_def_sql, "none");
+	assert_int_equal(ingest_bulk_end(g_db), DB_OK);
+	char *after = value(g_db, idx_def_sql);
+	assert_string_equal(after, before);
+	assert_non_null(strstr(after, "valid=true"));
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "0");
+	want(other, "SELECT pg_try_advisory_lock(1919251561, 21)", "t"); /* lock released */
+	want(other, "SELECT pg_advisory_unlock(1919251561, 21)", "t");
+	char *by_index = nearest(g_db, r.item_id, true), *exact = nearest(g_db, r.item_id, false);
+	assert_string_equal(by_index, exact);
+	assert_string_equal(during, exact);
+	free(by_index), free(exact), free(during), free(after), free(before);
+	embed_free(bad);
+	db_close(other);
+	free(t), free(t2);
+}
+
+/* A run killed while the index is away: the next ingest's repair builds the
+ * recorded index again; a second repair has nothing to do. */
+static void test_bulk_interrupted_is_repaired(void **state)
+{
+	(void)state;
+	char *before = value(g_db, idx_def_sql);
+	db *killed = testdb_connect("h5_ingest");
+	bool deferred = false;
+	assert_int_equal(ingest_bulk_begin(killed, 100000000, &deferred), DB_OK);
+	assert_true(deferred);
+	char *pid = value(killed, "SELECT pg_backend_pid()");
+	db_close(killed); /* no ingest_bulk_end */
+	/* its server process (and with it the session's lock) goes soon after */
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", pid);
+	for (int i = 0; i < 10000 && num(g_db, sql) > 0; i++)
+		usleep(1000);
+	assert_int_equal(num(g_db, sql), 0);
+	free(pid);
+	want(g_db, idx_def_sql, "none");
+	bool rebuilt = false;
+	assert_int_equal(ingest_index_repair(g_db, &rebuilt), DB_OK);
+	assert_true(rebuilt);
+	char *after = value(g_db, idx_def_sql);
+	assert_string_equal(after, before);
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "0");
+	assert_int_equal(ingest_index_repair(g_db, &rebuilt), DB_OK);
+	assert_false(rebuilt);
+	free(after);
+	free(before);
+}
+
+/* The ordinary path is kept for small batches, batches smaller than the
+ * table, and roles that do not own the table. */
+static void test_bulk_not_taken(void **state)
+{
+	(void)state;
+	char *before = value(g_db, idx_def_sql);
+	testdb_exec(g_db, "ANALYZE data_chunks");
+	long long rows = num(g_db, "SELECT count(*) FROM data_chunks");
+	assert_true(rows > INGEST_BULK_MIN_CHUNKS); /* the 10 MB test ran before */
+	bool deferred = true;
+	assert_int_equal(ingest_bulk_begin(g_db, INGEST_BULK_MIN_CHUNKS - 1, &deferred), DB_OK);
+	assert_false(deferred);
+	assert_int_equal(ingest_bulk_begin(g_db, (size_t)rows / 2, &deferred), DB_OK);
+	assert_false(deferred);
+	testdb_exec(g_db,
+	            "INSERT INTO coaches (id, coaching_company_id, email, name) VALUES"
+	            " ('22222222-2222-2222-2222-2222222222b5', '11111111-1111-1111-1111-111111111111',"
+	            "  'h5-bulk-coach@ingest.example', 'Bea Coach')"
+	            " ON CONFLICT DO NOTHING;"
+	            "SELECT rapport_grant_coach('h5-bulk-coach@ingest.example', NULL);");
+	db *c = testdb_connect_opts("h5_ingest", (db_conn_opts){.user = "h5-bulk-coach@ingest.example"});
+	assert_int_equal(ingest_bulk_begin(c, 100000000, &deferred), DB_OK);
+	assert_false(deferred);
+	db_close(c);
+	char *after = value(g_db, idx_def_sql);
+	assert_string_equal(after, before);
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "0");
+	free(after);
+	free(before);
+}
+
 static void test_without_pgvector(void **state)
 {
 	(void)state;
@@ -584,6 +728,9 @@ int main(void)
 	    cmocka_unit_test(test_ten_megabyte_transcript),
 	    cmocka_unit_test(test_reembed_changes_models),
 	    cmocka_unit_test(test_as_coach_under_rls),
+	    cmocka_unit_test(test_bulk_defers_and_rebuilds),
+	    cmocka_unit_test(test_bulk_interrupted_is_repaired),
+	    cmocka_unit_test(test_bulk_not_taken),
 	    cmocka_unit_test(test_without_pgvector),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -284,6 +284,39 @@ static void test_jobs_in_file_order(void **state)
 	free(f1), free(f2), free(f3), free(d1), free(d2);
 }
 
+/* A batch larger than the table takes the bulk path: the vector index is
+ * built again afterwards (a new index, same definition, valid), quietly in
+ * a pipe; a small batch later updates the index in place. */
+static void test_bulk_path_rebuilds_the_index(void **state)
+{
+	(void)state;
+	const char *def = "SELECT pg_get_indexdef(indexrelid) || ' ' || indisvalid FROM pg_index"
+	                  " WHERE indexrelid = to_regclass('idx_data_chunks_embedding')";
+	char *def0 = NULL, *def1 = NULL;
+	assert_int_equal(db_exec_value(g_db, def, &def0), DB_OK);
+	long long oid0 = num("SELECT to_regclass('idx_data_chunks_embedding')::oid");
+	char *big = session_file("bulk.txt", "bulk", 16000); /* ~1.3 MB, ~1,300 chunks */
+	long long chunks = num("SELECT count(*) FROM data_chunks");
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", big, NULL);
+	assert_int_equal(r.code, 0);
+	assert_string_equal(r.err, "");
+	assert_non_null(strstr(r.out, "bulk.txt: ingested as "));
+	run_free(&r);
+	long long oid1 = num("SELECT to_regclass('idx_data_chunks_embedding')::oid");
+	assert_true(oid1 > 0 && oid1 != oid0);
+	assert_int_equal(db_exec_value(g_db, def, &def1), DB_OK);
+	assert_string_equal(def1, def0);
+	assert_non_null(strstr(def1, " t"));
+	assert_true(num("SELECT count(*) FROM data_chunks") > chunks + 1000);
+	assert_int_equal(num("SELECT count(*) FROM ingest_deferred_indexes"), 0);
+	char *small = session_file("small.txt", "small", 30);
+	r = rapport(NULL, "ingest", "--client", "dana@acme.example", small, NULL);
+	assert_int_equal(r.code, 0);
+	run_free(&r);
+	assert_int_equal(num("SELECT to_regclass('idx_data_chunks_embedding')::oid"), oid1);
+	free(def0), free(def1), free(big), free(small);
+}
+
 static void test_usage_exit_2(void **state)
 {
 	(void)state;
@@ -466,6 +499,7 @@ int main(void)
 	    cmocka_unit_test(test_stdin_and_org),
 	    cmocka_unit_test(test_bad_files_exit_1),
 	    cmocka_unit_test(test_jobs_in_file_order),
+	    cmocka_unit_test(test_bulk_path_rebuilds_the_index),
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
 	    cmocka_unit_test(test_progress_bar_on_a_terminal),
