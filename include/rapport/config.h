@@ -27,6 +27,10 @@
 typedef struct config {
 	char *theme;             /* "dark" */
 	int page_size;           /* rows fetched per list page: 100 (10..10000) */
+	int scroll_jump;         /* rows a list scrolls when the cursor leaves it:
+	                            0 = half the visible rows (default), 1 = one row */
+	int detail_delay_ms;     /* detail.delay_ms: the detail pane follows the
+	                            cursor once it rests this long: 100 (0..2000; 0 = at once) */
 	bool read_only;          /* start read-only (as --read-only): false */
 	char *editor;            /* NULL: $VISUAL, then $EDITOR, then "vi" */
 	bool mouse;              /* mouse support: false */

@@ -128,6 +128,10 @@ void app_status(app *a, ui_msg level, const char *fmt, ...) __attribute__((forma
 /* ---- database ---------------------------------------------------------------- */
 /* Asks for request `tag` of pane p (see the top of this file). */
 void app_request(app *a, pane *p, int tag);
+/* The same, sent only once delay_ms have passed since the last call for
+ * (p, tag): a pane that follows the cursor asks on every move and the server
+ * is asked once the cursor rests (0: as app_request). */
+void app_request_after(app *a, pane *p, int tag, int delay_ms);
 /* Forgets every pending/running request of p (e.g. before it closes). */
 void app_request_drop(app *a, pane *p);
 /* True while a request of p (any tag when tag < 0) is pending or running. */

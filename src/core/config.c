@@ -32,6 +32,8 @@ static const char *const config_providers[] = {"hash", "openai", "command", NULL
 static const struct config_key config_keys[] = {
     {"theme", CONFIG_STR, CONFIG_AT(theme), 0, 0, NULL, THEME_DEFAULT_NAME},
     {"page_size", CONFIG_INT, CONFIG_AT(page_size), 10, 10000, NULL, "100"},
+    {"scroll_jump", CONFIG_INT, CONFIG_AT(scroll_jump), 0, 10000, NULL, "0"},
+    {"detail.delay_ms", CONFIG_INT, CONFIG_AT(detail_delay_ms), 0, 2000, NULL, "100"},
     {"read_only", CONFIG_BOOL, CONFIG_AT(read_only), 0, 0, NULL, "false"},
     {"editor", CONFIG_OPT_STR, CONFIG_AT(editor), 0, 0, NULL, NULL},
     {"mouse", CONFIG_BOOL, CONFIG_AT(mouse), 0, 0, NULL, "false"},

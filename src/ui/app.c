@@ -33,6 +33,7 @@
 typedef struct app_req {
 	pane *p;
 	int tag;
+	long long due; /* not sent before this app_now_ms() (app_request_after) */
 } app_req;
 
 /* A background job (app_job_start): its thread runs ops->run(arg); the loop
@@ -479,18 +480,62 @@ void app_quit(app *a)
 
 /* ---- requests ------------------------------------------------------------------------- */
 
-/* Wants request (p, tag); a running one for the same pair becomes stale. */
-void app_request(app *a, pane *p, int tag)
+/* Wants request (p, tag) sent once it is due; a running one for the same
+ * pair becomes stale. */
+static void app_request_due(app *a, pane *p, int tag, long long due)
 {
 	if (a->busy && a->inflight.p == p && a->inflight.tag == tag)
 		a->stale = true;
 	for (int i = 0; i < a->npending; i++)
-		if (a->pending[i].p == p && a->pending[i].tag == tag)
-			return; /* already wanted: it will be built from the newest state */
+		if (a->pending[i].p == p && a->pending[i].tag == tag) {
+			/* already wanted: it will be built from the newest state */
+			a->pending[i].due = due;
+			return;
+		}
 	if (a->npending >= APP_PENDING_MAX)
 		app_fatal("request queue overflow");
-	a->pending[a->npending++] = (app_req){p, tag};
+	a->pending[a->npending++] = (app_req){p, tag, due};
 	a->dirty = true;
+}
+
+/* Wants request (p, tag) now. */
+void app_request(app *a, pane *p, int tag)
+{
+	app_request_due(a, p, tag, 0);
+}
+
+/* Wants request (p, tag) once delay_ms have passed without another call. */
+void app_request_after(app *a, pane *p, int tag, int delay_ms)
+{
+	app_request_due(a, p, tag, delay_ms > 0 ? app_now_ms() + delay_ms : 0);
+}
+
+/* Index of the first pending request that is due, or -1. */
+static int app_pending_due(const app *a)
+{
+	long long now = -1;
+	for (int i = 0; i < a->npending; i++) {
+		if (!a->pending[i].due)
+			return i;
+		if (now < 0)
+			now = app_now_ms();
+		if (a->pending[i].due <= now)
+			return i;
+	}
+	return -1;
+}
+
+/* Milliseconds until the earliest delayed request is due; -1: none. */
+static int app_pending_wait(const app *a)
+{
+	long long first = -1;
+	for (int i = 0; i < a->npending; i++)
+		if (first < 0 || a->pending[i].due < first)
+			first = a->pending[i].due;
+	if (first < 0)
+		return -1;
+	long long left = first - app_now_ms();
+	return left < 0 ? 0 : (int)left;
 }
 
 /* Wants (p, tag) before everything else pending (a request that was
@@ -503,7 +548,7 @@ static void app_request_first(app *a, pane *p, int tag)
 	if (a->npending >= APP_PENDING_MAX)
 		app_fatal("request queue overflow");
 	memmove(a->pending + 1, a->pending, (size_t)a->npending * sizeof *a->pending);
-	a->pending[0] = (app_req){p, tag};
+	a->pending[0] = (app_req){p, tag, 0};
 	a->npending++;
 	a->dirty = true;
 }
@@ -813,9 +858,11 @@ static void app_idle_readable(app *a)
 /* Sends the oldest pending request if the connection is free. */
 static void app_dispatch(app *a)
 {
-	while (!a->busy && !a->conn_lost && !a->work && a->npending > 0) {
-		app_req r = a->pending[0];
-		memmove(a->pending, a->pending + 1, (size_t)(a->npending - 1) * sizeof *a->pending);
+	int i;
+	while (!a->busy && !a->conn_lost && !a->work && (i = app_pending_due(a)) >= 0) {
+		app_req r = a->pending[i];
+		memmove(a->pending + i, a->pending + i + 1,
+		        (size_t)(a->npending - i - 1) * sizeof *a->pending);
 		a->npending--;
 		if (!r.p->ops->send)
 			continue;
@@ -1571,7 +1618,7 @@ static int app_poll_timeout(app *a)
 		return app_now_ms() - a->inflight_start <= APP_SLOW_MS
 		           ? (int)(APP_SLOW_MS + 1 - (app_now_ms() - a->inflight_start))
 		           : 250;
-	return -1;
+	return app_pending_wait(a); /* a delayed request (app_request_after), or sleep */
 }
 
 /* One turn: wait, read, dispatch, paint. */

@@ -1,6 +1,7 @@
 /* The one list widget: a keyset-paged window of database rows around the
  * cursor. Memory stays at most three pages whatever the table size. */
 #include "rapport/text.h"
+#include "rapport/config.h"
 #include "ui/ui_priv.h"
 
 #include <stdio.h>
@@ -299,15 +300,26 @@ const db_row *ui_list_sel(const ui_list *l)
 	return l->n ? &l->rows[l->cur] : NULL;
 }
 
-/* Keeps the cursor inside the visible rows. */
-static void list_scroll(ui_list *l, int h)
+/* Keeps the cursor inside the visible rows. A cursor that moves past an edge
+ * scrolls the list by `jump` rows (0: half the visible rows), so that
+ * holding a key redraws the whole column once per jump rather than on every
+ * move; the last row never leaves empty rows below it. */
+static void list_scroll(ui_list *l, int h, int jump)
 {
 	if (h <= 0)
 		return;
+	int j = jump > 0 ? jump : h / 2;
+	if (j < 1)
+		j = 1;
+	if (j > h)
+		j = h;
 	if ((int)l->cur < l->top)
-		l->top = (int)l->cur;
-	if ((int)l->cur >= l->top + h)
-		l->top = (int)l->cur - h + 1;
+		l->top = (int)l->cur - j + 1;
+	if ((int)l->cur >= l->top + h) {
+		l->top = (int)l->cur - h + j;
+		if (l->top > (int)l->n - h)
+			l->top = (int)l->n - h;
+	}
 	if (l->top < 0)
 		l->top = 0;
 }
@@ -340,7 +352,7 @@ static void list_draw_row(ui_list *l, app *a, WINDOW *w, int y, int x, int cols,
 void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, bool focused)
 {
 	l->height = h;
-	list_scroll(l, h);
+	list_scroll(l, h, app_config(a)->scroll_jump);
 	for (int r = 0; r < h; r++) {
 		size_t i = (size_t)(l->top + r);
 		if (i < l->n)

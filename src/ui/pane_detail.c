@@ -1,5 +1,6 @@
 /* Detail of the selected record: core columns, relations, metadata rendered
  * as readable lines (not JSON), and its data items (Enter opens the pager). */
+#include "rapport/config.h"
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
 
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct dline {
 	char *text; /* sanitized */
@@ -26,6 +28,9 @@ typedef struct detail {
 	int top;
 	int item; /* cursor in det->items, -1 none */
 	bool loading;
+	long long last_show; /* ms (monotonic) of the last selection change */
+	bool blank;          /* moving fast: only the new title is shown until
+	                        the cursor rests and the record arrives */
 	char err[256];
 	int h, w;
 	char copy[512];
@@ -253,6 +258,7 @@ static int detail_on_result(pane *p, db *dbc, int tag, db_status st)
 	detail *d = p->priv;
 	(void)tag;
 	d->loading = false;
+	d->blank = false;
 	if (st != DB_OK) {
 		snprintf(d->err, sizeof d->err, "%s",
 		         st == DB_CANCELED ? "canceled" : db_errmsg(dbc));
@@ -271,7 +277,25 @@ static int detail_on_result(pane *p, db *dbc, int tag, db_status st)
 	return UI_REDRAW;
 }
 
-/* Shows another selection (loads it). */
+/* True while only the new selection's title is shown (moving fast). */
+static bool detail_waiting(const detail *d)
+{
+	return d->blank && strcmp(d->shown.id, d->sel.id) != 0;
+}
+
+/* Monotonic milliseconds. */
+static long long detail_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Shows another selection (loads it). A selection that changes again within
+ * detail.delay_ms of the previous change (a held key) is loaded only once
+ * the cursor rests: meanwhile the pane shows just the new title, so a move
+ * repaints the list and one line here, and the server is not asked for
+ * records nobody stops to read. An isolated move loads at once. */
 void pane_detail_show(pane *p, const ui_sel *s)
 {
 	detail *d = p->priv;
@@ -285,7 +309,15 @@ void pane_detail_show(pane *p, const ui_sel *s)
 		app_request_drop(d->a, p);
 		return;
 	}
-	app_request(d->a, p, 0);
+	long long now = detail_now_ms();
+	int delay = app_config(d->a)->detail_delay_ms;
+	if (delay > 0 && d->det && now - d->last_show < delay) {
+		d->blank = true;
+		app_request_after(d->a, p, 0, delay);
+	} else {
+		app_request(d->a, p, 0);
+	}
+	d->last_show = now;
 }
 
 /* Line index of data item i. */
@@ -374,6 +406,10 @@ static void detail_draw(pane *p, WINDOW *w)
 	if (!d->det) {
 		ui_put(w, 0, x, cols, d->sel.name, app_attr(d->a, THEME_TITLE));
 		ui_put_safe(w, 1, x, cols, "loading…", app_attr(d->a, THEME_MUTED));
+		return;
+	}
+	if (detail_waiting(d)) {
+		ui_put(w, 0, x, cols, d->sel.name, app_attr(d->a, THEME_TITLE));
 		return;
 	}
 	/* while the next record loads, the previous one stays (no flash of an
@@ -513,7 +549,18 @@ static int detail_open_item(detail *d)
 static int detail_key(pane *p, int key)
 {
 	detail *d = p->priv;
-	switch (app_command(d->a, p, key)) {
+	int cmd = app_command(d->a, p, key);
+	if (detail_waiting(d)) {
+		/* only the title is shown: the first key here loads the record at
+		 * once rather than acting on one that is no longer on screen */
+		app_request(d->a, p, 0);
+		return cmd == KEYS_CMD_DOWN || cmd == KEYS_CMD_UP || cmd == KEYS_CMD_PAGE_DOWN ||
+		               cmd == KEYS_CMD_PAGE_UP || cmd == KEYS_CMD_FIRST ||
+		               cmd == KEYS_CMD_LAST || cmd == KEYS_CMD_OPEN
+		           ? UI_HANDLED
+		           : UI_UNHANDLED;
+	}
+	switch (cmd) {
 	case KEYS_CMD_DOWN: return detail_move(d, 1);
 	case KEYS_CMD_UP: return detail_move(d, -1);
 	case KEYS_CMD_PAGE_DOWN: return detail_move(d, d->h > 2 ? d->h - 1 : 1);
@@ -542,7 +589,7 @@ static void detail_free(pane *p)
 static const char *detail_copy(pane *p)
 {
 	detail *d = p->priv;
-	if (!d->det)
+	if (!d->det || detail_waiting(d))
 		return NULL;
 	if (d->item >= 0 && (size_t)d->item < d->det->nitems)
 		return d->det->items[d->item].id;

@@ -1,9 +1,13 @@
 /* ui_measure (make bench, tests/bench/ui_paint.sh): runs a terminal program
  * in the screen-test harness (tests/common/vt.c) and reports
  *   first_paint_ms  exec → FIRSTTEXT on screen
- *   move_ms         key → last byte of the repaint (median of N moves)
+ *   move_ms         key → last byte of the repaint (median of N moves, the
+ *                   next key sent 40 ms after the last byte: a held key)
  *   move_first_ms   key → first byte of the repaint (median)
  *   move_bytes      bytes written for one move (median)
+ *   rest_ms, rest_bytes  the same for 20 isolated moves, each followed by
+ *                   400 ms of rest, so that everything a move causes (in
+ *                   rapport: the detail pane of the new record) is counted
  *   rss_kb          resident memory of the program and its children after
  *                   the moves (for a pipeline: every process in it)
  * Usage: ui_measure ROWS COLS FIRSTTEXT KEY N -- PROGRAM [ARGS...]
@@ -120,6 +124,48 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+typedef struct moves {
+	long long ms, ms_p90, first_ms, bytes; /* medians (µs, bytes) */
+} moves;
+
+/* Sends n moves of key, each measured until quiet_ms pass without output;
+ * at the end of the list the key does nothing: it turns round (j↔k,
+ * Down↔Up) and that move is not counted. */
+static moves run_moves(vt *t, const char *key, int n, int quiet_ms)
+{
+	long long *ms = calloc((size_t)n, sizeof *ms), *bytes = calloc((size_t)n, sizeof *bytes);
+	long long *fms = calloc((size_t)n, sizeof *fms);
+	const char *back = strcmp(key, "j") == 0 ? "k" : strcmp(key, "<Down>") == 0 ? "<Up>" : key;
+	const char *cur = key;
+	int bounces = 0, i = 0;
+	while (i < n && bounces < n) {
+		size_t b0 = vt_bytes(t);
+		long long s = now_us();
+		vt_keys(t, cur);
+		long long first_byte;
+		long long last = last_byte_after(t, s, quiet_ms, 1000 + quiet_ms, &first_byte);
+		if (vt_bytes(t) == b0) {
+			cur = cur == key ? back : key;
+			bounces++;
+			continue;
+		}
+		ms[i] = last - s;
+		fms[i] = first_byte - s;
+		bytes[i] = (long long)(vt_bytes(t) - b0);
+		i++;
+	}
+	if (i == 0)
+		i = 1; /* nothing moved: zeros */
+	qsort(ms, (size_t)i, sizeof *ms, cmp_ll);
+	qsort(fms, (size_t)i, sizeof *fms, cmp_ll);
+	qsort(bytes, (size_t)i, sizeof *bytes, cmp_ll);
+	moves m = {ms[i / 2], ms[i * 9 / 10], fms[i / 2], bytes[i / 2]};
+	free(ms);
+	free(fms);
+	free(bytes);
+	return m;
+}
+
 /* Starts the program, measures the first paint, N moves and the memory. */
 int main(int argc, char **argv)
 {
@@ -153,42 +199,17 @@ int main(int argc, char **argv)
 		}
 		vt_settle(t, 300, 30000);
 	}
-	long long *ms = calloc((size_t)n, sizeof *ms), *bytes = calloc((size_t)n, sizeof *bytes);
-	long long *fms = calloc((size_t)n, sizeof *fms);
-	/* at the end of the list the key does nothing: turn round (j↔k,
-	 * Down↔Up) and do not count that move */
-	const char *back = strcmp(key, "j") == 0 ? "k" : strcmp(key, "<Down>") == 0 ? "<Up>" : key;
-	const char *cur = key;
-	int bounces = 0;
-	for (int i = 0; i < n && bounces < n;) {
-		size_t b0 = vt_bytes(t);
-		long long s = now_us();
-		vt_keys(t, cur);
-		long long first_byte;
-		long long last = last_byte_after(t, s, 40, 1000, &first_byte);
-		if (vt_bytes(t) == b0) {
-			cur = cur == key ? back : key;
-			bounces++;
-			continue;
-		}
-		ms[i] = last - s;
-		fms[i] = first_byte - s;
-		bytes[i] = (long long)(vt_bytes(t) - b0);
-		i++;
-	}
+	moves held = run_moves(t, key, n, 40);
+	moves rest = run_moves(t, key, 20, 400);
 	long rss = tree_rss(vt_pid(t));
-	qsort(ms, (size_t)n, sizeof *ms, cmp_ll);
-	qsort(fms, (size_t)n, sizeof *fms, cmp_ll);
-	qsort(bytes, (size_t)n, sizeof *bytes, cmp_ll);
 	printf("first_paint_ms %.1f\n", paint / 1000.0);
-	printf("move_ms %.2f\n", ms[n / 2] / 1000.0);
-	printf("move_ms_p90 %.2f\n", ms[n * 9 / 10] / 1000.0);
-	printf("move_first_ms %.2f\n", fms[n / 2] / 1000.0);
-	printf("move_bytes %lld\n", bytes[n / 2]);
+	printf("move_ms %.2f\n", held.ms / 1000.0);
+	printf("move_ms_p90 %.2f\n", held.ms_p90 / 1000.0);
+	printf("move_first_ms %.2f\n", held.first_ms / 1000.0);
+	printf("move_bytes %lld\n", held.bytes);
+	printf("rest_ms %.2f\n", rest.ms / 1000.0);
+	printf("rest_bytes %lld\n", rest.bytes);
 	printf("rss_kb %ld\n", rss);
-	free(ms);
-	free(fms);
-	free(bytes);
 	vt_free(t);
 	return 0;
 }

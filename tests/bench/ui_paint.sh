@@ -2,9 +2,13 @@
 # make bench: the browser's terminal costs at scale, and the same table opened
 # with `psql | pspg` and with visidata (when installed) in the same run:
 #   first paint   exec → the first list row on screen
-#   move          one row down: time to the last byte of the repaint, bytes
-#                 written (rapport: in a coach's clients, the detail follows;
-#                 rapport60: the same at 60 columns, where the detail is hidden)
+#   move          one row down with the key held (next key 40 ms after the
+#                 last byte): time to the last byte of the repaint, bytes
+#                 written (rapport: in a coach's clients, where the detail
+#                 pane follows once the cursor rests; rapport60: the same at
+#                 60 columns, where the detail is hidden)
+#   rest          one isolated row down (400 ms of rest after it): everything
+#                 it causes, rapport's detail pane of the new record included
 #   RSS           resident memory after the moves (all processes of a pipeline)
 # Measured through the screen-test harness (pty + libvterm) by
 # tests/bench/ui_measure.c at 24x80 (TERM=xterm-256color). Figures, no asserts.
@@ -49,9 +53,11 @@ measure() {
 	p90=$(echo "$out" | awk '/^move_ms_p90/ {print $2}')
 	by=$(echo "$out" | awk '/^move_bytes/ {print $2}')
 	fm=$(echo "$out" | awk '/^move_first_ms/ {print $2}')
+	rms=$(echo "$out" | awk '/^rest_ms/ {print $2}')
+	rby=$(echo "$out" | awk '/^rest_bytes/ {print $2}')
 	rss=$(echo "$out" | awk '/^rss_kb/ {print $2}')
-	printf '  %-10s first paint %8s ms  move: first byte %6s ms, done %6s ms (p90 %s)  %5s bytes  RSS %6s kB\n' \
-		"$name" "$paint" "$fm" "$mv" "$p90" "$by" "$rss"
+	printf '  %-10s first paint %8s ms  held move: first byte %6s ms, done %6s ms (p90 %s) %5s bytes  rest: %6s ms %5s bytes  RSS %6s kB\n' \
+		"$name" "$paint" "$fm" "$mv" "$p90" "$by" "$rms" "$rby" "$rss"
 	eval "${name}_paint=$paint ${name}_rss=$rss ${name}_bytes=$by"
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 /* clang-format on */
@@ -128,7 +129,14 @@ static long held_back(vt *t)
 static void test_result_held_during_blocking_call(void **state)
 {
 	(void)state;
-	const char *args[] = {"-d", conninfo, NULL};
+	/* the detail loads on every move (no wait for the cursor to rest): the
+	 * request for the next client must be in flight when Enter is pressed */
+	char cfg[] = "/tmp/rapport-async-XXXXXX";
+	int fd = mkstemp(cfg);
+	assert_true(fd >= 0);
+	assert_true(write(fd, "detail.delay_ms = 0\n", 20) == 20);
+	close(fd);
+	const char *args[] = {"-d", conninfo, "--config", cfg, NULL};
 	const char *env[] = {"RAPPORT_STATS=1", NULL};
 	vt *t = vt_start(24, 120, args, env);
 	assert_true(vt_wait_text(t, "Companies", T_WAIT));
@@ -145,6 +153,7 @@ static void test_result_held_during_blocking_call(void **state)
 	print_message("requests held back during a blocking call in 3 rounds: %ld\n", held);
 	assert_true(held >= 1);
 	vt_free(t);
+	unlink(cfg);
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 /* clang-format on */
@@ -572,6 +573,90 @@ static void test_narrow_layout(void **state)
 	db_close(d);
 }
 
+/* Starts rapport on the fixture with a config file holding text. */
+static vt *start_config(int rows, int cols, const char *text, char *path, size_t pathsz)
+{
+	snprintf(path, pathsz, "/tmp/rapport-browse-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	const char *args[] = {"-d", conninfo, "--config", path, NULL};
+	vt *t = vt_start(rows, cols, args, NULL);
+	assert_true(vt_wait_text(t, "Companies", T_WAIT));
+	return t;
+}
+
+/* A cursor moving past the bottom scrolls the list half a page (one column
+ * redrawn per half page, not per move); scroll_jump = 1 scrolls one row. At
+ * 24 rows the coaches column shows 21 rows (screen rows 2-22). */
+static void test_scroll_jump(void **state)
+{
+	(void)state;
+	char path[64];
+	const char *cases[][3] = {{"", "Coach 0011", "Coach 1970"},
+	                          {"scroll_jump = 1\n", "Coach 0002", "Coach 1979"}};
+	for (size_t i = 0; i < 2; i++) {
+		vt *t = start_config(24, 100, cases[i][0], path, sizeof path);
+		filter_to(t, "zeta", "Zeta Scale");
+		vt_keys(t, "l");
+		assert_true(vt_wait_row(t, 0, "Coach 0001", T_WAIT));
+		assert_true(vt_wait_row(t, 2, "Coach 0001", T_WAIT));
+		vt_keys(t, "jjjjjjjjjjjjjjjjjjjj"); /* 20: the last visible row */
+		assert_true(vt_wait_row(t, 0, "Coach 0021", T_WAIT));
+		assert_true(vt_wait_row(t, 2, "Coach 0001", T_WAIT));
+		vt_keys(t, "j");
+		assert_true(vt_wait_row(t, 0, "Coach 0022", T_WAIT));
+		assert_true(vt_wait_row(t, 2, cases[i][1], T_WAIT));
+		/* G then moving up past the top scrolls the same way */
+		vt_keys(t, "G");
+		assert_true(vt_wait_row(t, 22, "Coach 2000", T_WAIT));
+		vt_keys(t, "kkkkkkkkkkkkkkkkkkkk"); /* 20: the first visible row */
+		assert_true(vt_wait_row(t, 0, "Coach 1980", T_WAIT));
+		assert_true(vt_wait_row(t, 2, "Coach 1980", T_WAIT));
+		vt_keys(t, "k");
+		assert_true(vt_wait_row(t, 0, "Coach 1979", T_WAIT));
+		assert_true(vt_wait_row(t, 2, cases[i][2], T_WAIT));
+		quit(t);
+		unlink(path);
+	}
+}
+
+/* Predicate: the detail (right of the bar on row 0) shows only the title of
+ * Coach 0003 (no email of any record under it). */
+static bool detail_title_only(vt *t, void *ctx)
+{
+	(void)ctx;
+	char buf[1024];
+	vt_row_text(t, 0, buf, sizeof buf);
+	return strstr(buf, "\u2502 Coach 0003") && !vt_has_text(t, "@zeta.example");
+}
+
+/* Moves in quick succession load the detail only once the cursor rests:
+ * meanwhile the detail pane shows the new title alone (never the previous
+ * record under it). detail.delay_ms = 2000 makes the resting state long
+ * enough to see. */
+static void test_detail_follows_at_rest(void **state)
+{
+	(void)state;
+	char path[64];
+	vt *t = start_config(24, 120, "detail.delay_ms = 2000\n", path, sizeof path);
+	filter_to(t, "zeta", "Zeta Scale");
+	vt_keys(t, "l");
+	assert_true(vt_wait_row(t, 0, "Coach 0001", T_WAIT));
+	assert_true(vt_wait_text(t, "c1@zeta.example", T_WAIT));
+	vt_keys(t, "jj");
+	assert_true(vt_wait_row(t, 0, "Coach 0003", T_WAIT));
+	assert_true(vt_wait(t, detail_title_only, NULL, T_WAIT));
+	/* at rest, the record arrives */
+	assert_true(vt_wait_text(t, "c3@zeta.example", T_WAIT));
+	assert_false(vt_has_text(t, "c2@zeta.example"));
+	quit(t);
+	unlink(path);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -608,6 +693,8 @@ int main(void)
 	    cmocka_unit_test(test_exit_after_paint),
 	    cmocka_unit_test(test_views),
 	    cmocka_unit_test(test_narrow_layout),
+	    cmocka_unit_test(test_scroll_jump),
+	    cmocka_unit_test(test_detail_follows_at_rest),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));

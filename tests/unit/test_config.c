@@ -397,6 +397,28 @@ static void test_print_effective(void **state)
 	free(out);
 }
 
+/* The browser's scrolling and detail settings: defaults and bounds. */
+static void test_scroll_and_detail_delay(void **state)
+{
+	(void)state;
+	config *c = config_new();
+	assert_non_null(c);
+	assert_int_equal(c->scroll_jump, 0);
+	assert_int_equal(c->detail_delay_ms, 100);
+	char *errors = NULL;
+	assert_int_equal(config_parse(c, "scroll_jump = 1\ndetail.delay_ms = 0\n", "t", &errors), 0);
+	assert_int_equal(c->scroll_jump, 1);
+	assert_int_equal(c->detail_delay_ms, 0);
+	assert_int_equal(config_parse(c, "detail.delay_ms = 2001\nscroll_jump = -1\n", "t", &errors),
+	                 2);
+	assert_non_null(strstr(errors, "t:1: detail.delay_ms"));
+	assert_non_null(strstr(errors, "t:2: scroll_jump"));
+	free(errors);
+	assert_int_equal(c->scroll_jump, 1); /* bad lines change nothing */
+	assert_int_equal(c->detail_delay_ms, 0);
+	config_free(c);
+}
+
 /* docs/config.md documents every setting and every theme role. */
 static void test_docs_cover_every_key_and_role(void **state)
 {
@@ -418,7 +440,7 @@ static void test_docs_cover_every_key_and_role(void **state)
 		if (!strstr(doc, want))
 			fail_msg("docs/config.md does not document setting %s", k);
 	}
-	assert_int_equal(keys, 16);
+	assert_int_equal(keys, 18);
 	for (int r = 0; r < THEME_ROLE_COUNT; r++) {
 		char want[80];
 		snprintf(want, sizeof want, "| `%s` |", theme_role_name((theme_role)r));
@@ -442,6 +464,7 @@ int main(void)
 	    cmocka_unit_test(test_editor_precedence),
 	    cmocka_unit_test(test_load_files),
 	    cmocka_unit_test(test_print_effective),
+	    cmocka_unit_test(test_scroll_and_detail_delay),
 	    cmocka_unit_test(test_docs_cover_every_key_and_role),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
