@@ -567,11 +567,10 @@ static int sp_open(searchp *s)
 {
 	if (!s->n)
 		return UI_HANDLED;
-	/* sync first: it may deliver a pending result that replaces s->hits */
+	/* a request that finishes during app_db_sync() is held back (asked
+	 * again from the loop), so s->hits stays as it is until we return */
 	db *d = app_db_sync(s->a);
 	if (!d)
-		return UI_REDRAW;
-	if (!s->n || s->cur < 0 || (size_t)s->cur >= s->n)
 		return UI_REDRAW;
 	const search_hit *h = &s->hits[s->cur];
 	char *text = NULL;

@@ -81,12 +81,23 @@ static bool lock_waiter(vt *t, void *ctx)
 	return waiting;
 }
 
+/* Predicate: a pager is open, on Carol's transcript or on Dan's history. */
+static bool pager_open(vt *t, void *ctx)
+{
+	(void)ctx;
+	return vt_has_text(t, "transcript · Session 1") || vt_has_text(t, "history · Dan Doe");
+}
+
 /* From Carol (hierarchy focused, her record in the detail): the detail's
  * request for the next client is held on a lock while the detail still shows
  * Carol's record; Enter on her data item waits for that request (the
  * handler's own query needs the connection) and the lock is released during
- * the wait. The pager must show Carol's transcript; then back to Carol. */
-static void open_item_during_load(vt *t, db *lock)
+ * the wait. The pager shows Carol's transcript, or, when rapport was too busy
+ * to take Enter before the release, Dan's record had arrived and Enter opened
+ * his history: both are right, and never an error. Then back to Carol.
+ * True when Carol's transcript opened: Dan's request was then necessarily
+ * still running when the handler began to wait, so it finished inside it. */
+static bool open_item_during_load(vt *t, db *lock)
 {
 	testdb_exec(lock, "BEGIN; LOCK TABLE data_items IN ACCESS EXCLUSIVE MODE");
 	vt_keys(t, "j"); /* Dan Doe: his detail waits for the lock */
@@ -94,13 +105,16 @@ static void open_item_during_load(vt *t, db *lock)
 	vt_keys(t, "<Tab><Enter>");
 	pump_for(t, GRACE_MS);
 	testdb_exec(lock, "ROLLBACK");
-	assert_true(vt_wait_text(t, "transcript · Session 1", T_WAIT));
-	assert_true(vt_wait_text(t, "How did the quarter go?", T_WAIT));
+	assert_true(vt_wait(t, pager_open, NULL, T_WAIT));
+	bool carol = vt_has_text(t, "transcript · Session 1");
+	if (carol)
+		assert_true(vt_wait_text(t, "How did the quarter go?", T_WAIT));
+	assert_false(vt_has_text(t, "uuid"));
 	vt_keys(t, "q");
-	assert_true(vt_wait_gone(t, "transcript · Session 1", T_WAIT));
 	assert_true(vt_wait_text(t, "dan@initech.example", T_WAIT));
 	vt_keys(t, "<Tab>k");
 	assert_true(vt_wait_text(t, "Session 1 · transcript", T_WAIT));
+	return carol;
 }
 
 /* Predicate: rapport's exit statistics are on the screen. */
@@ -124,8 +138,8 @@ static long held_back(vt *t)
 	return strtol(end, NULL, 10);
 }
 
-/* Three rounds (each normally exercises the wait; under heavy load a round
- * may miss it, so the count is only required to be at least one). */
+/* Five rounds: each normally exercises the wait (under heavy load one may
+ * miss it, so at least one must); each that did was held back. */
 static void test_result_held_during_blocking_call(void **state)
 {
 	(void)state;
@@ -143,15 +157,18 @@ static void test_result_held_during_blocking_call(void **state)
 	vt_keys(t, ":goto carol@globex.example<Enter>");
 	assert_true(vt_wait_text(t, "Session 1 · transcript", T_WAIT));
 	db *lock = testdb_connect(DBNAME);
-	for (int i = 0; i < 3; i++)
-		open_item_during_load(t, lock);
+	int exercised = 0;
+	for (int i = 0; i < 5; i++)
+		exercised += open_item_during_load(t, lock);
 	db_close(lock);
 	vt_keys(t, "q");
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
 	assert_true(vt_wait(t, stats_shown, NULL, T_WAIT));
 	long held = held_back(t);
-	print_message("requests held back during a blocking call in 3 rounds: %ld\n", held);
-	assert_true(held >= 1);
+	print_message("rounds that waited for the running request: %d of 5; held back: %ld\n",
+	              exercised, held);
+	assert_true(exercised >= 1);
+	assert_true(held >= exercised);
 	vt_free(t);
 	unlink(cfg);
 }
