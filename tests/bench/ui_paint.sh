@@ -61,6 +61,7 @@ measure() {
 	eval "${name}_paint=$paint ${name}_rss=$rss ${name}_bytes=$by"
 }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo "24x80, $MOVES one-row moves each:"
 # rapport: first paint of the hierarchy; moves in the biggest coach's clients
 coach=$(q "SELECT c.email FROM coaches c JOIN clients k ON k.primary_coach_id = c.id GROUP BY c.email ORDER BY count(*) DESC LIMIT 1")
