@@ -1,6 +1,10 @@
-/* embed_interrupt(): a "command" embedding running in another thread gives
- * up when asked (its program is killed), and the embedder stays refused. */
+/* embed_interrupt(): an embedding running in another thread gives up when
+ * asked: a "command" program is killed, an "openai" request to a loopback
+ * server that never answers is aborted; the embedder stays refused. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -10,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,10 +111,58 @@ static void test_interrupt_command(void **state)
 	rmdir(dir);
 }
 
+/* A loopback listener; *port is set. */
+static int listen_loopback(int *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	socklen_t len = sizeof sa;
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/* An openai request to a server that accepts and never answers (timeout
+ * 60 s, no retries) is interrupted once the server has the connection. */
+static void test_interrupt_openai(void **state)
+{
+	(void)state;
+	int port = 0, srv = listen_loopback(&port);
+	char base[64];
+	snprintf(base, sizeof base, "http://127.0.0.1:%d/v1", port);
+	embed_config c = {.provider = "openai", .model = "m", .base_url = base,
+	                  .api_key_env = "RAPPORT_TEST_KEY", .timeout_ms = 60000,
+	                  .retries = -1};
+	setenv("RAPPORT_TEST_KEY", "test-key", 1);
+	char *err = NULL;
+	job j = {.e = embed_new(&c, 2, &err), .text = "hello"};
+	if (!j.e)
+		fail_msg("embed_new: %s", err);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, job_run, &j), 0);
+	struct pollfd pf = {.fd = srv, .events = POLLIN};
+	assert_int_equal(poll(&pf, 1, 10000), 1);
+	int conn = accept(srv, NULL, NULL);
+	assert_true(conn >= 0);
+	embed_interrupt(j.e);
+	pthread_join(th, NULL);
+	assert_int_equal(j.rc, -1);
+	assert_non_null(j.err);
+	assert_non_null(strstr(j.err, "interrupted"));
+	free(j.err);
+	embed_free(j.e);
+	close(conn);
+	close(srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_interrupt_command),
+	    cmocka_unit_test(test_interrupt_openai),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
