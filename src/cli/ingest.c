@@ -47,6 +47,9 @@ static const char reembed_usage[] =
     "Recomputes chunk embeddings with the configured (or given) provider.\n"
     "  --model-mismatch      only chunks embedded by another model or not at all (default)\n"
     "  --all                 every chunk\n"
+    "  --no-bulk             always update the vector index row by row (by default,\n"
+    "                        re-embedding at least as many chunks as the table holds\n"
+    "                        builds the index again afterwards, which is faster)\n"
     "  --provider hash|openai|command   --model NAME   --base-url URL\n"
     "  --api-key-env VAR     --embed-command CMD       --timeout-ms N\n"
     "  -q, --quiet           no progress bar\n";
@@ -593,9 +596,10 @@ static size_t estimate_chunks(const args *a, char **files, int nfiles)
 	return n;
 }
 
-/* Rebuilds an index an interrupted bulk run left out, then, for a batch
- * large relative to the table, defers the vector index; true if deferred. */
-static bool bulk_begin(db *d, const args *a, char **files, int nfiles)
+/* Rebuilds an index an interrupted bulk run left out, then, for a batch of
+ * est chunks large relative to the table, defers the vector index; true if
+ * deferred. */
+static bool bulk_begin(db *d, const args *a, size_t est)
 {
 	bool rebuilt = false, deferred = false;
 	if (ingest_index_repair(d, &rebuilt) != DB_OK)
@@ -604,7 +608,7 @@ static bool bulk_begin(db *d, const args *a, char **files, int nfiles)
 		say("note", "rebuilt the vector index that an interrupted bulk ingest had left out");
 	if (a->no_bulk)
 		return false;
-	if (ingest_bulk_begin(d, estimate_chunks(a, files, nfiles), &deferred) != DB_OK) {
+	if (ingest_bulk_begin(d, est, &deferred) != DB_OK) {
 		say("note", db_errmsg(d));
 		return false;
 	}
@@ -653,7 +657,7 @@ int cli_ingest(const rapport_globals *g, int argc, char **argv)
 	int failed = 0;
 	bool deferred = false;
 	if (rc == EXIT_OK && e)
-		deferred = bulk_begin(d, &a, argv + optind, argc - optind);
+		deferred = bulk_begin(d, &a, estimate_chunks(&a, argv + optind, argc - optind));
 	if (rc == EXIT_OK)
 		failed = ingest_files(g, d, e, &a, argv + optind, argc - optind);
 	if (deferred && !bulk_end(d, &a))
@@ -679,8 +683,7 @@ int cli_reembed(const rapport_globals *g, int argc, char **argv)
 	if (a.all && a.mismatch)
 		return usage(reembed_usage, "give either --all or --model-mismatch");
 	if (a.io.client || a.io.org || a.io.coach || a.io.title || a.io.session_date ||
-	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set || a.jobs ||
-	    a.no_bulk)
+	    a.io.data_type || a.io.visibility || a.chunk_set || a.overlap_set || a.jobs)
 		return usage(reembed_usage, "reembed takes only embedding options");
 	config *cfg = apply_config(g, &a);
 	if (!cfg)
@@ -702,14 +705,20 @@ int cli_reembed(const rapport_globals *g, int argc, char **argv)
 		if (!a.quiet && isatty(2))
 			o.progress = bar_update, o.progress_ud = &b;
 		size_t done = 0;
+		long long todo = 0;
+		bool deferred = ingest_reembed_count(d, embed_model_id(e), a.all, &todo) == DB_OK &&
+		                bulk_begin(d, &a, (size_t)todo);
 		db_status st = ingest_reembed(d, e, &o, &done);
 		bar_clear(&b);
-		if (st != DB_OK) {
-			char line[900];
+		char line[900];
+		if (st != DB_OK)
 			snprintf(line, sizeof line,
 			         "%s (%zu chunks were re-embedded before the failure; "
 			         "run again to continue)",
 			         db_errmsg(d), done);
+		if (deferred && !bulk_end(d, &a))
+			rc = EXIT_FAIL;
+		if (st != DB_OK) {
 			say("", line);
 			rc = EXIT_FAIL;
 		} else if (done == 0) {

@@ -348,18 +348,35 @@ static void test_reembed(void **state)
 	assert_non_null(strstr(r.out, "nothing to re-embed"));
 	run_free(&r);
 	long long chunks = num("SELECT count(*) FROM data_chunks");
-	assert_true(chunks > 0);
+	/* the bulk test ran before: re-embedding every chunk takes the bulk path */
+	assert_true(chunks > INGEST_BULK_MIN_CHUNKS);
+	const char *valid = "SELECT count(*) FROM pg_index WHERE indisvalid AND"
+	                    " indexrelid = to_regclass('idx_data_chunks_embedding')";
+	long long oid0 = num("SELECT to_regclass('idx_data_chunks_embedding')::oid");
 	r = rapport(NULL, "reembed", "--all", NULL);
 	assert_int_equal(r.code, 0);
 	char want[80];
 	snprintf(want, sizeof want, "re-embedded %lld chunks with hash-v1", chunks);
 	assert_non_null(strstr(r.out, want));
 	run_free(&r);
+	long long oid1 = num("SELECT to_regclass('idx_data_chunks_embedding')::oid");
+	assert_true(oid1 > 0 && oid1 != oid0);
+	assert_int_equal(num(valid), 1);
+	/* a provider failing on a bulk run: its message, and the index is back */
 	r = rapport(NULL, "reembed", "--provider", "command", "--embed-command",
 	            "echo 'no model here' >&2; exit 4", NULL);
 	assert_int_equal(r.code, 1);
 	assert_non_null(strstr(r.err, "exited with status 4: no model here"));
 	run_free(&r);
+	assert_int_equal(num(valid), 1);
+	assert_int_equal(num("SELECT count(*) FROM ingest_deferred_indexes"), 0);
+	/* --no-bulk keeps the index and updates it in place */
+	long long oid2 = num("SELECT to_regclass('idx_data_chunks_embedding')::oid");
+	r = rapport(NULL, "reembed", "--no-bulk", "--provider", "command", "--embed-command",
+	            "echo 'no model here' >&2; exit 4", NULL);
+	assert_int_equal(r.code, 1);
+	run_free(&r);
+	assert_int_equal(num("SELECT to_regclass('idx_data_chunks_embedding')::oid"), oid2);
 	assert_int_equal(num("SELECT count(*) FROM data_chunks WHERE"
 	                     " metadata->>'embedding_model' <> 'hash-v1'"),
 	                 0);
