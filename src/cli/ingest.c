@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,27 @@ static const char *base_name(const char *p)
 
 /* ---- several files at once ---------------------------------------------- */
 
+/* Set by SIGINT/SIGTERM during a bulk run: no new file is started, the
+ * files in flight finish, and the vector index is built before exiting. */
+static volatile sig_atomic_t g_stop;
+
+/* The first SIGINT/SIGTERM asks for a stop; the next one kills as usual. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+/* Installs (on) or removes the stop handlers. */
+static void stop_handlers(bool on)
+{
+	struct sigaction sa = {.sa_handler = on ? on_stop : SIG_DFL,
+	                       .sa_flags = on ? SA_RESETHAND | SA_RESTART : 0};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* What one file came to: its stdout line or its stderr line (malloc'd). */
 typedef struct outcome {
 	char *out, *err;
@@ -514,7 +536,10 @@ static void *worker_run(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i < 0)
 			return NULL;
-		ingest_one(w, i);
+		if (g_stop)
+			p->res[i].err = error_line(p->files[i], "not ingested (interrupted)");
+		else
+			ingest_one(w, i);
 		pthread_mutex_lock(&p->mu);
 		p->res[i].ready = true;
 		pool_print(p);
@@ -658,10 +683,14 @@ int cli_ingest(const rapport_globals *g, int argc, char **argv)
 	bool deferred = false;
 	if (rc == EXIT_OK && e)
 		deferred = bulk_begin(d, &a, estimate_chunks(&a, argv + optind, argc - optind));
+	if (deferred)
+		stop_handlers(true);
 	if (rc == EXIT_OK)
 		failed = ingest_files(g, d, e, &a, argv + optind, argc - optind);
 	if (deferred && !bulk_end(d, &a))
 		failed++;
+	if (deferred)
+		stop_handlers(false);
 	embed_free(e);
 	db_close(d);
 	config_free(cfg);

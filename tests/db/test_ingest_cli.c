@@ -4,6 +4,7 @@
  * Also the pure pieces behind it: SHA-256 known answers and ingest_check. */
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +318,61 @@ static void test_bulk_path_rebuilds_the_index(void **state)
 	free(def0), free(def1), free(big), free(small);
 }
 
+/* Ctrl-C during a bulk run: the file in flight finishes, the others are
+ * skipped with a line each, and the vector index is rebuilt before exit. */
+static void test_bulk_interrupted_by_ctrl_c(void **state)
+{
+	(void)state;
+	char *f[4];
+	char name[32], tag[32];
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "stop%d.txt", i);
+		snprintf(tag, sizeof tag, "stop %d", i);
+		f[i] = session_file(name, tag, 9000); /* ~700 chunks each */
+	}
+	long long items = num("SELECT count(*) FROM data_items");
+	const char *bin = getenv("RAPPORT_BIN") ? getenv("RAPPORT_BIN") : "build/release/rapport";
+	int po[2], pe[2];
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(po[1], 1), dup2(pe[1], 2);
+		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+		execl(bin, bin, "-d", "t_h5_cli", "ingest", "-j", "1", "--client", "dana@acme.example",
+		      f[0], f[1], f[2], f[3], (char *)NULL);
+		_exit(127);
+	}
+	close(po[1]), close(pe[1]);
+	char *out = calloc(1, 1), *err = calloc(1, 1);
+	size_t no = 0, ne = 0;
+	/* the first file's line is out: now interrupt */
+	while (!strchr(out, '\n') && slurp(po[0], &out, &no))
+		;
+	assert_non_null(strstr(out, "stop0.txt: ingested as"));
+	kill(pid, SIGINT);
+	while (slurp(po[0], &out, &no))
+		;
+	while (slurp(pe[0], &err, &ne))
+		;
+	close(po[0]), close(pe[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_non_null(strstr(err, "stop3.txt: not ingested (interrupted)"));
+	long long stored = num("SELECT count(*) FROM data_items") - items;
+	assert_true(stored >= 1 && stored <= 3);
+	assert_int_equal(num("SELECT count(*) FROM pg_index WHERE indisvalid AND"
+	                     " indexrelid = to_regclass('idx_data_chunks_embedding')"),
+	                 1);
+	assert_int_equal(num("SELECT count(*) FROM ingest_deferred_indexes"), 0);
+	free(out), free(err);
+	for (int i = 0; i < 4; i++)
+		free(f[i]);
+}
+
 static void test_usage_exit_2(void **state)
 {
 	(void)state;
@@ -517,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_files_exit_1),
 	    cmocka_unit_test(test_jobs_in_file_order),
 	    cmocka_unit_test(test_bulk_path_rebuilds_the_index),
+	    cmocka_unit_test(test_bulk_interrupted_by_ctrl_c),
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
 	    cmocka_unit_test(test_progress_bar_on_a_terminal),
