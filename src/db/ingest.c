@@ -908,6 +908,28 @@ static db_status bulk_unlock(db *d, db_status st)
 	return st;
 }
 
+/* True for what pg_get_indexdef gives for rapport's vector index and nothing
+ * else (the record is executed as SQL, so it is checked first): "CREATE
+ * INDEX idx_data_chunks_embedding ON S.data_chunks USING hnsw (embedding
+ * OPCLASS)" with at most a WITH (...) of parameters, one statement. */
+static bool definition_ok(const char *name, const char *def)
+{
+	char head[96];
+	snprintf(head, sizeof head, "CREATE INDEX %s ON ", bulk_index);
+	if (strcmp(name, bulk_index) != 0 || strncmp(def, head, strlen(head)) != 0 ||
+	    strchr(def, ';') || strstr(def, "--") || strstr(def, "/*"))
+		return false;
+	const char *u = strstr(def, ".data_chunks USING hnsw (embedding ");
+	if (!u)
+		return false;
+	const char *close = strchr(u, ')'), *open = strchr(u + 25, '('); /* after "hnsw (" */
+	if (!close || (open && open < close))
+		return false;
+	return close[1] == '\0' || (strncmp(close + 1, " WITH (", 7) == 0 &&
+	                             !strchr(close + 8, '(') && strchr(close + 8, ')') &&
+	                             strchr(close + 8, ')')[1] == '\0');
+}
+
 /* The index's definition when this role may defer it (it owns the table),
  * the index is valid and the table holds at most est_chunks rows (the
  * planner's estimate; pages when never analyzed: one 1536-dim row a page).
@@ -919,19 +941,19 @@ static db_status bulk_eligible(db *d, size_t est_chunks, char **def)
 	const char *p[2] = {bulk_index, est};
 	PGresult *r = NULL;
 	*def = NULL;
-	db_status st = dbi_query(
-	    d,
-	    "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
-	    " JOIN pg_class t ON t.oid = i.indrelid"
-	    " WHERE i.indexrelid = to_regclass($1) AND i.indisvalid"
-	    " AND to_regclass('ingest_deferred_indexes') IS NOT NULL"
-	    " AND pg_has_role(t.relowner, 'USAGE')"
-	    " AND CASE WHEN t.reltuples >= 0 THEN t.reltuples"
-	    "     ELSE pg_relation_size(t.oid) / current_setting('block_size')::int END <= $2::float8",
-	    2, p, &r);
+	db_status st = dbi_query(d,
+	                         "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
+	                         " JOIN pg_class t ON t.oid = i.indrelid"
+	                         " WHERE i.indexrelid = to_regclass($1) AND i.indisvalid"
+	                         " AND to_regclass('ingest_deferred_indexes') IS NOT NULL"
+	                         " AND pg_has_role(t.relowner, 'USAGE')"
+	                         " AND CASE WHEN t.reltuples >= 0 THEN t.reltuples"
+	                         "     ELSE pg_relation_size(t.oid) / "
+	                         "current_setting('block_size')::int END <= $2::float8",
+	                         2, p, &r);
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(r) == 1 && strncmp(PQgetvalue(r, 0, 0), "CREATE INDEX ", 13) == 0)
+	if (PQntuples(r) == 1 && definition_ok(bulk_index, PQgetvalue(r, 0, 0)))
 		*def = strdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return DB_OK;
@@ -1005,6 +1027,11 @@ static db_status bulk_rebuild(db *d, const char *name, const char *def, bool *bu
 	const char *p[1] = {name};
 	PGresult *r = NULL;
 	*built = false;
+	if (!definition_ok(name, def)) {
+		dbi_seterr(d, "ingest_deferred_indexes holds an unexpected entry for '%.60s'; "
+		              "delete it", name);
+		return DB_INVALID;
+	}
 	db_status st = dbi_query(d,
 	                         "SELECT i.indisvalid FROM pg_index i"
 	                         " WHERE i.indexrelid = to_regclass($1)",
@@ -1023,16 +1050,11 @@ static db_status bulk_rebuild(db *d, const char *name, const char *def, bool *bu
 		st = dbi_exec(d, sql, 0, NULL);
 	}
 	if (st == DB_OK && state != 2) {
-		if (strncmp(def, "CREATE INDEX ", 13) != 0) {
-			dbi_seterr(d, "unexpected index definition for %s", name);
-			st = DB_ERROR;
-		} else {
-			snprintf(sql, strlen(def) + 64, "CREATE INDEX CONCURRENTLY %s", def + 13);
-			build_settings(d, true);
-			st = dbi_exec(d, sql, 0, NULL);
-			build_settings(d, false);
-			*built = st == DB_OK;
-		}
+		snprintf(sql, strlen(def) + 64, "CREATE INDEX CONCURRENTLY %s", def + 13);
+		build_settings(d, true);
+		st = dbi_exec(d, sql, 0, NULL);
+		build_settings(d, false);
+		*built = st == DB_OK;
 	}
 	free(sql);
 	if (st == DB_OK)
@@ -1046,7 +1068,13 @@ static db_status rebuild_failed(db *d, db_status st)
 	char saved[600];
 	snprintf(saved, sizeof saved, "%s", db_errmsg(d));
 	/* a failed CREATE INDEX CONCURRENTLY leaves an invalid index behind */
-	dbi_exec(d, "DROP INDEX CONCURRENTLY IF EXISTS idx_data_chunks_embedding", 0, NULL);
+	bool invalid = false;
+	const char *p[1] = {bulk_index};
+	if (query_bool(d,
+	               "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", 1,
+	               p, &invalid) == DB_OK &&
+	    invalid)
+		dbi_exec(d, "DROP INDEX CONCURRENTLY IF EXISTS idx_data_chunks_embedding", 0, NULL);
 	dbi_seterr(d,
 	           "the vector index could not be rebuilt: %s (semantic search is exact and "
 	           "slower until it is; the next rapport ingest tries again)",
@@ -1087,8 +1115,8 @@ db_status ingest_index_repair(db *d, bool *rebuilt)
 	if (st != DB_OK || !locked)
 		return st; /* a bulk ingest is running and will rebuild it */
 	PGresult *r = NULL;
-	st = dbi_query(d, "SELECT index_name, definition FROM ingest_deferred_indexes", 0, NULL,
-	               &r);
+	st =
+	    dbi_query(d, "SELECT index_name, definition FROM ingest_deferred_indexes", 0, NULL, &r);
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		bool built = false;
 		st = bulk_rebuild(d, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), &built);

@@ -650,6 +650,22 @@ static void test_bulk_interrupted_is_repaired(void **state)
 	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "0");
 	assert_int_equal(ingest_index_repair(g_db, &rebuilt), DB_OK);
 	assert_false(rebuilt);
+	/* the record is executed as SQL: anything but the vector index's own
+	 * definition is refused, and nothing is run */
+	testdb_exec(g_db, "INSERT INTO ingest_deferred_indexes (index_name, definition) VALUES"
+	                  " ('idx_data_chunks_embedding', 'CREATE INDEX idx_data_chunks_embedding"
+	                  " ON public.data_chunks USING hnsw (embedding vector_cosine_ops);"
+	                  " DROP TABLE data_items')");
+	assert_int_equal(ingest_index_repair(g_db, &rebuilt), DB_INVALID);
+	assert_non_null(strstr(db_errmsg(g_db), "unexpected entry"));
+	testdb_exec(g_db, "UPDATE ingest_deferred_indexes SET definition = 'CREATE INDEX"
+	                  " idx_data_chunks_embedding ON public.data_chunks USING hnsw"
+	                  " ((embedding || evil()) vector_cosine_ops)'");
+	assert_int_equal(ingest_index_repair(g_db, &rebuilt), DB_INVALID);
+	char *now = value(g_db, idx_def_sql);
+	assert_string_equal(now, after);
+	testdb_exec(g_db, "DELETE FROM ingest_deferred_indexes");
+	free(now);
 	free(after);
 	free(before);
 }
