@@ -925,9 +925,9 @@ static bool definition_ok(const char *name, const char *def)
 	const char *close = strchr(u, ')'), *open = strchr(u + 25, '('); /* after "hnsw (" */
 	if (!close || (open && open < close))
 		return false;
-	return close[1] == '\0' || (strncmp(close + 1, " WITH (", 7) == 0 &&
-	                             !strchr(close + 8, '(') && strchr(close + 8, ')') &&
-	                             strchr(close + 8, ')')[1] == '\0');
+	return close[1] == '\0' ||
+	       (strncmp(close + 1, " WITH (", 7) == 0 && !strchr(close + 8, '(') &&
+	        strchr(close + 8, ')') && strchr(close + 8, ')')[1] == '\0');
 }
 
 /* The index's definition when this role may defer it (it owns the table),
@@ -1028,8 +1028,10 @@ static db_status bulk_rebuild(db *d, const char *name, const char *def, bool *bu
 	PGresult *r = NULL;
 	*built = false;
 	if (!definition_ok(name, def)) {
-		dbi_seterr(d, "ingest_deferred_indexes holds an unexpected entry for '%.60s'; "
-		              "delete it", name);
+		dbi_seterr(d,
+		           "ingest_deferred_indexes holds an unexpected entry for '%.60s'; "
+		           "delete it",
+		           name);
 		return DB_INVALID;
 	}
 	db_status st = dbi_query(d,
@@ -1070,9 +1072,8 @@ static db_status rebuild_failed(db *d, db_status st)
 	/* a failed CREATE INDEX CONCURRENTLY leaves an invalid index behind */
 	bool invalid = false;
 	const char *p[1] = {bulk_index};
-	if (query_bool(d,
-	               "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", 1,
-	               p, &invalid) == DB_OK &&
+	if (query_bool(d, "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)",
+	               1, p, &invalid) == DB_OK &&
 	    invalid)
 		dbi_exec(d, "DROP INDEX CONCURRENTLY IF EXISTS idx_data_chunks_embedding", 0, NULL);
 	dbi_seterr(d,
