@@ -183,8 +183,11 @@ static void detail_fields(detail *d, const db_record *r)
 		detail_label(f->name, label, sizeof label);
 		detail_add(d, THEME_NORMAL, 2, -1, "%s: %s", label, f->value);
 	}
-	detail_add(d, THEME_MUTED, 2, -1, "Created %.19s · updated %.19s", r->created_at,
-	           r->updated_at);
+	if (strncmp(r->created_at, r->updated_at, 19) == 0)
+		detail_add(d, THEME_MUTED, 2, -1, "Created %.19s, never updated", r->created_at);
+	else
+		detail_add(d, THEME_MUTED, 2, -1, "Created %.19s · updated %.19s", r->created_at,
+		           r->updated_at);
 	detail_add(d, THEME_MUTED, 2, -1, "%s id %s", db_kind_label(r->kind), r->id);
 }
 
