@@ -184,7 +184,7 @@ static void detail_fields(detail *d, const db_record *r)
 		detail_add(d, THEME_NORMAL, 2, -1, "%s: %s", label, f->value);
 	}
 	if (strncmp(r->created_at, r->updated_at, 19) == 0)
-		detail_add(d, THEME_MUTED, 2, -1, "Created %.19s, never updated", r->created_at);
+		detail_add(d, THEME_MUTED, 2, -1, "Created %.19s", r->created_at);
 	else
 		detail_add(d, THEME_MUTED, 2, -1, "Created %.19s · updated %.19s", r->created_at,
 		           r->updated_at);
