@@ -883,6 +883,7 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 /* Advisory lock keys held (session level) by the run that deferred the
  * index; a repair takes it too, so it never races a running bulk ingest. */
 #define BULK_LOCK_KEYS "1919251561, 21"
+#define BULK_LOCK_TIMEOUT "2s" /* how long the DROP may wait for a lock */
 static const char bulk_index[] = "idx_data_chunks_embedding";
 
 /* Runs one statement whose first value is 't' or 'f' into *out. */
@@ -986,16 +987,28 @@ db_status ingest_bulk_begin(db *d, size_t est_chunks, bool *deferred)
 	if (st != DB_OK)
 		return bulk_unlock(d, st);
 	/* DROP INDEX CONCURRENTLY blocks neither readers nor writers; it waits
-	 * for transactions using the index, at most lock_timeout */
-	dbi_exec(d, "SET lock_timeout = '5s'", 0, NULL);
+	 * for transactions using the index, each wait at most lock_timeout */
+	dbi_exec(d, "SET lock_timeout = '" BULK_LOCK_TIMEOUT "'", 0, NULL);
 	st = dbi_exec(d, "DROP INDEX CONCURRENTLY IF EXISTS idx_data_chunks_embedding", 0, NULL);
 	dbi_exec(d, "RESET lock_timeout", 0, NULL);
-	if (st != DB_OK) { /* busy: take the ordinary path */
-		dbi_exec(d, "DELETE FROM ingest_deferred_indexes WHERE index_name = $1", 1, p);
-		return bulk_unlock(d, DB_OK);
+	if (st == DB_OK) {
+		*deferred = true;
+		return DB_OK;
 	}
-	*deferred = true;
-	return DB_OK;
+	/* timed out: before it started (the index is still valid: the ordinary
+	 * path), or half-way, which leaves an invalid index that queries no
+	 * longer use: then the run counts as deferred and ingest_bulk_end drops
+	 * and builds it */
+	bool valid = false;
+	st = query_bool(d, "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)", 1,
+	                p, &valid);
+	if (st == DB_OK && !valid) {
+		*deferred = true;
+		return DB_OK;
+	}
+	if (st == DB_OK)
+		st = dbi_exec(d, "DELETE FROM ingest_deferred_indexes WHERE index_name = $1", 1, p);
+	return bulk_unlock(d, st);
 }
 
 /* Session settings for an index build: memory raised to 1 GB (never

@@ -670,6 +670,55 @@ static void test_bulk_interrupted_is_repaired(void **state)
 	free(before);
 }
 
+/* The DROP waits for other sessions at most 2 s: blocked before it began,
+ * the ordinary path is taken and the index is untouched; blocked half-way
+ * (a reader's open transaction used the index), the invalid index left
+ * behind counts as deferred and ingest_bulk_end drops and builds it. */
+static void test_bulk_drop_waits_are_bounded(void **state)
+{
+	(void)state;
+	char *before = value(g_db, idx_def_sql);
+	long long oid = num(g_db, "SELECT to_regclass('idx_data_chunks_embedding')::oid");
+	db *other = testdb_connect("h5_ingest");
+	testdb_exec(other, "BEGIN; LOCK TABLE data_chunks IN SHARE UPDATE EXCLUSIVE MODE");
+	bool deferred = true;
+	assert_int_equal(ingest_bulk_begin(g_db, 100000000, &deferred), DB_OK);
+	assert_false(deferred);
+	testdb_exec(other, "ROLLBACK");
+	char *now = value(g_db, idx_def_sql);
+	assert_string_equal(now, before);
+	free(now);
+	assert_int_equal(num(g_db, "SELECT to_regclass('idx_data_chunks_embedding')::oid"), oid);
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "0");
+	want(other, "SELECT pg_try_advisory_lock(1919251561, 21)", "t");
+	want(other, "SELECT pg_advisory_unlock(1919251561, 21)", "t");
+	/* a reader's transaction that used the index stays open */
+	testdb_exec(other, "BEGIN; SET LOCAL enable_seqscan = off");
+	char *hit = value(other, "SELECT count(*) FROM (SELECT id FROM data_chunks ORDER BY"
+	                         " embedding <=> (SELECT embedding FROM data_chunks LIMIT 1)"
+	                         " LIMIT 1) x");
+	assert_string_equal(hit, "1");
+	free(hit);
+	assert_int_equal(ingest_bulk_begin(g_db, 100000000, &deferred), DB_OK);
+	assert_true(deferred);
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "1");
+	char *invalid = calloc(1, strlen(before) + 2); /* the same index, left invalid */
+	strcpy(invalid, before);
+	char *v = strstr(invalid, " valid=true");
+	assert_non_null(v);
+	strcpy(v, " valid=false");
+	want(g_db, idx_def_sql, invalid);
+	free(invalid);
+	testdb_exec(other, "COMMIT");
+	assert_int_equal(ingest_bulk_end(g_db), DB_OK);
+	now = value(g_db, idx_def_sql);
+	assert_string_equal(now, before);
+	want(g_db, "SELECT count(*) FROM ingest_deferred_indexes", "0");
+	free(now);
+	free(before);
+	db_close(other);
+}
+
 /* The ordinary path is kept for small batches, batches smaller than the
  * table, and roles that do not own the table. */
 static void test_bulk_not_taken(void **state)
@@ -746,6 +795,7 @@ int main(void)
 	    cmocka_unit_test(test_as_coach_under_rls),
 	    cmocka_unit_test(test_bulk_defers_and_rebuilds),
 	    cmocka_unit_test(test_bulk_interrupted_is_repaired),
+	    cmocka_unit_test(test_bulk_drop_waits_are_bounded),
 	    cmocka_unit_test(test_bulk_not_taken),
 	    cmocka_unit_test(test_without_pgvector),
 	};
