@@ -89,8 +89,9 @@ db_status ingest_reembed_count(db *d, const char *model_id, bool all, long long 
  *     ingest_deferred_indexes (migration 021), then DROP INDEX CONCURRENTLY
  *     (blocks no reader or writer; a wait for a lock longer than 2 s gives up:
  *     before the drop began, the ordinary path is taken; half-way, the
- *     invalid index left behind is rebuilt by ingest_bulk_end). *deferred says which path was taken. Holds a session advisory
- *     lock until ingest_bulk_end.
+ *     invalid index left behind is rebuilt by ingest_bulk_end).
+ *     *deferred says which path was taken. Holds a session advisory lock
+ *     until ingest_bulk_end.
  *   ingest_text as usual: still one transaction per item. Searches meanwhile
  *     are exact scans: correct, slower.
  *   ingest_bulk_end: CREATE INDEX CONCURRENTLY from the recorded definition

@@ -566,8 +566,8 @@ static int workers_open(pool *p, worker *ws, int want)
 }
 
 /* Ingests every file over up to a->jobs connections; returns the failures. */
-static int ingest_files(const rapport_globals *g, db *d, embedder *e, const args *a,
-                        char **files, int nfiles)
+static int ingest_files(const rapport_globals *g, db *d, embedder *e, const args *a, char **files,
+                        int nfiles)
 {
 	pool p = {.g = g, .a = a, .files = files, .nfiles = nfiles};
 	p.res = calloc((size_t)nfiles, sizeof *p.res);
@@ -630,7 +630,8 @@ static bool bulk_begin(db *d, const args *a, size_t est)
 	if (ingest_index_repair(d, &rebuilt) != DB_OK)
 		say("note", db_errmsg(d));
 	else if (rebuilt)
-		say("note", "rebuilt the vector index that an interrupted bulk ingest had left out");
+		say("note",
+		    "rebuilt the vector index that an interrupted bulk ingest had left out");
 	if (a->no_bulk)
 		return false;
 	if (ingest_bulk_begin(d, est, &deferred) != DB_OK) {

@@ -882,7 +882,7 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 
 /* Advisory lock keys held (session level) by the run that deferred the
  * index; a repair takes it too, so it never races a running bulk ingest. */
-#define BULK_LOCK_KEYS "1919251561, 21"
+#define BULK_LOCK_KEYS    "1919251561, 21"
 #define BULK_LOCK_TIMEOUT "2s" /* how long the DROP may wait for a lock */
 static const char bulk_index[] = "idx_data_chunks_embedding";
 
