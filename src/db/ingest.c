@@ -361,7 +361,7 @@ size_t ingest_vector_binary(const float *v, int dim, char *out)
 
 /* Where the chunk rows go: COPY in binary format (fast) or, when row-level security applies
  * to the connected role (COPY FROM refuses RLS tables), one multi-row
- * INSERT per batch built from array parameters. */
+ * INSERT per batch built from array parameters (vectors binary too). */
 typedef struct sink {
 	db *d;
 	PGconn *pg;
@@ -370,8 +370,10 @@ typedef struct sink {
 	const char *item_id;
 	unsigned char item_uuid[16]; /* COPY: item_id in binary */
 	buf row;                     /* COPY: pending rows */
-	buf idx, content, emb, meta; /* INSERT: array literals */
+	buf idx, content, meta;      /* INSERT: array literals */
+	buf emb;                     /* INSERT: binary vector[] */
 	size_t rows;                 /* INSERT: rows pending */
+	uint32_t vec_oid;            /* INSERT: the vector type, for binary arrays */
 } sink;
 
 /* Starts COPY data_chunks FROM STDIN in binary format; the file header
@@ -452,33 +454,72 @@ static void buf_array_elem(buf *b, const char *s, size_t n, bool first)
 	b->n = (size_t)(o - b->s);
 }
 
-/* Runs the pending INSERT batch. */
+/* Runs the pending INSERT batch: the vectors go as one binary vector[]
+ * parameter (array_recv: ndim, flags, element type, length, lower bound,
+ * then each element's length and vector_recv form), the rest as text. */
 static db_status insert_flush(sink *c)
 {
 	if (c->rows == 0)
 		return DB_OK;
-	buf *arrs[4] = {&c->idx, &c->content, &c->emb, &c->meta};
-	for (int i = 0; i < 4; i++)
+	buf *arrs[3] = {&c->idx, &c->content, &c->meta};
+	for (int i = 0; i < 3; i++)
 		buf_add(arrs[i], "}", 2); /* closes the literal, NUL included */
 	if (c->idx.oom || c->content.oom || c->emb.oom || c->meta.oom) {
 		dbi_seterr(c->d, "out of memory");
 		return DB_ERROR;
 	}
-	const char *p[5] = {c->item_id, c->idx.s, c->content.s, c->emb.s, c->meta.s};
-	db_status st = dbi_exec(
-	    c->d,
+	if (c->vectors) { /* the header reserved by the first row */
+		buf h = {0};
+		uint32_t head[5] = {1, 0, c->vec_oid, (uint32_t)c->rows, 1};
+		for (int i = 0; i < 5; i++)
+			buf_be32(&h, head[i]);
+		if (h.oom) {
+			dbi_seterr(c->d, "out of memory");
+			return DB_ERROR;
+		}
+		memcpy(c->emb.s, h.s, 20);
+		free(h.s);
+	}
+	const char *p[5] = {c->item_id, c->idx.s, c->content.s, c->meta.s, c->emb.s};
+	int len[5] = {0, 0, 0, 0, (int)c->emb.n}, fmt[5] = {0, 0, 0, 0, 1};
+	PGresult *r = PQexecParams(
+	    c->pg,
 	    c->vectors
 	        ? "INSERT INTO data_chunks (data_item_id, chunk_index, content, embedding,"
-	          " metadata) SELECT $1::uuid, t.i, t.c, t.e::vector, t.m::jsonb"
-	          " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)"
+	          " metadata) SELECT $1::uuid, t.i, t.c, t.e, t.m::jsonb"
+	          " FROM unnest($2::int[], $3::text[], $5::vector[], $4::text[]) AS t(i, c, e, m)"
 	        : "INSERT INTO data_chunks (data_item_id, chunk_index, content, metadata)"
 	          " SELECT $1::uuid, t.i, t.c, t.m::jsonb"
-	          " FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS t(i, c, e, m)",
-	    5, p);
-	for (int i = 0; i < 4; i++)
+	          " FROM unnest($2::int[], $3::text[], $4::text[]) AS t(i, c, m)",
+	    c->vectors ? 5 : 4, NULL, p, len, fmt, 0);
+	db_status st = DB_OK;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		st = dbi_status_from_result(c->d, r);
+	PQclear(r);
+	for (int i = 0; i < 3; i++)
 		arrs[i]->n = 0;
+	c->emb.n = 0;
 	c->rows = 0;
 	return st;
+}
+
+/* The type of data_chunks.embedding (pgvector's vector), for binary arrays. */
+static db_status vector_oid(db *d, uint32_t *oid)
+{
+	PGresult *r = NULL;
+	db_status st = dbi_query(d,
+	                         "SELECT atttypid FROM pg_attribute WHERE attrelid ="
+	                         " 'data_chunks'::regclass AND attname = 'embedding'",
+	                         0, NULL, &r);
+	if (st != DB_OK)
+		return st;
+	*oid = PQntuples(r) == 1 ? (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	PQclear(r);
+	if (*oid == 0) {
+		dbi_seterr(d, "data_chunks has no embedding column");
+		return DB_ERROR;
+	}
+	return DB_OK;
 }
 
 /* Characters in t[a..b) as SQL counts them (valid UTF-8 assumed). */
@@ -547,19 +588,22 @@ static void add_row(sink *c, const chunk_job *j, size_t k, const float *vec, int
 		return;
 	}
 	char num[32];
-	char *v = vec ? embed_vector_text(vec, dim) : NULL;
-	if (vec && !v)
-		c->idx.oom = true;
 	bool first = c->rows++ == 0;
-	buf *arrs[4] = {&c->idx, &c->content, &c->emb, &c->meta};
-	for (int i = 0; i < 4 && first; i++)
+	buf *arrs[3] = {&c->idx, &c->content, &c->meta};
+	for (int i = 0; i < 3 && first; i++)
 		buf_add(arrs[i], "{", 1);
 	snprintf(num, sizeof num, "%s%zu", first ? "" : ",", k);
 	buf_str(&c->idx, num);
 	buf_array_elem(&c->content, j->text + s->start, s->end - s->start, first);
-	buf_array_elem(&c->emb, v ? v : "", v ? strlen(v) : 0, first);
 	buf_array_elem(&c->meta, meta->s, meta->n, first);
-	free(v);
+	if (!vec)
+		return;
+	if (first)
+		buf_add(&c->emb, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 20); /* header */
+	size_t vn = INGEST_VECTOR_BINARY_SIZE(dim);
+	buf_be32(&c->emb, (uint32_t)vn);
+	if (buf_reserve(&c->emb, vn))
+		c->emb.n += ingest_vector_binary(vec, dim, c->emb.s + c->emb.n);
 }
 
 /* Embeds texts of chunks [k0, k0+m) into vecs. */
@@ -651,6 +695,8 @@ static db_status write_chunks(db *d, embedder *e, const char *text, size_t len,
 	db_status st = j.model_json ? rls_active(d, &c.insert) : DB_ERROR;
 	if (!j.model_json)
 		dbi_seterr(d, "out of memory");
+	if (st == DB_OK && c.insert && e)
+		st = vector_oid(d, &c.vec_oid);
 	if (st == DB_OK && c.insert) {
 		st = send_chunks(&c, e, &j, o);
 	} else if (st == DB_OK && (st = copy_begin(&c)) == DB_OK) {

@@ -528,6 +528,15 @@ static void test_as_coach_under_rls(void **state)
 		assert_memory_equal(got, t + sp[k].start, sp[k].end - sp[k].start);
 		free(got);
 	}
+	/* the vectors (a binary vector[] parameter here) arrive exactly */
+	float *mine = malloc((size_t)g_dim * sizeof *mine), *stored = malloc((size_t)g_dim * 4);
+	for (size_t k = 0; k < n; k += n - 1) {
+		embed_hash(t + sp[k].start, sp[k].end - sp[k].start, g_dim, mine);
+		stored_vector(g_db, r.item_id, (int)k, stored);
+		assert_memory_equal(stored, mine, (size_t)g_dim * sizeof *mine);
+	}
+	free(mine);
+	free(stored);
 	free(sp);
 	/* someone else's client: the database refuses, nothing is left */
 	long long items = num(g_db, "SELECT count(*) FROM data_items");
