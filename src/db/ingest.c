@@ -359,9 +359,10 @@ size_t ingest_vector_binary(const float *v, int dim, char *out)
 	return INGEST_VECTOR_BINARY_SIZE(dim);
 }
 
-/* Where the chunk rows go: COPY in binary format (fast) or, when row-level security applies
- * to the connected role (COPY FROM refuses RLS tables), one multi-row
- * INSERT per batch built from array parameters (vectors binary too). */
+/* Where the chunk rows go: COPY in binary format (fast) or, when row-level
+ * security applies to the connected role (COPY FROM refuses RLS tables),
+ * one multi-row INSERT per batch built from array parameters (vectors
+ * binary too). */
 typedef struct sink {
 	db *d;
 	PGconn *pg;
