@@ -359,6 +359,32 @@ size_t ingest_vector_binary(const float *v, int dim, char *out)
 	return INGEST_VECTOR_BINARY_SIZE(dim);
 }
 
+/* Appends v to the binary vector[] being built in b (the first call
+ * reserves the array header, which vec_array_finish fills in). */
+static void vec_array_add(buf *b, const float *v, int dim)
+{
+	if (b->n == 0)
+		buf_add(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 20);
+	size_t vn = INGEST_VECTOR_BINARY_SIZE(dim);
+	buf_be32(b, (uint32_t)vn);
+	if (buf_reserve(b, vn))
+		b->n += ingest_vector_binary(v, dim, b->s + b->n);
+}
+
+/* Writes the array header (array_recv: one dimension, no NULLs, element
+ * type oid, n elements, lower bound 1) over the reserved bytes. */
+static void vec_array_finish(buf *b, uint32_t oid, size_t n)
+{
+	if (b->oom || b->n < 20)
+		return;
+	uint32_t head[5] = {1, 0, oid, (uint32_t)n, 1};
+	for (int i = 0; i < 5; i++) {
+		unsigned char *o = (unsigned char *)b->s + 4 * i;
+		o[0] = (unsigned char)(head[i] >> 24), o[1] = (unsigned char)(head[i] >> 16);
+		o[2] = (unsigned char)(head[i] >> 8), o[3] = (unsigned char)head[i];
+	}
+}
+
 /* Where the chunk rows go: COPY in binary format (fast) or, when row-level
  * security applies to the connected role (COPY FROM refuses RLS tables),
  * one multi-row INSERT per batch built from array parameters (vectors
@@ -469,18 +495,8 @@ static db_status insert_flush(sink *c)
 		dbi_seterr(c->d, "out of memory");
 		return DB_ERROR;
 	}
-	if (c->vectors) { /* the header reserved by the first row */
-		buf h = {0};
-		uint32_t head[5] = {1, 0, c->vec_oid, (uint32_t)c->rows, 1};
-		for (int i = 0; i < 5; i++)
-			buf_be32(&h, head[i]);
-		if (h.oom) {
-			dbi_seterr(c->d, "out of memory");
-			return DB_ERROR;
-		}
-		memcpy(c->emb.s, h.s, 20);
-		free(h.s);
-	}
+	if (c->vectors)
+		vec_array_finish(&c->emb, c->vec_oid, c->rows);
 	const char *p[5] = {c->item_id, c->idx.s, c->content.s, c->meta.s, c->emb.s};
 	int len[5] = {0, 0, 0, 0, (int)c->emb.n}, fmt[5] = {0, 0, 0, 0, 1};
 	PGresult *r = PQexecParams(
@@ -597,14 +613,8 @@ static void add_row(sink *c, const chunk_job *j, size_t k, const float *vec, int
 	buf_str(&c->idx, num);
 	buf_array_elem(&c->content, j->text + s->start, s->end - s->start, first);
 	buf_array_elem(&c->meta, meta->s, meta->n, first);
-	if (!vec)
-		return;
-	if (first)
-		buf_add(&c->emb, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 20); /* header */
-	size_t vn = INGEST_VECTOR_BINARY_SIZE(dim);
-	buf_be32(&c->emb, (uint32_t)vn);
-	if (buf_reserve(&c->emb, vn))
-		c->emb.n += ingest_vector_binary(vec, dim, c->emb.s + c->emb.n);
+	if (vec)
+		vec_array_add(&c->emb, vec, dim);
 }
 
 /* Embeds texts of chunks [k0, k0+m) into vecs. */
@@ -830,8 +840,9 @@ static void array_add(buf *b, const char *v)
 	buf_add(b, "\"", 1);
 }
 
-/* Embeds the fetched rows and writes them back in one statement. */
-static db_status reembed_rows(db *d, embedder *e, PGresult *r, const char *model_id)
+/* Embeds the fetched rows and writes them back in one statement, the
+ * vectors as one binary vector[] parameter. */
+static db_status reembed_rows(db *d, embedder *e, PGresult *r, const char *model_id, uint32_t oid)
 {
 	int n = PQntuples(r), dim = embed_dim(e);
 	const char **texts = malloc((size_t)n * sizeof *texts);
@@ -853,30 +864,29 @@ static db_status reembed_rows(db *d, embedder *e, PGresult *r, const char *model
 		goto out;
 	}
 	buf_add(&ids, "{", 1);
-	buf_add(&vs, "{", 1);
 	for (int i = 0; i < n; i++) {
 		array_add(&ids, PQgetvalue(r, i, 0));
-		char *v = embed_vector_text(vecs + (size_t)i * (size_t)dim, dim);
-		if (!v)
-			vs.oom = true;
-		else
-			array_add(&vs, v);
-		free(v);
+		vec_array_add(&vs, vecs + (size_t)i * (size_t)dim, dim);
 	}
 	buf_add(&ids, "}", 2);
-	buf_add(&vs, "}", 2);
+	vec_array_finish(&vs, oid, (size_t)n);
 	if (ids.oom || vs.oom) {
 		dbi_seterr(d, "out of memory");
 		st = DB_ERROR;
 		goto out;
 	}
 	const char *p[3] = {ids.s, vs.s, model_id};
-	st = dbi_exec(d,
-	              "UPDATE data_chunks c SET embedding = v.e::vector,"
-	              " metadata = coalesce(c.metadata, '{}'::jsonb)"
-	              "   || jsonb_build_object('embedding_model', $3::text)"
-	              " FROM unnest($1::uuid[], $2::text[]) AS v(id, e) WHERE c.id = v.id",
-	              3, p);
+	int len[3] = {0, (int)vs.n, 0}, fmt[3] = {0, 1, 0};
+	PGresult *res = PQexecParams(dbi_pg(d),
+	                             "UPDATE data_chunks c SET embedding = v.e,"
+	                             " metadata = coalesce(c.metadata, '{}'::jsonb)"
+	                             "   || jsonb_build_object('embedding_model', $3::text)"
+	                             " FROM unnest($1::uuid[], $2::vector[]) AS v(id, e)"
+	                             " WHERE c.id = v.id",
+	                             3, NULL, p, len, fmt, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		st = dbi_status_from_result(d, res);
+	PQclear(res);
 out:
 	free(texts);
 	free(vecs);
@@ -892,6 +902,9 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 	long long total = 0;
 	db_status st = ingest_reembed_count(d, model, o->all, &total);
 	if (st != DB_OK)
+		return st;
+	uint32_t oid = 0;
+	if (total > 0 && (st = vector_oid(d, &oid)) != DB_OK)
 		return st;
 	int batch = embed_batch_size(e);
 	if (batch > REEMBED_BATCH_MAX)
@@ -911,7 +924,7 @@ db_status ingest_reembed(db *d, embedder *e, const reembed_opts *o, size_t *done
 		int n = PQntuples(r);
 		if (n > 0) {
 			snprintf(last, sizeof last, "%s", PQgetvalue(r, n - 1, 0));
-			st = reembed_rows(d, e, r, model);
+			st = reembed_rows(d, e, r, model, oid);
 		}
 		PQclear(r);
 		if (st != DB_OK)

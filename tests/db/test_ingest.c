@@ -480,6 +480,14 @@ static void test_reembed_changes_models(void **state)
 	assert_int_equal(ingest_reembed(d, g_hash, &ro, &done), DB_OK);
 	assert_int_equal((long long)done, n);
 	want(d, "SELECT count(DISTINCT metadata->>'embedding_model') FROM data_chunks", "1");
+	/* bit for bit (the vectors travel as a binary vector[] parameter) */
+	chunk_span *sp;
+	assert_int_equal(chunk_text(t, len, &o.chunk, &sp), r.nchunks);
+	float *mine = malloc((size_t)g_dim * 4), *stored = malloc((size_t)g_dim * 4);
+	embed_hash(t + sp[1].start, sp[1].end - sp[1].start, g_dim, mine);
+	stored_vector(d, r.item_id, 1, stored);
+	assert_memory_equal(stored, mine, (size_t)g_dim * 4);
+	free(mine), free(stored), free(sp);
 	/* --all redoes everything even when the model matches */
 	ro.all = true;
 	assert_int_equal(ingest_reembed(d, g_hash, &ro, &done), DB_OK);
