@@ -134,6 +134,9 @@ void app_request(app *a, pane *p, int tag);
 void app_request_after(app *a, pane *p, int tag, int delay_ms);
 /* Forgets every pending/running request of p (e.g. before it closes). */
 void app_request_drop(app *a, pane *p);
+/* Forgets request (p, tag) only (pending: not sent; running: result dropped),
+ * e.g. a list whose parent went away. */
+void app_request_forget(app *a, pane *p, int tag);
 /* True while a request of p (any tag when tag < 0) is pending or running. */
 bool app_loading(const app *a, const pane *p, int tag);
 /* The connection, idle, so blocking db_* calls are safe: a running request

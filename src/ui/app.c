@@ -569,6 +569,19 @@ void app_request_drop(app *a, pane *p)
 	}
 }
 
+/* Forgets request (p, tag): pending, it is not sent; running, its result is
+ * dropped (latest wins: nothing newer replaces it). */
+void app_request_forget(app *a, pane *p, int tag)
+{
+	int j = 0;
+	for (int i = 0; i < a->npending; i++)
+		if (a->pending[i].p != p || a->pending[i].tag != tag)
+			a->pending[j++] = a->pending[i];
+	a->npending = j;
+	if (a->busy && a->inflight.p == p && a->inflight.tag == tag)
+		a->stale = true;
+}
+
 /* True while p has a request pending or running. */
 bool app_loading(const app *a, const pane *p, int tag)
 {

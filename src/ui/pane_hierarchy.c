@@ -87,9 +87,12 @@ static void hier_follow(pane *p, int i)
 		l->filter[0] = '\0';
 		ui_list_reset(l);
 		if (!sel) {
+			/* no parent: nothing to ask (a request for the old parent
+			 * may still be queued, e.g. after that parent was deleted) */
 			l->want = false;
 			l->loaded = true;
 			l->at_start = l->at_end = true;
+			app_request_forget(h->a, p, c);
 		}
 	}
 	hier_request(p);

@@ -659,6 +659,36 @@ static void test_detail_follows_at_rest(void **state)
 	unlink(path);
 }
 
+/* The selected coach, the last of its company, is deleted elsewhere; C-l
+ * reloads: the list lands on a coach that exists and the clients column of
+ * the deleted one is not asked for (it once sent a request with an empty
+ * parent: "not a uuid: ''" on the status line). */
+static void test_reload_after_selection_deleted(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h7_browse");
+	testdb_exec(d, "INSERT INTO coaches (id, coaching_company_id, email, name) VALUES"
+	               " ('20000000-0000-0000-0000-0000000000ff',"
+	               "  '10000000-0000-0000-0000-000000000001', 'zz@acme.example', 'Zz Last')");
+	vt *t = start(24, 120, NULL);
+	vt_keys(t, ":goto zz@acme.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching \u203a Zz Last", T_WAIT));
+	assert_true(vt_wait_text(t, "zz@acme.example", T_WAIT));
+	testdb_exec(d, "DELETE FROM coaches WHERE id = '20000000-0000-0000-0000-0000000000ff'");
+	vt_keys(t, "<C-l>");
+	assert_true(vt_wait_gone(t, "Zz Last", T_WAIT));
+	/* the detail follows the new selection: every request queued by the
+	 * reload before it has been answered by then */
+	assert_true(vt_wait_text(t, "ana@acme.example", T_WAIT));
+	char status[1024];
+	vt_row_text(t, 23, status, sizeof status);
+	if (strstr(status, "uuid") || strstr(status, "not loaded"))
+		fail_msg("status line after the reload: %s", status);
+	assert_false(vt_has_text(t, "not loaded"));
+	quit(t);
+	db_close(d);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -697,6 +727,7 @@ int main(void)
 	    cmocka_unit_test(test_narrow_layout),
 	    cmocka_unit_test(test_scroll_jump),
 	    cmocka_unit_test(test_detail_follows_at_rest),
+	    cmocka_unit_test(test_reload_after_selection_deleted),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
