@@ -173,6 +173,17 @@ db_status ui_list_take(ui_list *l, db *d)
 		return st;
 	db_dir dir = l->want_dir;
 	bool seek = dir == DB_AFTER && !l->n && l->seek_name;
+	if (seek && pg->n == 0) {
+		/* nothing at or after the sought row (it was the last and is gone):
+		 * its neighbour is the new last row */
+		db_page_free(pg);
+		free(l->seek_name);
+		l->seek_name = NULL;
+		l->keep_id[0] = '\0';
+		l->want = true;
+		l->want_dir = DB_LAST;
+		return DB_OK;
+	}
 	if ((dir == DB_AFTER || dir == DB_BEFORE) && !l->n)
 		dir = DB_FIRST;
 	list_merge(l, pg, dir);

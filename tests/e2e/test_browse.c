@@ -660,7 +660,7 @@ static void test_detail_follows_at_rest(void **state)
 }
 
 /* The selected coach, the last of its company, is deleted elsewhere; C-l
- * reloads: the list lands on a coach that exists and the clients column of
+ * reloads: the list lands on its neighbour (the new last row) and the clients column of
  * the deleted one is not asked for (it once sent a request with an empty
  * parent: "not a uuid: ''" on the status line). */
 static void test_reload_after_selection_deleted(void **state)
@@ -677,9 +677,11 @@ static void test_reload_after_selection_deleted(void **state)
 	testdb_exec(d, "DELETE FROM coaches WHERE id = '20000000-0000-0000-0000-0000000000ff'");
 	vt_keys(t, "<C-l>");
 	assert_true(vt_wait_gone(t, "Zz Last", T_WAIT));
-	/* the detail follows the new selection: every request queued by the
-	 * reload before it has been answered by then */
-	assert_true(vt_wait_text(t, "ana@acme.example", T_WAIT));
+	/* the cursor lands on the neighbour, now the last coach; the detail
+	 * follows it: every request queued by the reload before it has been
+	 * answered by then */
+	assert_true(vt_wait_row(t, 0, "Acme Coaching \u203a Cy Chen", T_WAIT));
+	assert_true(vt_wait_text(t, "cy@acme.example", T_WAIT));
 	char status[1024];
 	vt_row_text(t, 23, status, sizeof status);
 	if (strstr(status, "uuid") || strstr(status, "not loaded"))
