@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rapport/cli.h"
+#include "rapport/ingest.h"
 #include "rapport/text.h"
 
 static const char db_usage[] =
@@ -70,6 +71,20 @@ static void print_vector_caps(const db_caps *c)
 		       "(full-text search works)\n");
 }
 
+/* A vector index that a killed bulk ingest left out is built again (the
+ * next ingest would do it too; migrate is where an operator looks). */
+static int db_cli_repair_index(db *d)
+{
+	bool rebuilt = false;
+	if (ingest_index_repair(d, &rebuilt) != DB_OK) {
+		db_cli_err("migrate", db_errmsg(d));
+		return EXIT_FAIL;
+	}
+	if (rebuilt)
+		printf("rebuilt the vector index a stopped bulk ingest had left out\n");
+	return EXIT_OK;
+}
+
 static int db_cli_migrate(const rapport_globals *g, int argc, char **argv)
 {
 	int r = sub_options(argc, argv, migrate_usage);
@@ -94,6 +109,7 @@ static int db_cli_migrate(const rapport_globals *g, int argc, char **argv)
 		else
 			printf("schema up to date (version %d)\n", c.schema_version);
 		print_vector_caps(&c);
+		code = db_cli_repair_index(d);
 	}
 	db_close(d);
 	return code;

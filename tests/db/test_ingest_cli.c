@@ -318,6 +318,42 @@ static void test_bulk_path_rebuilds_the_index(void **state)
 	free(def0), free(def1), free(big), free(small);
 }
 
+/* A bulk run killed with the index away: `rapport db migrate` builds it
+ * again and says so; a second migrate has nothing to do. */
+static void test_migrate_repairs_the_index(void **state)
+{
+	(void)state;
+	const char *def = "SELECT pg_get_indexdef(indexrelid) || ' ' || indisvalid FROM pg_index"
+	                  " WHERE indexrelid = to_regclass('idx_data_chunks_embedding')";
+	char *def0 = NULL, *def1 = NULL;
+	assert_int_equal(db_exec_value(g_db, def, &def0), DB_OK);
+	db *killed = testdb_connect("h5_cli");
+	bool deferred = false;
+	assert_int_equal(ingest_bulk_begin(killed, 100000000, &deferred), DB_OK);
+	assert_true(deferred);
+	db_close(killed); /* no ingest_bulk_end: its advisory lock goes with its backend */
+	assert_int_equal(num("SELECT count(*) FROM ingest_deferred_indexes"), 1);
+	run_out r = {0};
+	for (int i = 0; i < 100; i++) { /* until the killed backend has gone */
+		run_free(&r);
+		r = rapport(NULL, "db", "migrate", NULL);
+		assert_int_equal(r.code, 0);
+		if (strstr(r.out, "rebuilt the vector index"))
+			break;
+		usleep(20000);
+	}
+	assert_non_null(strstr(r.out, "rebuilt the vector index a stopped bulk ingest had left out"));
+	run_free(&r);
+	assert_int_equal(db_exec_value(g_db, def, &def1), DB_OK);
+	assert_string_equal(def1, def0);
+	assert_int_equal(num("SELECT count(*) FROM ingest_deferred_indexes"), 0);
+	r = rapport(NULL, "db", "migrate", NULL);
+	assert_int_equal(r.code, 0);
+	assert_null(strstr(r.out, "rebuilt"));
+	run_free(&r);
+	free(def0), free(def1);
+}
+
 /* Ctrl-C during a bulk run: the file in flight finishes, the others are
  * skipped with a line each, and the vector index is rebuilt before exit. */
 static void test_bulk_interrupted_by_ctrl_c(void **state)
@@ -574,6 +610,7 @@ int main(void)
 	    cmocka_unit_test(test_jobs_in_file_order),
 	    cmocka_unit_test(test_bulk_path_rebuilds_the_index),
 	    cmocka_unit_test(test_bulk_interrupted_by_ctrl_c),
+	    cmocka_unit_test(test_migrate_repairs_the_index),
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
 	    cmocka_unit_test(test_progress_bar_on_a_terminal),
