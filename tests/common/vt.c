@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -500,6 +501,68 @@ bool vt_wait_row(vt *t, int row, const char *text, int timeout_ms)
 	return true;
 }
 
+struct vt_rowspan {
+	int top, bottom;
+	const char *text;
+};
+
+/* Predicate: text absent from a span of rows. */
+static bool vt_pred_gone_rows(vt *t, void *ctx)
+{
+	struct vt_rowspan *rs = ctx;
+	return !vt_rows_have(t, rs->top, rs->bottom, rs->text);
+}
+
+/* Waits for text to leave rows top..bottom. */
+bool vt_wait_gone_rows(vt *t, const char *text, int top, int bottom, int timeout_ms)
+{
+	struct vt_rowspan rs = {top, bottom, text};
+	if (!vt_wait(t, vt_pred_gone_rows, &rs, timeout_ms)) {
+		fprintf(stderr, "vt: (waited for \"%s\" to go from rows %d..%d)\n", text, top,
+		        bottom);
+		return false;
+	}
+	return true;
+}
+
+#define VT_ALL_MAX 16
+
+struct vt_texts {
+	const char *text[VT_ALL_MAX];
+	int n;
+};
+
+/* Predicate: every text of the list on screen. */
+static bool vt_pred_all(vt *t, void *ctx)
+{
+	struct vt_texts *ts = ctx;
+	for (int i = 0; i < ts->n; i++)
+		if (!vt_has_text(t, ts->text[i]))
+			return false;
+	return true;
+}
+
+/* Waits for all the texts at once. */
+bool vt_wait_all(vt *t, int timeout_ms, ...)
+{
+	struct vt_texts ts = {.n = 0};
+	va_list ap;
+	va_start(ap, timeout_ms);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		if (ts.n == VT_ALL_MAX)
+			vt_die("vt_wait_all: too many texts");
+		ts.text[ts.n++] = s;
+	}
+	va_end(ap);
+	if (vt_wait(t, vt_pred_all, &ts, timeout_ms))
+		return true;
+	for (int i = 0; i < ts.n; i++)
+		if (!vt_has_text(t, ts.text[i]))
+			fprintf(stderr, "vt: (waited for \"%s\" with the others; it is missing)\n",
+			        ts.text[i]);
+	return false;
+}
+
 /* Reads until the output has been quiet for quiet_ms. */
 void vt_settle(vt *t, int quiet_ms, int timeout_ms)
 {
@@ -685,6 +748,23 @@ bool vt_find(vt *t, const char *text, int *row, int *col)
 bool vt_has_text(vt *t, const char *text)
 {
 	return vt_find(t, text, NULL, NULL);
+}
+
+/* True when text is on one of rows top..bottom (negative: from the end). */
+bool vt_rows_have(vt *t, int top, int bottom, const char *text)
+{
+	if (top < 0)
+		top += t->rows;
+	if (bottom < 0)
+		bottom += t->rows;
+	if (top < 0)
+		top = 0;
+	if (bottom >= t->rows)
+		bottom = t->rows - 1;
+	for (int r = top; r <= bottom; r++)
+		if (vt_row_find(t, r, text) >= 0)
+			return true;
+	return false;
 }
 
 /* The cursor position. */

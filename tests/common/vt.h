@@ -84,6 +84,15 @@ bool vt_wait_text(vt *t, const char *text, int timeout_ms);
 bool vt_wait_gone(vt *t, const char *text, int timeout_ms);
 /* Waits until row `row` contains text. */
 bool vt_wait_row(vt *t, int row, const char *text, int timeout_ms);
+/* Waits until text is absent from rows top..bottom (inclusive; a negative
+ * row counts from the end: -1 is the last row, -2 the one above it), e.g.
+ * gone from every pane while the status line (-1) may still name it. */
+bool vt_wait_gone_rows(vt *t, const char *text, int top, int bottom, int timeout_ms);
+/* Waits until every text of the NULL-terminated list is on the screen at
+ * once: the whole of a state, not its first part (a frame can be read
+ * half-way, so one text seen does not mean the rest is drawn). On timeout
+ * names the texts missing. */
+bool vt_wait_all(vt *t, int timeout_ms, ...) __attribute__((sentinel));
 /* Pumps until the output has been quiet for quiet_ms (max timeout_ms).
  * Only for measurements/screenshots, never as a test's synchronisation. */
 void vt_settle(vt *t, int quiet_ms, int timeout_ms);
@@ -118,6 +127,8 @@ int vt_row_find(vt *t, int row, const char *text);
 /* First (row, col) where text appears; false when absent. */
 bool vt_find(vt *t, const char *text, int *row, int *col);
 bool vt_has_text(vt *t, const char *text);
+/* True when text is on one of rows top..bottom (rows as for vt_wait_gone_rows). */
+bool vt_rows_have(vt *t, int top, int bottom, const char *text);
 /* The cursor position. */
 void vt_cursor(const vt *t, int *row, int *col);
 /* True if any cell on screen has a non-default fg or bg colour. */
