@@ -252,11 +252,13 @@ static void test_scoped_pager_like_jump(void **state)
 	vt_keys(t, "m");
 	assert_true(vt_wait_text(t, "like ›", T_WAIT));
 	assert_true(vt_wait_text(t, "like: ", T_WAIT));
-	assert_true(vt_wait_text(t, "results", T_WAIT));
-	/* jump to the client */
+	/* the similar passages' own results (the scoped query's were hybrid) */
+	assert_true(vt_wait_row(t, 2, "results · semantic", T_WAIT));
+	/* jump to the client: the hierarchy's path ends at her (the results
+	 * named her too, and may still be on screen while the pane closes) */
 	vt_keys(t, "o");
 	assert_true(vt_wait_gone(t, "like ›", T_WAIT));
-	assert_true(vt_wait_text(t, "Dora Diaz", T_WAIT));
+	assert_true(vt_wait_row(t, 0, "\u203a Dora Diaz", T_WAIT));
 	quit(t);
 }
 
@@ -312,6 +314,8 @@ static void test_hide_timings(void **state)
 		assert_true(vt_wait_text(t, "search ›", T_WAIT));
 		vt_keys(t, "<Tab><Tab>feedback<Enter>"); /* text mode */
 		assert_true(vt_wait_text(t, "results · text", T_WAIT));
+		/* the header row is whole once the result rows below it are drawn */
+		assert_true(vt_wait(t, in_results, "Hard feedback", T_WAIT));
 		char row[512];
 		vt_row_text(t, 2, row, sizeof row);
 		if (hide)
@@ -512,6 +516,35 @@ static void test_keys_work_while_embedding(void **state)
 	quit(t);
 }
 
+struct watch {
+	const char *never;      /* must never be on screen */
+	const char *hit, *next; /* the wanted result row, and text of the row below it */
+	bool seen;              /* set once `never` was on screen */
+};
+
+/* Predicate: the result row `hit` with `next` on the row below it; notes
+ * whether `never` is on the screen at this read (without hit: true once it is). */
+static bool result_watching(vt *t, void *ctx)
+{
+	struct watch *w = ctx;
+	w->seen |= vt_has_text(t, w->never);
+	if (!w->hit)
+		return w->seen;
+	int r = row_of(t, w->hit, 3);
+	return r >= 3 && vt_row_find(t, r + 1, w->next) >= 0;
+}
+
+/* True when the raw output since the last vt_raw_clear() contains text. */
+static bool raw_has(vt *t, const char *text)
+{
+	size_t n, m = strlen(text);
+	const char *raw = vt_raw(t, &n);
+	for (size_t i = 0; m <= n && i <= n - m; i++)
+		if (memcmp(raw + i, text, m) == 0)
+			return true;
+	return false;
+}
+
 /* A newer query makes the older embedding stale: its program is stopped and
  * only the newer query's result is shown. */
 static void test_newer_query_drops_older_embedding(void **state)
@@ -524,10 +557,19 @@ static void test_newer_query_drops_older_embedding(void **state)
 	vt_keys(t, "<C-u>feedback<Enter>");
 	assert_true(vt_wait(t, program_started, "feedback", T_WAIT));
 	assert_true(vt_wait(t, process_gone, &older, T_WAIT));
+	vt_raw_clear(t);
 	release("sleep"); /* nothing is waiting for it any more */
 	release("feedback");
-	assert_true(vt_wait(t, in_results, "Hard feedback", T_WAIT));
-	assert_false(vt_has_text(t, "Sleep and energy"));
+	/* the older query's hit never shows: watched on every read until the
+	 * newer one's hit and its snippet (the row under it) are drawn, then a
+	 * little longer for a late one, and looked for in all output since */
+	struct watch w = {"Sleep and energy", "Hard feedback", "postponing the feedback", false};
+	assert_true(vt_wait(t, result_watching, &w, T_WAIT));
+	assert_false(vt_wait_quiet(t, result_watching, &(struct watch){"Sleep and energy", NULL,
+	                                                                  NULL, false},
+	                           500));
+	assert_false(w.seen);
+	assert_false(raw_has(t, "Sleep and energy"));
 	quit(t);
 }
 
@@ -584,6 +626,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_esc_cancels_embedding, clean_words),
 	    cmocka_unit_test_setup(test_quit_while_embedding, clean_words),
 	};
+	if (getenv("TEST_FILTER"))
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	int failed = cmocka_run_group_tests_name("e2e_search", tests, setup, teardown);
 	return failed + cmocka_run_group_tests_name("e2e_search_slow_embedding", slow, setup_slow,
 	                                            teardown_slow);

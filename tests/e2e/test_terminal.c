@@ -53,6 +53,13 @@ static bool in_altscreen(vt *t, void *ctx)
 	return vt_altscreen(t);
 }
 
+/* Predicate: the application switched back to the normal screen. */
+static bool out_of_altscreen(vt *t, void *ctx)
+{
+	(void)ctx;
+	return !vt_altscreen(t);
+}
+
 /* TERM=dumb: a clear message, exit 2, no crash, terminal untouched. */
 static void test_term_dumb(void **state)
 {
@@ -233,6 +240,10 @@ static void test_connection_lost(void **state)
 	/* no key pressed: the idle socket closing is noticed by itself */
 	assert_true(vt_wait_text(t, "reconnected", T_WAIT));
 	assert_true(vt_wait_row(t, 0, "Acme Coaching › Ana Alvarez", T_WAIT));
+	/* another message first, so that the next "reconnected" is a new one */
+	vt_keys(t, "y");
+	assert_true(vt_wait_text(t, "copied ana@acme.example", T_WAIT));
+	assert_true(vt_wait_gone(t, "reconnected", T_WAIT));
 	testdb_exec_admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
 	                  "WHERE datname = 't_h7_term' AND application_name = 'rapport'");
 	vt_keys(t, "j");
@@ -365,7 +376,9 @@ static void test_suspend_resume(void **state)
 	assert_true(vt_wait_row(t, 0, "Beta Partners", T_WAIT));
 	vt_keys(t, "q");
 	assert_true(vt_wait_gone(t, "Beta Partners", T_WAIT));
-	assert_false(vt_altscreen(t));
+	/* waited for, not looked at: the screen may be cleared before the
+	 * switch back from the alternate screen has been read */
+	assert_true(vt_wait(t, out_of_altscreen, NULL, T_WAIT));
 	assert_true(vt_wait(t, at_prompt, NULL, T_WAIT)); /* bash reads again */
 	vt_send(t, "exit\r", 5);
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
