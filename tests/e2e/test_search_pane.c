@@ -563,7 +563,7 @@ static void test_newer_query_drops_older_embedding(void **state)
 	/* the older query's hit never shows: watched on every read until the
 	 * newer one's hit and its snippet (the row under it) are drawn, then a
 	 * little longer for a late one, and looked for in all output since */
-	struct watch w = {"Sleep and energy", "Hard feedback", "postponing the feedback", false};
+	struct watch w = {"Sleep and energy", "Hard feedback", "feedback", false};
 	assert_true(vt_wait(t, result_watching, &w, T_WAIT));
 	assert_false(vt_wait_quiet(t, result_watching, &(struct watch){"Sleep and energy", NULL,
 	                                                                  NULL, false},
