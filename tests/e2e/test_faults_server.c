@@ -567,7 +567,8 @@ static void test_lock_timeout_saving(void **state)
 	faults++;
 	save_keys(v);
 	/* the message and the kept edit as one state: a frame can be read half-way */
-	assert_true(vt_wait_all(v, T, "locked by another session", "55", "(modified)", (char *)NULL));
+	assert_true(
+	    vt_wait_all(v, T, "locked by another session", "55", "(modified)", (char *)NULL));
 	want_years("15", NULL);
 	testdb_exec(locker, "ROLLBACK");
 	db_close(locker);
@@ -618,7 +619,8 @@ static void test_read_only_saving(void **state)
 		if (vt_wait_quiet(v, has, "write refused", 5000))
 			break;
 	}
-	assert_true(vt_wait_all(v, T, "write refused: this session is read-only", "55", (char *)NULL));
+	assert_true(
+	    vt_wait_all(v, T, "write refused: this session is read-only", "55", (char *)NULL));
 	want_years("15", NULL);
 	quit(v);
 
@@ -627,7 +629,8 @@ static void test_read_only_saving(void **state)
 	edit_ana(v);
 	faults++;
 	save_keys(v);
-	assert_true(vt_wait_all(v, T, "write refused: this session is read-only", "55", (char *)NULL));
+	assert_true(
+	    vt_wait_all(v, T, "write refused: this session is read-only", "55", (char *)NULL));
 	want_years("15", NULL);
 	quit(v);
 }
