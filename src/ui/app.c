@@ -118,7 +118,7 @@ static bool g_tios_saved;
 static int g_tty_out_fd = -1;
 
 /* Monotonic milliseconds. */
-static long long app_now_ms(void)
+long long app_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -1,7 +1,7 @@
 /* The one list widget: a keyset-paged window of database rows around the
  * cursor. Memory stays at most three pages whatever the table size. */
-#include "rapport/text.h"
 #include "rapport/config.h"
+#include "rapport/text.h"
 #include "ui/ui_priv.h"
 
 #include <stdio.h>

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct dline {
 	char *text; /* sanitized */
@@ -286,14 +285,6 @@ static bool detail_waiting(const detail *d)
 	return d->blank && strcmp(d->shown.id, d->sel.id) != 0;
 }
 
-/* Monotonic milliseconds. */
-static long long detail_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Shows another selection (loads it). A selection that changes again within
  * detail.delay_ms of the previous change (a held key) is loaded only once
  * the cursor rests: meanwhile the pane shows just the new title, so a move
@@ -312,7 +303,7 @@ void pane_detail_show(pane *p, const ui_sel *s)
 		app_request_drop(d->a, p);
 		return;
 	}
-	long long now = detail_now_ms();
+	long long now = app_now_ms();
 	int delay = app_config(d->a)->detail_delay_ms;
 	if (delay > 0 && d->det && now - d->last_show < delay) {
 		d->blank = true;

@@ -582,8 +582,8 @@ static void hier_seek(hier *h, int i, const char *pid, const char *name, const c
 bool pane_hierarchy_goto(pane *p, db_kind kind, const char *id_arg)
 {
 	hier *h = p->priv;
-	/* copy first: app_db_sync() may deliver a pending result to the pane that
-	 * owns id_arg (e.g. new search hits replacing the old ones) */
+	/* id_arg may point into another pane's state (a search hit): copied
+	 * before anything else runs */
 	char id[DB_UUID_LEN];
 	snprintf(id, sizeof id, "%s", id_arg ? id_arg : "");
 	db *d = app_db_sync(h->a);

@@ -87,6 +87,8 @@ void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, 
 /* ---- hooks between the base panes and the app (app.c / pane_*.c) ---------------- */
 /* Hierarchy → app: the selection changed (app tells the detail pane). */
 void app_selection_changed(app *a);
+/* Monotonic milliseconds (the loop's clock). */
+long long app_now_ms(void);
 /* True when a request has been running for over APP_SLOW_MS: "loading…"
  * shows only then, so a quick move repaints once, not twice. */
 bool app_slow(const app *a);
