@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "rapport/config.h"
 #include "rapport/embed.h"
@@ -52,14 +51,6 @@ typedef struct searchp {
 	char draft[512];
 	char *copy; /* what y copies last time */
 } searchp;
-
-/* Monotonic milliseconds. */
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* Sets the pane's status line (raw text is sanitized when drawn). */
 static void sp_status(searchp *s, theme_role role, const char *fmt, ...)
@@ -135,7 +126,7 @@ static int sp_run(searchp *s, pane *p)
 	s->hist_pos = nhistory;
 	s->line_touched = false;
 	s->ran = true;
-	s->t0 = now_ms();
+	s->t0 = (double)app_now_ms();
 	bool remote = sp_needs_embedding(s) &&
 	              strcmp(embed_model_id(s->emb), EMBED_HASH_MODEL_ID) != 0;
 	if (remote && s->embedding && strcmp(s->job_query, s->query) == 0)
@@ -318,7 +309,7 @@ static void sp_timing(const searchp *s, char *buf, size_t n)
 	if (hide && *hide && strcmp(hide, "0") != 0)
 		buf[0] = '\0';
 	else
-		snprintf(buf, n, " · %.0f ms", now_ms() - s->t0);
+		snprintf(buf, n, " · %.0f ms", (double)app_now_ms() - s->t0);
 }
 
 /* Status after results arrived: count, mode, time, note. */
@@ -542,7 +533,7 @@ static int sp_move(searchp *s, pane *p, int delta)
 	s->cur = (int)c;
 	if (s->more && !s->embedding && (size_t)s->cur + 5 >= s->n &&
 	    !app_loading(s->a, p, TAG_MORE)) {
-		s->t0 = now_ms();
+		s->t0 = (double)app_now_ms();
 		app_request(s->a, p, TAG_MORE);
 	}
 	return UI_REDRAW;
