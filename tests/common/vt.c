@@ -55,6 +55,19 @@ static void vt_die(const char *what)
 	abort();
 }
 
+/* Writes text to a new temporary file; its path goes to path. */
+void vt_temp_file(char *path, size_t pathsz, const char *text)
+{
+	if (snprintf(path, pathsz, "/tmp/rapport-vt-XXXXXX") >= (int)pathsz)
+		vt_die("temp file path buffer too small");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		vt_die("mkstemp");
+	size_t n = strlen(text);
+	if (write(fd, text, n) != (ssize_t)n || close(fd) != 0)
+		vt_die("writing a temp file");
+}
+
 /* Writes all of buf to fd, retrying on EINTR/EAGAIN. */
 static void vt_write_all(int fd, const char *buf, size_t len)
 {

@@ -46,6 +46,11 @@ typedef struct vt_opts {
  * build/<variant>/rapport derived from /proc/self/exe. Static storage. */
 const char *vt_binary(void);
 
+/* Writes text to a new file /tmp/rapport-vt-XXXXXX (e.g. a config for
+ * --config) and puts its path in path (at least 32 bytes); the caller
+ * unlinks it. Aborts the test on failure. */
+void vt_temp_file(char *path, size_t pathsz, const char *text);
+
 /* Starts the binary at rows x cols. Never NULL (aborts the test on failure). */
 vt *vt_start(int rows, int cols, const char *const *args, const char *const *env);
 vt *vt_start_opts(const vt_opts *o);

@@ -160,11 +160,8 @@ static void test_result_held_during_blocking_call(void **state)
 	(void)state;
 	/* the detail loads on every move (no wait for the cursor to rest): the
 	 * request for the next client must be in flight when Enter is pressed */
-	char cfg[] = "/tmp/rapport-async-XXXXXX";
-	int fd = mkstemp(cfg);
-	assert_true(fd >= 0);
-	assert_true(write(fd, "detail.delay_ms = 0\n", 20) == 20);
-	close(fd);
+	char cfg[64];
+	vt_temp_file(cfg, sizeof cfg, "detail.delay_ms = 0\n");
 	const char *args[] = {"-d", conninfo, "--config", cfg, NULL};
 	const char *env[] = {"RAPPORT_STATS=1", NULL};
 	vt *t = vt_start(24, 120, args, env);

@@ -578,13 +578,7 @@ static void test_narrow_layout(void **state)
 /* Starts rapport on the fixture with a config file holding text. */
 static vt *start_config(int rows, int cols, const char *text, char *path, size_t pathsz)
 {
-	snprintf(path, pathsz, "/tmp/rapport-browse-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	vt_temp_file(path, pathsz, text);
 	const char *args[] = {"-d", conninfo, "--config", path, NULL};
 	vt *t = vt_start(rows, cols, args, NULL);
 	assert_true(vt_wait_text(t, "Companies", T_WAIT));

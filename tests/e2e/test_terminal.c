@@ -480,13 +480,8 @@ static void test_mouse(void **state)
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
 	vt_free(t);
 
-	char dir[] = "/tmp/rapport-mouse-XXXXXX", path[128];
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/config", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("mouse = true\n", f);
-	fclose(f);
+	char path[64];
+	vt_temp_file(path, sizeof path, "mouse = true\n");
 	const char *args[] = {"-d", conninfo, "--config", path, NULL};
 	t = vt_start(24, 100, args, NULL);
 	assert_true(vt_wait_text(t, "Beta Partners", T_WAIT));
@@ -499,8 +494,7 @@ static void test_mouse(void **state)
 	vt_keys(t, "q");
 	assert_int_equal(vt_wait_exit(t, T_WAIT), 0);
 	vt_free(t);
-	remove(path);
-	rmdir(dir);
+	unlink(path);
 }
 
 /* Group setup: the fixture database. */
