@@ -9,19 +9,6 @@
 
 #include "db/internal.h"
 
-enum { MAXCOLS = 8 };
-
-/* Core columns in table order (as record.c; the record half of the detail). */
-static const char *const columns[DB_KIND_COUNT][MAXCOLS] = {
-    [DB_COMPANY] = {"name", "slug", NULL},
-    [DB_COACH] = {"coaching_company_id", "email", "name", "bio", NULL},
-    [DB_ORG] = {"name", "slug", "industry", NULL},
-    [DB_CLIENT] = {"client_organization_id", "primary_coach_id", "email", "name", "title", NULL},
-    [DB_MODEL] = {"coaching_company_id", "name", "slug", "description", "content", NULL},
-    [DB_ITEM] = {"data_type", "coach_id", "client_id", "client_organization_id",
-                 "visibility_level", "raw_content", NULL},
-};
-
 #define ITEMS(col)                                                                               \
 	"'items', (SELECT json_agg(x) FROM (SELECT i.id, i.data_type, i.visibility_level AS visibility," \
 	" i.created_at::text AS created_at, coalesce(i.metadata->>'title',"                            \
@@ -75,9 +62,9 @@ static void detail_sql(db_kind k, char *buf, size_t cap)
 	                        "SELECT json_build_object('id', t.id, 'created_at', t.created_at::text,"
 	                        " 'updated_at', t.updated_at::text, 'metadata', t.metadata::text,"
 	                        " 'fields', json_build_array(");
-	for (int i = 0; columns[k][i] && len < cap; i++)
+	for (int i = 0; dbi_columns[k][i] && len < cap; i++)
 		len += (size_t)snprintf(buf + len, cap - len, "%st.%s::text", i ? ", " : "",
-		                        columns[k][i]);
+		                        dbi_columns[k][i]);
 	if (len < cap)
 		snprintf(buf + len, cap - len, "), %s)::text FROM %s t WHERE t.id = $1", relations(k),
 		         db_kind_table(k));
@@ -119,7 +106,7 @@ static db_record *detail_record(db_kind k, const cJSON *o)
 	db_record *r = calloc(1, sizeof *r);
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "fields");
 	size_t n = 0;
-	while (columns[k][n])
+	while (dbi_columns[k][n])
 		n++;
 	if (!r || !(r->fields = calloc(n, sizeof *r->fields)))
 		abort();
@@ -133,7 +120,7 @@ static db_record *detail_record(db_kind k, const cJSON *o)
 		abort();
 	for (size_t i = 0; i < n; i++) {
 		const cJSON *v = cJSON_GetArrayItem(f, (int)i);
-		r->fields[i].name = columns[k][i];
+		r->fields[i].name = dbi_columns[k][i];
 		r->fields[i].value = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 	}
 	r->nfields = n;

@@ -6,6 +6,12 @@
 
 #include "rapport/db.h"
 
+/* Each kind's core columns in table order (not id, metadata, created_at,
+ * updated_at), NULL-terminated: what records read and write, and the record
+ * half of a detail (src/db/kind.c). */
+enum { DBI_MAXCOLS = 8 };
+extern const char *const dbi_columns[DB_KIND_COUNT][DBI_MAXCOLS];
+
 /* Turns a finished PGresult (status already checked OK) into a rapport-owned
  * value stored in *out. Returns DB_OK or a negative status (set the message
  * with dbi_seterr). Must not PQclear(res). */

@@ -3,7 +3,7 @@
 #include <strings.h>
 #include <uuid/uuid.h>
 
-#include "rapport/db.h"
+#include "db/internal.h"
 
 static const struct kind_names {
 	const char *table;
@@ -18,6 +18,16 @@ static const struct kind_names {
     [DB_CLIENT] = {"clients", "client", {NULL}},
     [DB_MODEL] = {"coaching_models", "coaching model", {"model", "models", "coaching_model", NULL}},
     [DB_ITEM] = {"data_items", "data item", {"item", "items", "data_item", NULL}},
+};
+
+const char *const dbi_columns[DB_KIND_COUNT][DBI_MAXCOLS] = {
+    [DB_COMPANY] = {"name", "slug", NULL},
+    [DB_COACH] = {"coaching_company_id", "email", "name", "bio", NULL},
+    [DB_ORG] = {"name", "slug", "industry", NULL},
+    [DB_CLIENT] = {"client_organization_id", "primary_coach_id", "email", "name", "title", NULL},
+    [DB_MODEL] = {"coaching_company_id", "name", "slug", "description", "content", NULL},
+    [DB_ITEM] = {"data_type", "coach_id", "client_id", "client_organization_id",
+                 "visibility_level", "raw_content", NULL},
 };
 
 const char *db_kind_table(db_kind k)

@@ -9,25 +9,12 @@
 
 #include "db/internal.h"
 
-enum { MAXCOLS = 8 };
-
-/* Core columns in table order (not id, metadata, created_at, updated_at). */
-static const char *const columns[DB_KIND_COUNT][MAXCOLS] = {
-    [DB_COMPANY] = {"name", "slug", NULL},
-    [DB_COACH] = {"coaching_company_id", "email", "name", "bio", NULL},
-    [DB_ORG] = {"name", "slug", "industry", NULL},
-    [DB_CLIENT] = {"client_organization_id", "primary_coach_id", "email", "name", "title", NULL},
-    [DB_MODEL] = {"coaching_company_id", "name", "slug", "description", "content", NULL},
-    [DB_ITEM] = {"data_type", "coach_id", "client_id", "client_organization_id",
-                 "visibility_level", "raw_content", NULL},
-};
-
 /* The static column name equal to name for kind k, or NULL. */
 static const char *column_of(db_kind k, const char *name)
 {
-	for (int i = 0; name && columns[k][i]; i++)
-		if (strcmp(columns[k][i], name) == 0)
-			return columns[k][i];
+	for (int i = 0; name && dbi_columns[k][i]; i++)
+		if (strcmp(dbi_columns[k][i], name) == 0)
+			return dbi_columns[k][i];
 	return NULL;
 }
 
@@ -69,8 +56,8 @@ __attribute__((format(printf, 2, 3))) static void sb_add(sqlbuf *b, const char *
 static void select_record(sqlbuf *b, db_kind k)
 {
 	sb_add(b, "SELECT t.id, t.created_at::text, t.updated_at::text, t.metadata::text");
-	for (int i = 0; columns[k][i]; i++)
-		sb_add(b, ", t.%s::text", columns[k][i]);
+	for (int i = 0; dbi_columns[k][i]; i++)
+		sb_add(b, ", t.%s::text", dbi_columns[k][i]);
 	sb_add(b, " FROM %s t", db_kind_table(k));
 }
 
@@ -98,7 +85,7 @@ static db_record *record_from(db_kind k, const PGresult *res)
 {
 	db_record *r = calloc(1, sizeof *r);
 	size_t n = 0;
-	while (columns[k][n])
+	while (dbi_columns[k][n])
 		n++;
 	if (!r || !(r->fields = calloc(n, sizeof *r->fields)))
 		abort();
@@ -111,7 +98,7 @@ static db_record *record_from(db_kind k, const PGresult *res)
 	if (!r->metadata)
 		abort();
 	for (size_t i = 0; i < n; i++) {
-		r->fields[i].name = columns[k][i];
+		r->fields[i].name = dbi_columns[k][i];
 		r->fields[i].value = dbi_strdup_field(res, 0, (int)i + 4);
 	}
 	r->nfields = n;
@@ -283,13 +270,13 @@ db_status db_update_fields(db *d, db_kind k, const char *id, const char *expecte
 {
 	if (!kind_ok(d, k) || !id_ok(d, id))
 		return DB_INVALID;
-	if (n == 0 || n > MAXCOLS || !names_ok(d, k, n, names, false)) {
-		if (n == 0 || n > MAXCOLS)
+	if (n == 0 || n > DBI_MAXCOLS || !names_ok(d, k, n, names, false)) {
+		if (n == 0 || n > DBI_MAXCOLS)
 			dbi_seterr(d, "nothing to update");
 		return DB_INVALID;
 	}
 	sqlbuf b = {.len = 0};
-	const char *p[MAXCOLS + 2] = {id, token(expected_updated_at)};
+	const char *p[DBI_MAXCOLS + 2] = {id, token(expected_updated_at)};
 	sb_add(&b, "WITH u AS (UPDATE %s SET ", db_kind_table(k));
 	for (size_t i = 0; i < n; i++) {
 		sb_add(&b, "%s%s = $%zu", i ? ", " : "", column_of(k, names[i]), i + 3);
@@ -304,13 +291,13 @@ db_status db_record_insert(db *d, db_kind k, size_t n, const char *const *names,
 {
 	if (!kind_ok(d, k))
 		return DB_INVALID;
-	if (n > MAXCOLS || !names_ok(d, k, n, names, true)) {
-		if (n > MAXCOLS)
+	if (n > DBI_MAXCOLS || !names_ok(d, k, n, names, true)) {
+		if (n > DBI_MAXCOLS)
 			dbi_seterr(d, "too many columns");
 		return DB_INVALID;
 	}
 	sqlbuf b = {.len = 0};
-	const char *p[MAXCOLS + 2];
+	const char *p[DBI_MAXCOLS + 2];
 	size_t np = 0;
 	sb_add(&b, "INSERT INTO %s (", db_kind_table(k));
 	for (size_t i = 0; i < n; i++)
