@@ -6,6 +6,7 @@
 
 #include "db/internal.h"
 #include "rapport/sha256.h"
+#include "rapport/text.h"
 
 #include <cJSON.h>
 #include <stdint.h>
@@ -24,31 +25,11 @@ static size_t utf8_invalid_at(const unsigned char *t, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		unsigned c = t[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t n;
-		unsigned cp, min;
-		if (c >= 0xC2 && c <= 0xDF)
-			n = 2, cp = c & 0x1F, min = 0x80;
-		else if (c >= 0xE0 && c <= 0xEF)
-			n = 3, cp = c & 0x0F, min = 0x800;
-		else if (c >= 0xF0 && c <= 0xF4)
-			n = 4, cp = c & 0x07, min = 0x10000;
-		else
+		uint32_t cp;
+		int n = t[i] < 0x80 ? 1 : text_utf8_decode((const char *)t + i, len - i, &cp);
+		if (n == 0)
 			return i;
-		if (len - i < n)
-			return i;
-		for (size_t k = 1; k < n; k++) {
-			if ((t[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (t[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += n;
+		i += (size_t)n;
 	}
 	return len;
 }
