@@ -5,6 +5,7 @@
 #include "ui/ui_priv.h"
 
 #include <cJSON.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,7 +340,8 @@ static int detail_word_width(const char *s)
 
 /* Draws text wrapped over up to DETAIL_WRAP_ROWS rows from y (continuations
  * indented by 2), breaking between words; only a word wider than a whole
- * line is broken inside. Returns the next free row. */
+ * line is broken inside. Returns the next free row. With w NULL it only
+ * counts the rows (detail_move scrolls by them). */
 static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *s, attr_t at)
 {
 	char buf[2048];
@@ -350,9 +352,11 @@ static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *
 			return y + 1;
 		if (++rows == DETAIL_WRAP_ROWS && text_width(s) > room) {
 			int used = text_fit(s, room - 1, buf, sizeof buf);
-			ui_put_safe(w, y, x + indent, room, buf, at);
-			ui_put_safe(w, y++, x + indent + used, 1, "…", at);
-			return y;
+			if (w) {
+				ui_put_safe(w, y, x + indent, room, buf, at);
+				ui_put_safe(w, y, x + indent + used, 1, "…", at);
+			}
+			return y + 1;
 		}
 		text_fit(s, room, buf, sizeof buf);
 		size_t n = strlen(buf);
@@ -366,7 +370,9 @@ static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *
 				buf[n] = '\0';
 			}
 		}
-		ui_put_safe(w, y++, x + indent, room, buf, at);
+		if (w)
+			ui_put_safe(w, y, x + indent, room, buf, at);
+		y++;
 		s += n;
 		while (*s == ' ')
 			s++;
@@ -375,6 +381,20 @@ static int detail_wrap(WINDOW *w, int y, int x, int cols, int maxy, const char *
 		indent = ww > cols - 2 && ww <= cols ? 0 : 2;
 	} while (*s && y < maxy);
 	return y;
+}
+
+/* Screen rows that lines from..to (inclusive) take at the pane's width, as
+ * detail_draw wraps them. */
+static int detail_rows(const detail *d, int from, int to)
+{
+	int rows = 0, cols = d->w - 2;
+	for (int i = from; i <= to && i < (int)d->n; i++) {
+		const dline *l = &d->lines[i];
+		rows += l->item >= 0
+		            ? 1
+		            : detail_wrap(NULL, 0, 0, cols - l->indent, INT_MAX, l->text, 0);
+	}
+	return rows;
 }
 
 /* Draws the lines from the scroll position; items highlighted. */
@@ -443,8 +463,9 @@ static int detail_move(detail *d, int delta)
 		int line = detail_item_line(d, d->item);
 		if (line < d->top)
 			d->top = line;
-		if (line >= d->top + d->h)
-			d->top = line - d->h + 1;
+		/* lines wrap: scroll until the item's row is on screen */
+		while (d->top < line && detail_rows(d, d->top, line) > d->h)
+			d->top++;
 		if (d->item == 0 && delta < 0)
 			d->top = 0;
 	} else {

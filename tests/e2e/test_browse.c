@@ -685,6 +685,44 @@ static void test_reload_after_selection_deleted(void **state)
 	db_close(d);
 }
 
+/* At 80x24 the detail wraps its long lines; moving through the data items
+ * scrolls by screen rows, so the selected item (here the history line after
+ * G) is on screen. It once scrolled by unwrapped lines: the cursor moved
+ * below the bottom, unseen, and Enter opened an item nobody could see. */
+static void test_detail_scrolls_wrapped(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h7_browse");
+	testdb_exec(d, "UPDATE coaches SET bio = NULL, metadata = jsonb_build_object("
+	               " 'specializations', jsonb_build_array("
+	               "  repeat('negotiation and stakeholder management ', 3),"
+	               "  repeat('first-time managers and new teams ', 3),"
+	               "  repeat('executive presence in board rooms ', 3),"
+	               "  repeat('career transitions after a merger ', 3)),"
+	               " 'languages', repeat('English, Spanish, Portuguese, ', 4))"
+	               " WHERE email = 'dee@beta.example';"
+	               "INSERT INTO data_items (data_type, coach_id, visibility_level,"
+	               "                        raw_content, metadata)"
+	               " SELECT 'note', '20000000-0000-0000-0000-000000000004', 'private',"
+	               "        'note ' || i, jsonb_build_object('title', 'Dee note ' || i)"
+	               " FROM generate_series(1, 12) i");
+	vt *t = start(24, 80, NULL);
+	vt_keys(t, ":goto dee@beta.example<Enter>");
+	assert_true(vt_wait_text(t, "Data items (12)", T_WAIT));
+	/* the history line is below the bottom before the move */
+	assert_false(vt_has_text(t, "changes to this record"));
+	vt_keys(t, "<Tab>G");
+	assert_true(vt_wait_text(t, "changes to this record", T_WAIT));
+	/* g goes back to the top: the title row again */
+	vt_keys(t, "g");
+	assert_true(vt_wait_text(t, "Email: dee@beta.example", T_WAIT));
+	quit(t);
+	testdb_exec(
+	    d, "DELETE FROM data_items WHERE coach_id = '20000000-0000-0000-0000-000000000004';"
+	       "UPDATE coaches SET metadata = '{}' WHERE email = 'dee@beta.example'");
+	db_close(d);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -724,6 +762,7 @@ int main(void)
 	    cmocka_unit_test(test_scroll_jump),
 	    cmocka_unit_test(test_detail_follows_at_rest),
 	    cmocka_unit_test(test_reload_after_selection_deleted),
+	    cmocka_unit_test(test_detail_scrolls_wrapped),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
