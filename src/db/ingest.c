@@ -715,10 +715,7 @@ static db_status write_chunks(db *d, embedder *e, const char *text, size_t len,
 /* Rolls back, keeping the message of the failure that caused it. */
 static db_status rollback(db *d, db_status st)
 {
-	char saved[768];
-	snprintf(saved, sizeof saved, "%s", db_errmsg(d));
-	dbi_exec(d, "ROLLBACK", 0, NULL);
-	dbi_seterr(d, "%s", saved);
+	dbi_rollback(d);
 	return st;
 }
 

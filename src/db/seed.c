@@ -79,17 +79,6 @@ static void jarr(seed_buf *b, const char *key, const char *const *v, size_t n)
 
 /* ---- composing the demo ------------------------------------------------- */
 
-static void first_name(const char *full, char *out, size_t n)
-{
-	if (strncmp(full, "Dr. ", 4) == 0)
-		full += 4;
-	size_t k = strcspn(full, " ");
-	if (k >= n)
-		k = n - 1;
-	memcpy(out, full, k);
-	out[k] = '\0';
-}
-
 static void client_email(const seed_client *c, char *out, size_t n)
 {
 	char local[128];
@@ -165,8 +154,8 @@ static void demo_sessions(demo *dm, int ci, long start)
 	const seed_client *c = &seed_clients[ci];
 	const seed_coach *k = &seed_coaches[c->coach];
 	char cf[64], kf[64], email[160], prev_title[96] = "", title[160], date[11];
-	first_name(c->name, cf, sizeof cf);
-	first_name(k->name, kf, sizeof kf);
+	seed_first_name(c->name, cf, sizeof cf);
+	seed_first_name(k->name, kf, sizeof kf);
 	client_email(c, email, sizeof email);
 	seed_rng r;
 	seed_rng_init(&r, dm->seed, email);
@@ -840,14 +829,8 @@ db_status seed_demo(db *d, unsigned seed, int replace, FILE *progress, seed_stat
 		s = demo_load(d, &dm, replace, dim, progress, &local);
 	if (s == DB_OK)
 		s = dbi_exec(d, "COMMIT", 0, NULL);
-	else {
-		/* keep the first error's message */
-		char *msg = strdup(db_errmsg(d));
-		(void)dbi_exec(d, "ROLLBACK", 0, NULL);
-		if (msg)
-			dbi_seterr(d, "%s", msg);
-		free(msg);
-	}
+	else
+		dbi_rollback(d); /* keeps the first error's message */
 	demo_free(&dm);
 	if (s == DB_OK && st)
 		*st = local;

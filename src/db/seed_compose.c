@@ -7,6 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+void seed_first_name(const char *full, char *out, size_t n)
+{
+	if (strncmp(full, "Dr. ", 4) == 0)
+		full += 4;
+	size_t k = strcspn(full, " ");
+	if (k >= n)
+		k = n - 1;
+	memcpy(out, full, k);
+	out[k] = '\0';
+}
+
 /* 64-bit FNV-1a of a NUL-terminated string. */
 static uint64_t fnv1a(const char *s)
 {

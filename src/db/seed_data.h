@@ -124,6 +124,9 @@ void seed_buf_add(seed_buf *b, const void *s, size_t n);
 void seed_buf_str(seed_buf *b, const char *s);
 void seed_buf_fmt(seed_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The first name of a full name into out (n bytes), skipping "Dr. ". */
+void seed_first_name(const char *full, char *out, size_t n);
+
 /* Values for the {placeholders} of topic and generic turns. */
 typedef struct seed_vars {
 	const char *client, *coach; /* first names */

@@ -56,24 +56,12 @@ static int argmax4(const int *v, int skip)
 	return best;
 }
 
-/* First name of a full name, skipping an honorific. */
-static void first_name(const char *full, char *out, size_t n)
-{
-	if (strncmp(full, "Dr. ", 4) == 0)
-		full += 4;
-	size_t k = strcspn(full, " ");
-	if (k >= n)
-		k = n - 1;
-	memcpy(out, full, k);
-	out[k] = '\0';
-}
-
 void seed_disc_report(seed_buf *b, seed_rng *r, const char *client, const char *coach,
                       const char *date, const char *goal)
 {
 	int s[4];
 	char first[64];
-	first_name(client, first, sizeof first);
+	seed_first_name(client, first, sizeof first);
 	seed_vars v = {.client = first};
 	for (int i = 0; i < 4; i++)
 		s[i] = 15 + (int)seed_rng_below(r, 81);
@@ -137,7 +125,7 @@ void seed_type_report(seed_buf *b, seed_rng *r, const char *client, const char *
 	const struct pref *chosen[4];
 	int clarity[4];
 	static const char *const words[] = {"slight", "moderate", "clear", "very clear"};
-	first_name(client, first, sizeof first);
+	seed_first_name(client, first, sizeof first);
 	for (int i = 0; i < 4; i++) {
 		chosen[i] = &prefs[2 * i + (int)seed_rng_below(r, 2)];
 		clarity[i] = 5 + (int)seed_rng_below(r, 26);
@@ -194,7 +182,7 @@ void seed_360_report(seed_buf *b, seed_rng *r, const seed_client *c, const char 
                      const char *date)
 {
 	char first[64];
-	first_name(c->name, first, sizeof first);
+	seed_first_name(c->name, first, sizeof first);
 	seed_vars v = {.client = first};
 	unsigned raters = 8 + seed_rng_below(r, 9);
 	seed_buf_fmt(

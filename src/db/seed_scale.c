@@ -792,13 +792,8 @@ db_status seed_scale(db *d, long long clients, long long chunks, unsigned seed, 
 		s = scale_run(&sc, &local);
 		if (s == DB_OK)
 			s = dbi_exec(d, "COMMIT", 0, NULL);
-		else {
-			char *msg = strdup(db_errmsg(d));
-			(void)dbi_exec(d, "ROLLBACK", 0, NULL);
-			if (msg)
-				dbi_seterr(d, "%s", msg);
-			free(msg);
-		}
+		else
+			dbi_rollback(d); /* keeps the first error's message */
 	}
 	free(sc.company);
 	free(sc.coach);
