@@ -1,5 +1,6 @@
 /* rapport: entry point. Parses the global options, then hands over to a
  * subcommand (src/cli/) or to the interactive browser (src/ui/app.c). */
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -122,11 +123,11 @@ static int run_browser(const rapport_globals *g)
 	return app_run(g, d);
 }
 
-int main(int argc, char **argv)
+/* Runs what the command line asks for; returns the exit code. */
+static int dispatch(int argc, char **argv)
 {
 	rapport_globals g = {0};
 	int code = EXIT_OK;
-	setlocale(LC_ALL, "");
 	int i = parse_globals(argc, argv, &g, &code);
 	if (i < 0)
 		return code;
@@ -144,4 +145,23 @@ int main(int argc, char **argv)
 	char msg[160];
 	snprintf(msg, sizeof msg, "unknown command '%.100s'", argv[i]);
 	return usage_error(msg);
+}
+
+/* Output that never arrived (a full disk, a closed pipe while SIGPIPE is
+ * ignored) turns a success into a failure, so `rapport search --json q >
+ * out.json && use out.json` cannot go on with a truncated file. */
+static int check_stdout(int code)
+{
+	int flushed = fflush(stdout), err = errno;
+	if ((flushed == 0 && !ferror(stdout)) || code != EXIT_OK)
+		return code;
+	fprintf(stderr, "rapport: could not write the output%s%s\n", flushed ? ": " : "",
+	        flushed ? strerror(err) : "");
+	return EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	return check_stdout(dispatch(argc, argv));
 }

@@ -1,6 +1,7 @@
 /* The real binary: rapport db migrate|status|grant-coach, usage errors, and
  * the one-line connection failure (exit codes 0/1/2). RAPPORT_BIN names the
  * binary (tests/run.sh sets it). Real server from PG*. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,9 @@ static void slurp(int fd, char *buf, size_t cap)
 	buf[n] = '\0';
 }
 
+/* stdout of the next rapport() when >= 0 (e.g. /dev/full), else a pipe. */
+static int g_stdout_fd = -1;
+
 /* Runs rapport with args (NULL-terminated), feeding input on stdin. */
 static run *rapport(const char *input, ...)
 {
@@ -49,7 +53,7 @@ static run *rapport(const char *input, ...)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		dup2(in[0], 0);
-		dup2(out[1], 1);
+		dup2(g_stdout_fd >= 0 ? g_stdout_fd : out[1], 1);
 		dup2(err[1], 2);
 		close(in[1]);
 		close(out[0]);
@@ -171,10 +175,53 @@ static void test_migrate_status_grant(void **state)
 	testdb_drop("h2_cli");
 }
 
+/* Output that cannot be written (here a full disk) is a failure: exit 1
+ * with one line, not 0 with the output silently lost. */
+static void test_output_write_error(void **state)
+{
+	(void)state;
+	g_stdout_fd = open("/dev/full", O_WRONLY);
+	if (g_stdout_fd < 0)
+		skip();
+	run *r = rapport(NULL, "--help", NULL);
+	want_code(r, 1);
+	assert_non_null(strstr(r->err, "rapport: could not write the output"));
+	free(r);
+	r = rapport(NULL, "db", "status", "--help", NULL);
+	want_code(r, 1);
+	free(r);
+	db *d = testdb_open("h2_cli_full");
+	char *ci = testdb_conninfo("h2_cli_full");
+	r = rapport(NULL, "-d", ci, "db", "status", NULL);
+	want_code(r, 1);
+	assert_non_null(strstr(r->err, "could not write the output"));
+	free(r);
+	close(g_stdout_fd);
+	g_stdout_fd = -1;
+	/* the same command into a pipe succeeds */
+	r = rapport(NULL, "-d", ci, "db", "status", NULL);
+	want_code(r, 0);
+	free(r);
+	free(ci);
+	db_close(d);
+}
+
+/* Back to a pipe for stdout, also when a check failed half-way. */
+static int stdout_back_to_pipe(void **state)
+{
+	(void)state;
+	if (g_stdout_fd >= 0)
+		close(g_stdout_fd);
+	g_stdout_fd = -1;
+	testdb_drop("h2_cli_full");
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_usage),
+	    cmocka_unit_test_teardown(test_output_write_error, stdout_back_to_pipe),
 	    cmocka_unit_test(test_connection_failure),
 	    cmocka_unit_test(test_migrate_status_grant),
 	};
