@@ -34,6 +34,7 @@ static const char search_usage[] =
     "  --explain            run EXPLAIN ANALYZE instead: server-side times and the plan\n"
     "  --sql                print the statement with its parameters as a psql script\n"
     "  --help               this help\n"
+    "Options may follow QUERY; after `--` every word is QUERY (e.g. -excluded).\n"
     "\n"
     "The query embedding comes from the configured provider (embed.provider;\n"
     "the built-in hash embedder by default). Exit status: 0 ok (also when nothing\n"
@@ -178,8 +179,21 @@ static int parse_args(int argc, char **argv, search_opts *o)
 {
 	int c;
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* re-initialise GNU getopt: main parsed in stop-at-first mode,
+	             * which would make `search q --json` search for "q --json" */
 	while ((c = getopt_long(argc, argv, "", search_long, NULL)) != -1) {
+		if (c == '?') { /* name the option: a typo or a value left out */
+			char shortopt[3] = {'-', (char)optopt, '\0'};
+			const char *arg = optopt > 0 && optopt < O_MODE ? shortopt : argv[optind - 1];
+			char msg[240];
+			snprintf(msg, sizeof msg,
+			         optopt < O_MODE    ? "unknown option '%.100s' (see rapport search --help; "
+			                              "-- before a query word that starts with -)"
+			         : strchr(arg, '=') ? "%.100s: this option takes no value"
+			                            : "%.100s needs a value (see rapport search --help)",
+			         arg);
+			return fail(EXIT_USAGE, msg);
+		}
 		int code = apply_opt(o, c, optarg);
 		if (code >= 0)
 			return code;
@@ -280,7 +294,7 @@ static config *load_config(const rapport_globals *g)
 	config *cfg = config_new();
 	char *errors = NULL;
 	if (cfg && config_load(cfg, g->config_path, &errors) < 0) {
-		fail(EXIT_USAGE, errors);
+		fputs(errors ? errors : "rapport: cannot read the config file\n", stderr);
 		config_free(cfg);
 		cfg = NULL;
 	} else if (errors) {
@@ -564,7 +578,8 @@ static int diagnose(db *d, search_opts *o)
 	fputs(safe ? safe : text, stdout);
 	free(safe);
 	free(text);
-	return fflush(stdout) == 0 ? EXIT_OK : fail(EXIT_FAIL, "could not write the output");
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK
+	                                         : fail(EXIT_FAIL, "could not write the output");
 }
 
 /* Connects, resolves, embeds, searches and prints; returns the exit code. */
@@ -601,7 +616,9 @@ static int run(const rapport_globals *g, search_opts *o, const config *cfg)
 			print_csv(stdout, res, o->req.offset, !tty);
 		else
 			print_human(stdout, res, o->req.offset, tty);
-		code = fflush(stdout) == 0 ? EXIT_OK : fail(EXIT_FAIL, "could not write the results");
+		code = fflush(stdout) == 0 && !ferror(stdout)
+		           ? EXIT_OK
+		           : fail(EXIT_FAIL, "could not write the results");
 	}
 	search_result_free(res);
 	free(vec);

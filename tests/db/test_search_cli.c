@@ -5,6 +5,7 @@
  * slug/email, an unknown scope (exit 1, one line), usage errors (exit 2),
  * --help, --sql reproducing the same rows through psql-style execution. */
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <pty.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,12 +119,20 @@ static void slurp(int fd, char *buf, size_t cap)
 	buf[n] = '\0';
 }
 
+/* When set, run() passes --config g_config, and sends stdout to
+ * g_stdout_fd (>= 0) instead of a pipe. */
+static const char *g_config;
+static int g_stdout_fd = -1;
+
 /* Runs rapport -d conninfo search ARGS... with stdout a pipe (tty false) or
  * a pseudo-terminal (tty true). */
 static void run(run_out *o, bool tty, const char *const *args)
 {
-	const char *argv[32] = {bin(), "-d", conninfo, "search"};
-	size_t n = 4;
+	const char *argv[32] = {bin(), "-d", conninfo};
+	size_t n = 3;
+	if (g_config)
+		argv[n++] = "--config", argv[n++] = g_config;
+	argv[n++] = "search";
 	for (size_t i = 0; args[i] && n < 31; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
@@ -135,7 +144,7 @@ static void run(run_out *o, bool tty, const char *const *args)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		if (!tty) {
-			dup2(out[1], 1);
+			dup2(g_stdout_fd >= 0 ? g_stdout_fd : out[1], 1);
 			close(out[0]);
 		}
 		dup2(err[1], 2);
@@ -270,6 +279,69 @@ static void test_errors_and_help(void **state)
 	free(o);
 }
 
+/* Options may follow the query words (they were taken as words: `search
+ * budget --json` printed the human format for "budget --json"); a value left
+ * out or an unknown option is named; `--` still ends the options. */
+static void test_options_after_query(void **state)
+{
+	(void)state;
+	run_out *o = malloc(sizeof *o);
+	run(o, false, (const char *const[]){"budget", "--json", "--limit", "1", NULL});
+	assert_int_equal(o->status, 0);
+	cJSON *arr = cJSON_Parse(o->out);
+	assert_true(cJSON_IsArray(arr));
+	assert_int_equal(cJSON_GetArraySize(arr), 1);
+	cJSON_Delete(arr);
+	run(o, false, (const char *const[]){"budget", "--limit", NULL});
+	assert_int_equal(o->status, 2);
+	assert_string_equal(o->err, "rapport: search: --limit needs a value (see rapport search "
+	                            "--help)\n");
+	run(o, false, (const char *const[]){"--limt", "3", "budget", NULL});
+	assert_int_equal(o->status, 2);
+	assert_non_null(strstr(o->err, "unknown option '--limt'"));
+	run(o, false, (const char *const[]){"--json", "--", "budget", "--csv", NULL});
+	assert_int_equal(o->status, 0);
+	arr = cJSON_Parse(o->out); /* "--csv" after -- is a query word, not the format */
+	assert_true(cJSON_IsArray(arr));
+	cJSON_Delete(arr);
+	free(o);
+}
+
+/* A config file that cannot be read: one plain line, exit 2. */
+static void test_unreadable_config(void **state)
+{
+	(void)state;
+	run_out *o = malloc(sizeof *o);
+	g_config = "/nonexistent/rapport-config";
+	run(o, false, (const char *const[]){"budget", NULL});
+	g_config = NULL;
+	assert_int_equal(o->status, 2);
+	assert_string_equal(o->err, "rapport: cannot read /nonexistent/rapport-config: No such file "
+	                            "or directory\n");
+	free(o);
+}
+
+/* Results that cannot be written (a full disk) fail with exit 1, also when
+ * the whole JSON document is one write. */
+static void test_output_write_error(void **state)
+{
+	(void)state;
+	g_stdout_fd = open("/dev/full", O_WRONLY);
+	if (g_stdout_fd < 0)
+		skip();
+	run_out *o = malloc(sizeof *o);
+	const char *const fmts[][3] = {{"--json", NULL}, {"--csv", NULL}, {"--sql", NULL}};
+	for (size_t i = 0; i < 3; i++) {
+		run(o, false, (const char *const[]){fmts[i][0], "budget", NULL});
+		if (o->status != 1)
+			fail_msg("%s into a full disk: exit %d (%s)", fmts[i][0], o->status, o->err);
+		assert_non_null(strstr(o->err, "could not write the"));
+	}
+	close(g_stdout_fd);
+	g_stdout_fd = -1;
+	free(o);
+}
+
 /* Runs the tests in order. */
 int main(void)
 {
@@ -278,6 +350,9 @@ int main(void)
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_human_tty),
 	    cmocka_unit_test(test_errors_and_help),
+	    cmocka_unit_test(test_options_after_query),
+	    cmocka_unit_test(test_unreadable_config),
+	    cmocka_unit_test(test_output_write_error),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
