@@ -62,6 +62,8 @@ struct app {
 	int rows, cols;
 	bool too_small;
 	WINDOW *status_win;
+	pane *caret; /* the pane that placed the text cursor this paint (app_caret) */
+	int caret_y, caret_x;
 	/* panes: [0] hierarchy, [1] detail, then overlays */
 	pane *hier, *detail;
 	int focus; /* 0 hierarchy, 1 detail */
@@ -1411,9 +1413,18 @@ static void app_draw_too_small(app *a)
 	wnoutrefresh(stdscr);
 }
 
+/* The focused pane's text cursor (see ui_priv.h). */
+void app_caret(app *a, pane *p, WINDOW *w)
+{
+	a->caret = p;
+	if (w)
+		getyx(w, a->caret_y, a->caret_x);
+}
+
 /* One paint: every visible window, then one doupdate. */
 static void app_paint(app *a)
 {
+	a->caret = NULL; /* the panes' draws say where it goes */
 	if (a->full_redraw) {
 		clearok(curscr, TRUE);
 		a->full_redraw = false;
@@ -1442,10 +1453,14 @@ static void app_paint(app *a)
 	app_draw_status(a);
 	/* the cursor shows only where a pane placed it for text entry */
 	pane *top = app_focused(a);
-	bool caret = top->win && (top->place == UI_BOTTOM || strcmp(top->ops->name, "prompt") == 0);
+	bool caret = top->win && (top->place == UI_BOTTOM ||
+	                          strcmp(top->ops->name, "prompt") == 0 || a->caret == top);
 	curs_set(caret ? 1 : 0);
-	if (caret)
+	if (caret) {
+		if (a->caret == top)
+			wmove(top->win, a->caret_y, a->caret_x);
 		wnoutrefresh(top->win);
+	}
 	doupdate();
 }
 

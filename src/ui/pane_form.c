@@ -570,6 +570,7 @@ static void pf_draw_row(pf *s, WINDOW *w, int y, const pf_row *r, bool sel, int 
 	int vx = labw + 3, vw = cols - vx - 1;
 	if (s->mode == PF_EDIT && sel) {
 		ui_line_draw(&s->line, w, y, vx, vw, "", pf_attr(s, THEME_NORMAL));
+		app_caret(s->a, s->self, w);
 		return;
 	}
 	char *v = pf_value_text(s, r);
@@ -612,6 +613,7 @@ static void pf_draw_col(pf *s, WINDOW *w, int y, const pf_col *c, bool sel, int 
 	int vx = labw + 3, vw = cols - vx - 1;
 	if (s->mode == PF_EDIT && sel) {
 		ui_line_draw(&s->line, w, y, vx, vw, "", pf_attr(s, THEME_NORMAL));
+		app_caret(s->a, s->self, w);
 		return;
 	}
 	int used = ui_put(w, y, vx, vw, pf_col_text(c), base);
@@ -730,7 +732,7 @@ static void pf_draw_raw(pf *s, WINDOW *w)
 	pf_draw_help(s, w, "raw JSON: type freely  Esc apply and return  C-s save  F2 $EDITOR");
 	if (cy >= 0 && cx < cols) {
 		wmove(w, cy, cx);
-		curs_set(1);
+		app_caret(s->a, s->self, w);
 	}
 }
 
@@ -850,7 +852,6 @@ static void pf_draw(pane *p, WINDOW *w)
 {
 	pf *s = p->priv;
 	werase(w);
-	curs_set(0);
 	static const char *const what[] = {"metadata", "metadata", "raw JSON", "save?", "conflict"};
 	pf_mode m = s->mode == PF_ASK ? s->ask_from : s->mode;
 	pf_draw_title(s, w, what[m]);
@@ -858,7 +859,7 @@ static void pf_draw(pane *p, WINDOW *w)
 		s->mode = m; /* draw what is under the question */
 		pf_draw(p, w);
 		s->mode = PF_ASK;
-		curs_set(0);
+		app_caret(s->a, NULL, NULL); /* a question: no typing */
 		pf_draw_wrapped(s, w, ask_text[s->ask] ? ask_text[s->ask] : s->ask_msg);
 		return;
 	}

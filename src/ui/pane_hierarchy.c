@@ -272,6 +272,7 @@ static void hier_draw(pane *p, WINDOW *w)
 		int x, width;
 		hier_col_box(h, h->fc, &x, &width);
 		ui_line_draw(&h->filter_line, w, 1, x, width, "/", app_attr(h->a, THEME_HEADER));
+		app_caret(h->a, p, w);
 	}
 }
 

@@ -217,8 +217,10 @@ static void pager_draw(pane *pn, WINDOW *w)
 	int body = h - 1 - (p->searching ? 1 : 0);
 	for (int y = 0; y < body && (size_t)(p->top + y) < p->nv; y++)
 		pager_draw_line(p, w, y + 1, &p->v[p->top + y]);
-	if (p->searching)
+	if (p->searching) {
 		ui_line_draw(&p->line, w, h - 1, 0, wd, "/", app_attr(p->a, THEME_STATUS));
+		app_caret(p->a, pn, w);
+	}
 }
 
 /* Scrolls by delta lines, clamped. */

@@ -443,8 +443,10 @@ static void sp_draw(pane *p, WINDOW *w)
 		s->top = s->cur - rows + 1;
 	for (int r = 0; r < rows && (size_t)(s->top + r) < s->n; r++)
 		sp_draw_hit(s, p, w, HEAD_ROWS + 2 * r, (size_t)(s->top + r));
-	if (s->editing)
+	if (s->editing) {
 		ui_line_draw(&s->line, w, 1, 1, s->w - 2, prompt, app_attr(s->a, THEME_NORMAL));
+		app_caret(s->a, p, w);
+	}
 }
 
 /* ---- keys ---------------------------------------------------------------------- */

@@ -87,6 +87,10 @@ void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, 
 /* ---- hooks between the base panes and the app (app.c / pane_*.c) ---------------- */
 /* Hierarchy → app: the selection changed (app tells the detail pane). */
 void app_selection_changed(app *a);
+/* Pane → app, from its draw: the text cursor belongs where w's cursor is now
+ * (just after ui_line_draw). It is shown there when p is the focused pane;
+ * a paint where nobody calls this hides it. */
+void app_caret(app *a, pane *p, WINDOW *w);
 /* Monotonic milliseconds (the loop's clock). */
 long long app_now_ms(void);
 /* True when a request has been running for over APP_SLOW_MS: "loading…"

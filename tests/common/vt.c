@@ -29,6 +29,7 @@ struct vt {
 	int rows, cols;
 	char title[512];
 	bool altscreen;
+	bool cursor_visible;
 	int bells;
 	size_t total;
 	char *raw;
@@ -118,7 +119,7 @@ static void vt_flush_input(vt *t)
 	t->inlen = 0;
 }
 
-/* Records title and alternate-screen changes. */
+/* Records title, alternate-screen and cursor-visibility changes. */
 static int vt_settermprop(VTermProp prop, VTermValue *val, void *user)
 {
 	vt *t = user;
@@ -126,6 +127,8 @@ static int vt_settermprop(VTermProp prop, VTermValue *val, void *user)
 		snprintf(t->title, sizeof t->title, "%s", val->string);
 	else if (prop == VTERM_PROP_ALTSCREEN)
 		t->altscreen = val->boolean != 0;
+	else if (prop == VTERM_PROP_CURSORVISIBLE)
+		t->cursor_visible = val->boolean != 0;
 	return 1;
 }
 
@@ -227,6 +230,7 @@ vt *vt_start_opts(const vt_opts *o)
 	vterm_set_utf8(t->term, 1);
 	vterm_output_set_callback(t->term, vt_output_cb, t);
 	t->screen = vterm_obtain_screen(t->term);
+	t->cursor_visible = true; /* a terminal's power-on state */
 	vterm_screen_set_callbacks(t->screen, &vt_screen_cbs, t);
 	vterm_screen_enable_altscreen(t->screen, 1);
 	vterm_screen_reset(t->screen, 1);
@@ -789,6 +793,12 @@ void vt_cursor(const vt *t, int *row, int *col)
 	*col = pos.col;
 }
 
+/* True while the cursor is shown (DECTCEM, civis/cnorm). */
+bool vt_cursor_visible(const vt *t)
+{
+	return t->cursor_visible;
+}
+
 /* True when any cell has a non-default colour. */
 bool vt_any_color(vt *t)
 {
@@ -805,8 +815,10 @@ bool vt_any_color(vt *t)
 void vt_dump(vt *t, FILE *f)
 {
 	char buf[4096];
-	fprintf(f, "+---- %dx%d title=\"%s\" altscreen=%d ----\n", t->rows, t->cols, t->title,
-	        t->altscreen);
+	int cr, cc;
+	vt_cursor(t, &cr, &cc);
+	fprintf(f, "+---- %dx%d title=\"%s\" altscreen=%d cursor=%d,%d%s ----\n", t->rows, t->cols,
+	        t->title, t->altscreen, cr, cc, t->cursor_visible ? "" : " (hidden)");
 	for (int r = 0; r < t->rows; r++)
 		fprintf(f, "%3d|%s\n", r, vt_row_text(t, r, buf, sizeof buf));
 	fprintf(f, "+----\n");

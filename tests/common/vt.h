@@ -136,6 +136,8 @@ bool vt_has_text(vt *t, const char *text);
 bool vt_rows_have(vt *t, int top, int bottom, const char *text);
 /* The cursor position. */
 void vt_cursor(const vt *t, int *row, int *col);
+/* True while the cursor is shown (the program did not hide it). */
+bool vt_cursor_visible(const vt *t);
 /* True if any cell on screen has a non-default fg or bg colour. */
 bool vt_any_color(vt *t);
 /* Prints the screen (with row numbers) to f. */

@@ -215,6 +215,69 @@ static int reset(void **state)
 	return 0;
 }
 
+/* True when the cursor is shown just after the text ctx (read cell by cell). */
+static bool caret_after(vt *v, void *ctx)
+{
+	const char *text = ctx;
+	int row, col, n = (int)strlen(text);
+	vt_cursor(v, &row, &col);
+	if (!vt_cursor_visible(v) || col < n)
+		return false;
+	for (int i = 0; i < n; i++) {
+		vt_cell c = vt_cell_at(v, row, col - n + i);
+		if (c.text[0] != text[i] || c.text[1])
+			return false;
+	}
+	return true;
+}
+
+/* True when the cursor is hidden. */
+static bool caret_hidden(vt *v, void *ctx)
+{
+	(void)ctx;
+	return !vt_cursor_visible(v);
+}
+
+/* Typing shows where the text goes: the cursor is visible at the insertion
+ * point in a form field, the raw JSON editor, the search query and the list
+ * filter, and hidden again once the typing ends. It was hidden everywhere
+ * but the command line and prompts. */
+static void test_text_cursor_shown(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	assert_true(vt_wait(v, caret_hidden, NULL, T));
+	vt_keys(v, "j<Enter>");
+	assert_true(vt_wait(v, caret_after, "15", T));
+	vt_keys(v, "9<Left>");
+	assert_true(vt_wait(v, caret_after, "15", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait(v, caret_hidden, NULL, T));
+	vt_keys(v, "R");
+	assert_true(vt_wait_text(v, "\u00b7 raw JSON", T));
+	vt_keys(v, "<End>");
+	assert_true(vt_wait(v, caret_after, "{", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "\u00b7 raw JSON", T));
+	assert_true(vt_wait(v, caret_hidden, NULL, T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "\u00b7 metadata", T));
+	vt_keys(v, "/an");
+	assert_true(vt_wait(v, caret_after, "/an", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait(v, caret_hidden, NULL, T));
+	vt_keys(v, "S");
+	assert_true(vt_wait_text(v, "search \u203a", T));
+	vt_keys(v, "hello");
+	assert_true(vt_wait(v, caret_after, "hello", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "search \u203a", T));
+	assert_true(vt_wait(v, caret_hidden, NULL, T));
+	vt_keys(v, "q");
+	assert_int_equal(vt_wait_exit(v, T), 0);
+	vt_free(v);
+}
+
 static void test_toggle_widget(void **state)
 {
 	(void)state;
@@ -990,6 +1053,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_nested_object, reset),
 	    cmocka_unit_test_setup(test_unrepresentable_metadata_kept, reset),
 	    cmocka_unit_test_setup(test_list_new_and_delete, reset),
+	    cmocka_unit_test_setup(test_text_cursor_shown, reset),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
