@@ -42,17 +42,21 @@ static int prepare_private(db *d, const rapport_globals *g)
 }
 
 /* read_only = true in the config file makes every session read-only, as
- * --read-only does; bad config lines are reported where the config is used. */
-static bool config_wants_read_only(const rapport_globals *g)
+ * --read-only does; bad config lines are reported where the config is used.
+ * A config file that cannot be read is refused (its line printed, -1): it
+ * may be the one that asks for read-only sessions. */
+static int config_read_only(const rapport_globals *g, bool *ro)
 {
 	config *c = config_new();
 	char *errors = NULL;
-	bool ro = false;
-	if (c && config_load(c, g->config_path, &errors) >= 0)
-		ro = c->read_only;
+	int rc = c ? config_load(c, g->config_path, &errors) : -1;
+	if (rc < 0)
+		fputs(errors ? errors : "rapport: cannot load the configuration\n", stderr);
+	else
+		*ro = c->read_only;
 	free(errors);
 	config_free(c);
-	return ro;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Connects with o; prints one line and returns NULL on failure. */
@@ -116,7 +120,10 @@ static db *connect_private(const rapport_globals *g, db_conn_opts o)
 db *cli_connect(const rapport_globals *g)
 {
 	db_conn_opts o = g->conn;
-	o.read_only = o.read_only || config_wants_read_only(g);
+	bool ro = false;
+	if (config_read_only(g, &ro) != 0)
+		return NULL;
+	o.read_only = o.read_only || ro;
 	if (db_opts_use_private(&o))
 		return connect_private(g, o);
 	return connect_or_say(&o);

@@ -394,6 +394,8 @@ static int meta_schema_cmd(const rapport_globals *g, int argc, char **argv)
 			file = argv[i] + 6;
 		else if (strcmp(argv[i], "--reset") == 0)
 			reset = true;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return fputs(meta_usage, stdout) == EOF ? EXIT_FAIL : EXIT_OK;
 		else if (argv[i][0] != '-' && !table)
 			table = argv[i];
 		else {

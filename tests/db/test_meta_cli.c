@@ -26,6 +26,7 @@
 
 static db *conn;
 static char *conninfo;
+static const char *g_config; /* when set, rapport_meta passes --config g_config */
 
 typedef struct run_out {
 	int code;
@@ -77,6 +78,8 @@ static run_out rapport_meta(const char *first, ...)
 	argv[n++] = bin;
 	argv[n++] = "-d";
 	argv[n++] = conninfo;
+	if (g_config)
+		argv[n++] = "--config", argv[n++] = g_config;
 	argv[n++] = "meta";
 	va_list ap;
 	va_start(ap, first);
@@ -450,7 +453,52 @@ static void test_schema_command(void **state)
 	want_value("SELECT count(*) FROM rapport_metadata_schemas", "0");
 	expect_fail(rapport_meta("schema", "planets", NULL), 2,
 	            "rapport: meta: usage: rapport meta schema TABLE [--set FILE | --reset]\n");
+	/* its help is help: stdout, exit 0 (was the usage on stderr, exit 2) */
+	r = rapport_meta("schema", "--help", NULL);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, "rapport meta schema TABLE [--set FILE | --reset]"));
+	assert_string_equal(r.err, "");
+	run_free(&r);
 	unlink(path);
+}
+
+/* A config file that cannot be read stops the command before it connects:
+ * it may be the file that makes sessions read-only (read_only = true), so
+ * going on without it could write what the operator meant to protect. */
+static void test_unreadable_config_writes_nothing(void **state)
+{
+	(void)state;
+	char *before = coach_state();
+	char dir[] = "/tmp/rapport-meta-config-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[sizeof dir + 16];
+	snprintf(path, sizeof path, "%s/config", dir);
+	g_config = path; /* not there */
+	run_out r = rapport_meta("coaches", COACH, "--set", "experience_years=3", NULL);
+	char want[200];
+	snprintf(want, sizeof want, "rapport: cannot read %s: No such file or directory\n", path);
+	g_config = NULL;
+	expect_fail(r, 2, want);
+	char *after = coach_state();
+	assert_string_equal(before, after);
+	free(after);
+	/* the same file, readable, is the one that keeps the session read-only */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("read_only = true\n", f);
+	fclose(f);
+	g_config = path;
+	r = rapport_meta("coaches", COACH, "--set", "experience_years=3", NULL);
+	g_config = NULL;
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "read-only"));
+	run_free(&r);
+	after = coach_state();
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* Stored metadata deeper than the form parser's limit is printed as stored
@@ -489,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(test_schema_override),
 	    cmocka_unit_test(test_hostile_values),
 	    cmocka_unit_test(test_schema_command),
+	    cmocka_unit_test(test_unreadable_config_writes_nothing),
 	    cmocka_unit_test(test_deep_stored_printed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
