@@ -5,6 +5,7 @@
 
 #include "rapport/cli.h"
 #include "rapport/config.h"
+#include "rapport/metaschema.h"
 #include "rapport/text.h"
 
 #include <errno.h>
@@ -244,11 +245,12 @@ static char *read_file(const char *path, size_t *len, char *msg, size_t msgsz)
 		return NULL;
 	}
 	size_t cap = 1 << 16, n = 0;
+	bool too_big = false;
 	char *b = malloc(cap);
 	while (b) {
 		if (n + 1 >= cap) {
-			if (n > INGEST_MAX_BYTES)
-				break; /* too large: ingest_check says so */
+			if ((too_big = n > INGEST_MAX_BYTES))
+				break; /* read no further: its size is unknown past here */
 			char *nb = realloc(b, cap * 2);
 			if (!nb) {
 				free(b);
@@ -269,8 +271,12 @@ static char *read_file(const char *path, size_t *len, char *msg, size_t msgsz)
 		snprintf(msg, msgsz, "out of memory");
 		return NULL;
 	}
-	if (rerr) {
-		snprintf(msg, msgsz, "cannot read: %s", strerror(rerr));
+	if (rerr || too_big) {
+		if (rerr)
+			snprintf(msg, msgsz, "cannot read: %s", strerror(rerr));
+		else
+			snprintf(msg, msgsz, "%s is more than the %zu MB limit: split it first",
+			         f == stdin ? "input" : "file", INGEST_MAX_BYTES >> 20);
 		free(b);
 		return NULL;
 	}
@@ -280,6 +286,8 @@ static char *read_file(const char *path, size_t *len, char *msg, size_t msgsz)
 }
 
 /* ---- progress bar (stderr, only on a terminal) ------------------------- */
+
+enum { BAR_LABEL_COLS = 40 }; /* columns of the bar's label at most */
 
 typedef struct bar {
 	const char *label;
@@ -307,7 +315,7 @@ static void bar_update(void *ud, size_t done, size_t total)
 	for (int i = 0; i < width; i++)
 		cells[i] = i < fill ? '#' : '.';
 	cells[width] = '\0';
-	fprintf(stderr, "\r%.40s [%s] %3d%% %zu/%zu chunks", b->label, cells,
+	fprintf(stderr, "\r%s [%s] %3d%% %zu/%zu chunks", b->label, cells,
 	        total ? (int)(100.0 * (double)done / (double)total) : 100, done, total);
 	fflush(stderr);
 }
@@ -441,11 +449,16 @@ static void pool_draw(pool *p)
 	}
 	if (active == 0)
 		return;
-	char label[48];
-	if (p->nfiles == 1 || active == 1)
-		snprintf(label, sizeof label, "%.40s", base_name(p->files[last]));
-	else
+	char label[4 * BAR_LABEL_COLS + 1];
+	if (p->nfiles == 1 || active == 1) {
+		/* a file name may hold escape sequences: sanitized, and cut at a
+		 * character boundary */
+		char *safe = text_sanitize(base_name(p->files[last]), (size_t)-1);
+		text_fit(safe ? safe : "?", BAR_LABEL_COLS, label, sizeof label);
+		free(safe);
+	} else {
 		snprintf(label, sizeof label, "%d files", active);
+	}
 	p->b.label = label;
 	bar_update(&p->b, done, total);
 	p->b.label = NULL;
@@ -670,6 +683,12 @@ int cli_ingest(const rapport_globals *g, int argc, char **argv)
 	if (a.all || a.mismatch)
 		return usage(ingest_usage,
 		             "--all and --model-mismatch belong to `rapport reembed`");
+	if (a.io.session_date && !ms_is_date(a.io.session_date)) {
+		char msg[160]; /* the items' metadata schema wants a real day */
+		snprintf(msg, sizeof msg, "--date takes a real day as YYYY-MM-DD, not '%.60s'",
+		         a.io.session_date);
+		return usage(ingest_usage, msg);
+	}
 	config *cfg = apply_config(g, &a);
 	if (!cfg)
 		return EXIT_USAGE;

@@ -2,6 +2,7 @@
  * ($RAPPORT_BIN) against a real database, checking output lines, exit codes
  * (0/1/2), stdin, options after file names, and silence on stderr in pipes.
  * Also the pure pieces behind it: SHA-256 known answers and ingest_check. */
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -526,16 +527,16 @@ static void test_config_and_flags_choose_the_embedder(void **state)
 	free(t);
 }
 
-/* On a terminal the progress bar is drawn on stderr and cleared at the end. */
-static void test_progress_bar_on_a_terminal(void **state)
+/* Ingests a long session (turns tagged by tag) stored as `name`, with
+ * stdout and stderr on a pseudo-terminal; returns all it wrote (malloc'd). */
+static char *ingest_on_a_terminal(int slot, const char *name, const char *tag)
 {
-	(void)state;
 	size_t cap = 100000, len = 0;
 	char *t = malloc(cap);
 	for (int i = 0; len + 200 < cap; i++)
-		len += (size_t)snprintf(t + len, cap - len, "%s: turn %d about goals and feedback.\n",
-		                        i % 2 ? "Dana" : "COACH", i);
-	const char *p = file(5, "long-session.txt", t, len);
+		len += (size_t)snprintf(t + len, cap - len, "%s: %s turn %d about goals and feedback.\n",
+		                        i % 2 ? "Dana" : "COACH", tag, i);
+	const char *p = file(slot, name, t, len);
 	free(t);
 	const char *bin = getenv("RAPPORT_BIN") ? getenv("RAPPORT_BIN") : "build/release/rapport";
 	int fd;
@@ -553,13 +554,94 @@ static void test_progress_bar_on_a_terminal(void **state)
 	close(fd);
 	int status = 0;
 	waitpid(pid, &status, 0);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("ingest on a terminal: status %d: %s", status, out);
+	return out;
+}
+
+/* On a terminal the progress bar is drawn on stderr and cleared at the end. */
+static void test_progress_bar_on_a_terminal(void **state)
+{
+	(void)state;
+	char *out = ingest_on_a_terminal(5, "long-session.txt", "plain");
 	assert_non_null(strstr(out, "\rlong-session.txt ["));
 	assert_non_null(strstr(out, "chunks"));
 	assert_non_null(strstr(out, "100%"));
 	assert_non_null(strstr(out, "\r\033[K"));
 	assert_non_null(strstr(out, "long-session.txt: ingested as"));
 	free(out);
+}
+
+/* A file name is shown in the bar as the result line shows it: escape
+ * sequences escaped (the bar wrote them raw: a title change, a cleared
+ * screen), and a long name cut at a character boundary. */
+static void test_progress_bar_file_name_sanitized(void **state)
+{
+	(void)state;
+	char *out = ingest_on_a_terminal(5, "\x1b]0;pwned\x07\x1b[2J"
+	                                    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	                                    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	                                    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	                                    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	                                    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac.txt",
+	                                 "hostile");
+	assert_null(strstr(out, "\x1b]0;"));
+	assert_null(strstr(out, "\x1b[2J"));
+	/* the bar's label: 40 columns, whole characters, then the bar */
+	const char *label = "\r\\x1b]0;pwned\\x07\\x1b[2J"; /* \r, then ASCII columns */
+	long cols = (long)strlen(label) - 1;
+	const char *bar = strstr(out, label);
+	assert_non_null(bar);
+	const char *end = strstr(bar, " [");
+	assert_non_null(end);
+	long euro_bytes = end - bar - (long)strlen(label);
+	assert_int_equal(euro_bytes % 3, 0);
+	assert_int_equal(cols + euro_bytes / 3, 40);
+	free(out);
+}
+
+/* Too large: the message says so without a made-up size (it said "127 MB"
+ * of a 200 MB file: reading stops past the limit). */
+static void test_too_large_file(void **state)
+{
+	(void)state;
+	char path[400];
+	snprintf(path, sizeof path, "%s/huge.txt", g_dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 200 << 20), 0); /* sparse */
+	close(fd);
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", path, NULL);
+	assert_int_equal(r.code, 1);
+	assert_non_null(strstr(r.err, "huge.txt: file is more than the 64 MB limit: split it first"));
+	assert_null(strstr(r.err, "127 MB"));
+	run_free(&r);
+	unlink(path);
+}
+
+/* --date must be a real day (the items' metadata schema says so): refused
+ * before anything is read or written (2024-02-30 was stored as is). */
+static void test_date_must_be_a_real_day(void **state)
+{
+	(void)state;
+	const char *p = file(6, "dated.txt", "COACH: a dated session.\n", 24);
+	long long before = num("SELECT count(*) FROM data_items");
+	const char *bad[] = {"2025-02-30", "2025-04-31", "2023-02-29", "2025-00-10"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", "--date", bad[i],
+		                    p, NULL);
+		if (r.code != 2 || !strstr(r.err, "--date takes a real day as YYYY-MM-DD"))
+			fail_msg("--date %s: exit %d, %s", bad[i], r.code, r.err);
+		run_free(&r);
+	}
+	assert_int_equal(num("SELECT count(*) FROM data_items"), before);
+	run_out r = rapport(NULL, "ingest", "--client", "dana@acme.example", "--date", "2024-02-29",
+	                    p, NULL);
+	assert_int_equal(r.code, 0);
+	run_free(&r);
+	assert_int_equal(num("SELECT count(*) FROM data_items WHERE"
+	                     " metadata->>'session_date' = '2024-02-29'"),
+	                 1);
 }
 
 static void test_sha256_known_answers(void **state)
@@ -614,6 +696,9 @@ int main(void)
 	    cmocka_unit_test(test_usage_exit_2),
 	    cmocka_unit_test(test_reembed),
 	    cmocka_unit_test(test_progress_bar_on_a_terminal),
+	    cmocka_unit_test(test_progress_bar_file_name_sanitized),
+	    cmocka_unit_test(test_too_large_file),
+	    cmocka_unit_test(test_date_must_be_a_real_day),
 	    cmocka_unit_test(test_config_and_flags_choose_the_embedder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
