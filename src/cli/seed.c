@@ -26,12 +26,14 @@ static const char seed_usage[] =
     "  --seed S      PRNG seed (default 1)\n"
     "Progress goes to stderr on a terminal; one summary line goes to stdout.\n";
 
-/* Parses a count like 5000, 100k or 1M; -1 when invalid. */
+/* Parses a count like 5000, 100k, 1.5M or 1M; -1 when invalid (also for
+ * what strtod takes beyond decimals: nan, inf, 0x10, 1e3). */
 static long long parse_count(const char *s)
 {
+	size_t digits = strspn(s, "0123456789.");
 	char *end = NULL;
 	double v = strtod(s, &end);
-	if (end == s || v < 0)
+	if (digits == 0 || end != s + digits || !(v >= 0))
 		return -1;
 	if (*end == 'k' || *end == 'K')
 		v *= 1e3, end++;

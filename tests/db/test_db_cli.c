@@ -114,6 +114,17 @@ static void test_usage(void **state)
 	r = rapport(NULL, "db", "grant-coach", NULL);
 	want_code(r, 2);
 	free(r);
+	/* counts are decimal (k/M allowed): strtod's nan, inf, hex and exponents
+	 * are usage errors before any connection (0x10 seeded 16 clients) */
+	const char *counts[] = {"nan", "inf", "0x10", "1e3", "-5", ".", "5x"};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		r = rapport(NULL, "-d", "t_h2_cli_no_such_db", "db", "seed", "--scale", counts[i],
+		            NULL);
+		want_code(r, 2);
+		if (!strstr(r->err, "--scale needs a positive count"))
+			fail_msg("--scale %s: %s", counts[i], r->err);
+		free(r);
+	}
 }
 
 static void test_connection_failure(void **state)
