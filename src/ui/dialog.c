@@ -3,6 +3,7 @@
 #include "rapport/text.h"
 #include "ui/ui_priv.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@ typedef struct dialog {
 	ui_choice_done cdone;
 	void *ctx;
 	char **choices;
-	size_t n, cur;
+	char *keys; /* each choice's shortcut letter, or 0 */
+	size_t n, cur, top;
 } dialog;
 
 /* Runs the owner's callback, returning the owner's flags as ours. */
@@ -61,6 +63,7 @@ static void dialog_free(pane *p)
 	for (size_t i = 0; i < d->n; i++)
 		free(d->choices[i]);
 	free(d->choices);
+	free(d->keys);
 	free(d);
 }
 
@@ -92,7 +95,14 @@ pane *dialog_prompt_open(app *a, pane *owner, const char *question, const char *
 	return p;
 }
 
-/* Draws the question and its choices. */
+/* Choices that fit in the box (rows 3 .. rows-2). */
+static size_t choose_visible(int rows)
+{
+	return rows > 4 ? (size_t)(rows - 4) : 1;
+}
+
+/* Draws the question and its choices, scrolled so the selected one shows;
+ * "k/n" on the bottom border when they do not all fit. */
 static void choose_draw(pane *p, WINDOW *w)
 {
 	dialog *d = p->priv;
@@ -103,12 +113,29 @@ static void choose_draw(pane *p, WINDOW *w)
 	werase(w);
 	ui_frame(w, app_attr(d->a, THEME_BORDER), NULL);
 	ui_put_safe(w, 1, 2, cols - 4, d->question, at | A_BOLD);
-	for (size_t i = 0; i < d->n && (int)i + 3 < rows - 1; i++) {
+	size_t vis = choose_visible(rows);
+	if (d->cur < d->top)
+		d->top = d->cur;
+	if (d->cur >= d->top + vis)
+		d->top = d->cur - vis + 1;
+	for (size_t i = d->top; i < d->n && i < d->top + vis; i++) {
+		int y = (int)(i - d->top) + 3;
 		attr_t ca = i == d->cur ? app_attr(d->a, THEME_SELECTION_FOCUSED) : at;
-		ui_fill(w, (int)i + 3, 2, cols - 4, ca);
+		ui_fill(w, y, 2, cols - 4, ca);
 		char line[300];
-		snprintf(line, sizeof line, "[%c] %s", d->choices[i][0], d->choices[i]);
-		ui_put_safe(w, (int)i + 3, 3, cols - 6, line, ca);
+		if (d->keys[i])
+			snprintf(line, sizeof line, "[%c] %s", d->keys[i], d->choices[i]);
+		else
+			snprintf(line, sizeof line, "    %s", d->choices[i]);
+		ui_put_safe(w, y, 3, cols - 6, line, ca);
+	}
+	if (d->n > vis && rows > 2) {
+		char pos[48];
+		snprintf(pos, sizeof pos, " %zu/%zu ", d->cur + 1, d->n);
+		int pw = (int)strlen(pos);
+		if (pw < cols - 4)
+			ui_put_safe(w, rows - 1, cols - 2 - pw, pw, pos,
+			            app_attr(d->a, THEME_BORDER));
 	}
 }
 
@@ -121,10 +148,12 @@ static int dialog_finish_choice(dialog *d, int i)
 	return (fl & (UI_QUIT | UI_RELAYOUT)) | UI_CLOSE | UI_REDRAW;
 }
 
-/* j/k/Enter or a choice's first letter answers; Esc cancels. */
+/* j/k, arrows, PgUp/PgDn, Home/End move; Enter or a choice's shortcut
+ * letter answers; Esc cancels. */
 static int choose_key(pane *p, int key)
 {
 	dialog *d = p->priv;
+	size_t page = p->win ? choose_visible(getmaxy(p->win)) : 1;
 	if (key == KEYS_ESC || key == KEYS_CTRL('c'))
 		return dialog_finish_choice(d, -1);
 	if (key == KEYS_ENTER)
@@ -133,9 +162,17 @@ static int choose_key(pane *p, int key)
 		d->cur++;
 	else if ((key == 'k' || key == KEYS_UP) && d->cur > 0)
 		d->cur--;
+	else if (key == KEYS_PGDN)
+		d->cur = d->cur + page < d->n ? d->cur + page : d->n - 1;
+	else if (key == KEYS_PGUP)
+		d->cur = d->cur > page ? d->cur - page : 0;
+	else if (key == KEYS_HOME)
+		d->cur = 0;
+	else if (key == KEYS_END)
+		d->cur = d->n - 1;
 	else
 		for (size_t i = 0; i < d->n; i++)
-			if (key == (unsigned char)d->choices[i][0])
+			if (d->keys[i] && key == (unsigned char)d->keys[i])
 				return dialog_finish_choice(d, (int)i);
 	return UI_REDRAW;
 }
@@ -167,9 +204,26 @@ pane *dialog_choose_open(app *a, pane *owner, const char *title, const char *con
 		free(c);
 	}
 	d->n = n;
+	/* a letter answers only when it starts exactly one choice (org names
+	 * share letters; history entries start with a date: no shortcut);
+	 * j and k move */
+	d->keys = ui_xcalloc(n ? n : 1, 1);
+	int widest = text_width(d->question) + 6;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)d->choices[i][0];
+		int cw = text_width(d->choices[i]) + 10;
+		widest = cw > widest ? cw : widest;
+		if (c >= 0x80 || !isalpha(c) || c == 'j' || c == 'k')
+			continue;
+		size_t same = 0;
+		for (size_t k = 0; k < n; k++)
+			same += (unsigned char)d->choices[k][0] == c;
+		if (same == 1)
+			d->keys[i] = (char)c;
+	}
 	pane *p = pane_new(a, &choose_ops, d);
 	p->place = UI_CENTER;
 	p->want_h = (int)n + 5;
-	p->want_w = 60;
+	p->want_w = widest > 60 ? widest : 60; /* the app keeps it on screen */
 	return p;
 }

@@ -890,6 +890,48 @@ static void test_history_restore(void **state)
 	quit(v);
 }
 
+/* A pick list longer than the screen scrolls with its selection (it once
+ * drew the first rows only and the cursor went on below the box, unseen);
+ * a letter answers only when it starts one choice: the history's entries
+ * all start with the year, and '2' once restored the newest at once. */
+static void test_choices_scroll_and_shortcuts(void **state)
+{
+	(void)state;
+	testdb_exec(conn, "INSERT INTO client_organizations (name, slug)"
+	                  " SELECT 'Org ' || lpad(i::text, 2, '0'), 'org-' || i"
+	                  " FROM generate_series(1, 40) i;"
+	                  "INSERT INTO client_organizations (name, slug)"
+	                  " VALUES ('Zulu Last Org', 'zulu')");
+	vt *v = open_form("carol@globex.example", "Carol Client");
+	vt_keys(v, "g<Enter>");
+	assert_true(vt_wait_text(v, "Org 01", T));
+	/* 43 choices in a 29-row box: the last is reached by moving */
+	assert_false(vt_has_text(v, "Zulu Last Org"));
+	vt_keys(v, "jjjjjjjjjj"
+	           "jjjjjjjjjj"
+	           "jjjjjjjjjj"
+	           "jjjjjjjjjj"
+	           "jj");
+	assert_true(vt_wait_text(v, "Zulu Last Org", T));
+	assert_true(vt_wait_text(v, " 43/43 ", T));
+	vt_keys(v, "<Enter>");
+	assert_true(
+	    vt_wait(v, field_shows, &(field){"client_organization_id*", "Zulu Last Org"}, T));
+	vt_keys(v, "gjjjjj<Enter><C-u>Ops<Enter>"); /* department: a metadata version */
+	save(v, "~ department: \"Product\" \u2192 \"Ops\"");
+	vt_keys(v, "H");
+	assert_true(vt_wait_text(v, "Restore the metadata as it was after", T));
+	assert_true(vt_wait_text(v, "update by", T));
+	assert_false(vt_has_text(v, "[2]"));
+	/* '2' is no answer: Esc after it closes the list with nothing restored
+	 * (a restore would mark the form modified in the frame that closes it) */
+	vt_keys(v, "2<Esc>");
+	assert_true(vt_wait_gone(v, "Restore the metadata", T));
+	assert_false(vt_has_text(v, "(modified)"));
+	assert_false(vt_has_text(v, "past version loaded"));
+	quit(v);
+}
+
 static void test_nested_object(void **state)
 {
 	(void)state;
@@ -1054,6 +1096,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_unrepresentable_metadata_kept, reset),
 	    cmocka_unit_test_setup(test_list_new_and_delete, reset),
 	    cmocka_unit_test_setup(test_text_cursor_shown, reset),
+	    cmocka_unit_test_setup(test_choices_scroll_and_shortcuts, reset),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
