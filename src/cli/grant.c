@@ -88,6 +88,11 @@ int cli_db_grant_coach(const rapport_globals *g, int argc, char **argv)
 		grant_err("no password given");
 		return EXIT_FAIL;
 	}
+	if (pw && !*pw) { /* the server would keep no password at all */
+		free(pw);
+		grant_err("the password is empty; nothing changed");
+		return EXIT_FAIL;
+	}
 	db *d = cli_connect(g);
 	if (!d) {
 		free(pw);

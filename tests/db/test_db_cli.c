@@ -170,6 +170,14 @@ static void test_migrate_status_grant(void **state)
 	               " ('00000000-0000-4000-8000-0000000000b1', 'Co', 'co');"
 	               "INSERT INTO coaches(coaching_company_id, email, name) VALUES"
 	               " ('00000000-0000-4000-8000-0000000000b1', 'cli-coach@h2.test', 'Cli');");
+	/* an empty line is no password: refused (it said "with a password" and
+	 * the role got none) */
+	r = rapport("\n", "-d", "t_h2_cli", "db", "grant-coach", "cli-coach@h2.test", "--password",
+	            NULL);
+	want_code(r, 1);
+	assert_non_null(strstr(r->err, "the password is empty; nothing changed"));
+	assert_string_equal(r->out, "");
+	free(r);
 	r = rapport("pass word\n", "-d", "t_h2_cli", "db", "grant-coach", "cli-coach@h2.test",
 	            "--password", NULL);
 	want_code(r, 0);
