@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rapport/cli.h"
 #include "rapport/local.h"
@@ -66,6 +67,35 @@ static int local_cli_url(void)
 	return EXIT_OK;
 }
 
+/* True when the private cluster answers (a stop then has something to do). */
+static bool local_cli_running(void)
+{
+	bool running = false;
+	char *err = NULL;
+	local_status(NULL, &running, &err);
+	free(err);
+	return running;
+}
+
+/* True when the private cluster's data directory has been created. */
+static bool local_cli_exists(void)
+{
+	char *dir = local_datadir();
+	bool exists = false;
+	if (dir) {
+		size_t n = strlen(dir) + sizeof "/PG_VERSION";
+		char *version = malloc(n);
+		struct stat st;
+		if (version) {
+			snprintf(version, n, "%s/PG_VERSION", dir);
+			exists = stat(version, &st) == 0;
+		}
+		free(version);
+	}
+	free(dir);
+	return exists;
+}
+
 static int local_cli_simple(int (*fn)(char **), const char *what)
 {
 	char *err = NULL;
@@ -94,9 +124,10 @@ int cli_local(const rapport_globals *g, int argc, char **argv)
 	if (strcmp(sub, "start") == 0)
 		return local_cli_start();
 	if (strcmp(sub, "stop") == 0) {
+		bool was_running = local_cli_running();
 		int rc = local_cli_simple(local_stop, "stopping the private cluster");
 		if (rc == EXIT_OK)
-			puts("private cluster stopped");
+			puts(was_running ? "private cluster stopped" : "private cluster was not running");
 		return rc;
 	}
 	if (strcmp(sub, "status") == 0)
@@ -107,9 +138,10 @@ int cli_local(const rapport_globals *g, int argc, char **argv)
 		if (!yes)
 			return local_cli_usage("destroy deletes all data of the private cluster; "
 			                       "confirm with --yes");
+		bool existed = local_cli_exists();
 		int rc = local_cli_simple(local_destroy, "destroying the private cluster");
 		if (rc == EXIT_OK)
-			puts("private cluster destroyed");
+			puts(existed ? "private cluster destroyed" : "no private cluster to destroy");
 		return rc;
 	}
 	return local_cli_usage("unknown subcommand");

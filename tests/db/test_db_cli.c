@@ -225,6 +225,33 @@ static void test_output_write_error(void **state)
 	db_close(d);
 }
 
+/* stop and destroy say when there was nothing to do (they said "stopped" and
+ * "destroyed" of a cluster that was never created); both still exit 0. */
+static void test_local_nothing_to_do(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rapport-h2-local-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *old = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
+	setenv("XDG_DATA_HOME", dir, 1);
+	run *stop = rapport(NULL, "local", "stop", NULL);
+	run *destroy = rapport(NULL, "local", "destroy", "--yes", NULL);
+	if (old)
+		setenv("XDG_DATA_HOME", old, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+	free(old);
+	want_code(stop, 0);
+	assert_string_equal(stop->out, "private cluster was not running\n");
+	want_code(destroy, 0);
+	assert_string_equal(destroy->out, "no private cluster to destroy\n");
+	free(stop);
+	free(destroy);
+	char cmd[100];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Back to a pipe for stdout, also when a check failed half-way. */
 static int stdout_back_to_pipe(void **state)
 {
@@ -242,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(test_usage),
 	    cmocka_unit_test_teardown(test_output_write_error, stdout_back_to_pipe),
 	    cmocka_unit_test(test_connection_failure),
+	    cmocka_unit_test(test_local_nothing_to_do),
 	    cmocka_unit_test(test_migrate_status_grant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
