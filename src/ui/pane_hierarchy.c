@@ -181,20 +181,59 @@ static const char *hier_title(db_kind k)
 	}
 }
 
-/* The breadcrumb: selected names of the columns up to the focused one. */
+/* Draws safe text in at most maxw columns, "…" at the end when it is cut.
+ * Returns the columns used. */
+static int hier_put_cut(WINDOW *w, int x, int maxw, const char *s, attr_t at)
+{
+	if (maxw <= 0)
+		return 0;
+	if (text_width(s) <= maxw)
+		return ui_put_safe(w, 0, x, maxw, s, at);
+	int used = ui_put_safe(w, 0, x, maxw - 1, s, at);
+	return used + ui_put_safe(w, 0, x + used, 1, "…", at);
+}
+
+/* The breadcrumb: selected names of the columns up to the focused one. When
+ * they do not fit, the last (the focused selection) keeps its room and the
+ * names before it are cut, with "…". */
 static void hier_draw_crumb(hier *h, WINDOW *w)
 {
 	attr_t at = app_attr(h->a, THEME_BREADCRUMB);
 	ui_fill(w, 0, 0, h->w, at);
 	int x = ui_put_safe(w, 0, 0, h->w, " ", at);
-	for (int i = 0; i <= h->fc && x < h->w; i++) {
+	char *name[HIER_MAXCOLS] = {0};
+	int width[HIER_MAXCOLS], n = 0, total = 0;
+	for (int i = 0; i <= h->fc && i < HIER_MAXCOLS; i++) {
 		const db_row *s = ui_list_sel(&h->col[i]);
 		if (!s)
 			break;
+		name[n] = text_sanitize(s->name ? s->name : "", (size_t)-1);
+		if (!name[n])
+			app_fatal("out of memory");
+		width[n] = text_width(name[n]);
+		total += width[n] + (n ? 3 : 0);
+		n++;
+	}
+	int avail = h->w - x;
+	if (n > 0 && total > avail) {
+		/* the last name first; the others share what is left */
+		int last = width[n - 1] < avail ? width[n - 1] : avail;
+		int rest = avail - last - 3 * (n - 1);
+		for (int i = 0; i < n - 1; i++) {
+			int share = rest > 0 ? rest / (n - 1 - i) : 0;
+			width[i] = width[i] < share ? width[i] : share > 1 ? share : 1;
+			rest -= width[i];
+		}
+		width[n - 1] = last;
+	}
+	for (int i = 0; i < n && x < h->w; i++) {
 		if (i > 0)
 			x += ui_put_safe(w, 0, x, h->w - x, " › ", at);
-		x += ui_put(w, 0, x, h->w - x, s->name ? s->name : "", at);
+		int room = width[i] < h->w - x ? width[i] : h->w - x;
+		x += hier_put_cut(w, x, room, name[i], at);
 	}
+	for (int i = 0; i < n; i++)
+		free(name[i]);
 	if (x <= 1)
 		ui_put_safe(w, 0, 1, h->w - 1, h->view, at);
 }

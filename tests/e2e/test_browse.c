@@ -723,6 +723,28 @@ static void test_detail_scrolls_wrapped(void **state)
 	db_close(d);
 }
 
+/* At 80x24 the breadcrumb is 45 columns: a long client name keeps its room
+ * and the names before it are cut ("…"); it once kept the company and cut
+ * the client, the one name the breadcrumb is there to show. */
+static void test_breadcrumb_keeps_last_name(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h7_browse");
+	testdb_exec(d, "INSERT INTO clients (id, client_organization_id, primary_coach_id, email,"
+	               "                     name)"
+	               " VALUES ('40000000-0000-0000-0000-0000000000ff',"
+	               "         '30000000-0000-0000-0000-000000000002',"
+	               "         '20000000-0000-0000-0000-000000000004', 'max@initech.example',"
+	               "         'Maximilian Fitzgerald-Worthington')");
+	vt *t = start(24, 80, NULL);
+	vt_keys(t, ":goto max@initech.example<Enter>");
+	assert_true(vt_wait_row(t, 0, "\u2026 \u203a Maximilian Fitzgerald-Worthington", T_WAIT));
+	assert_true(vt_wait_row(t, 0, " B\u2026 \u203a De", T_WAIT)); /* each keeps a start */
+	quit(t);
+	testdb_exec(d, "DELETE FROM clients WHERE id = '40000000-0000-0000-0000-0000000000ff'");
+	db_close(d);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -763,6 +785,7 @@ int main(void)
 	    cmocka_unit_test(test_detail_follows_at_rest),
 	    cmocka_unit_test(test_reload_after_selection_deleted),
 	    cmocka_unit_test(test_detail_scrolls_wrapped),
+	    cmocka_unit_test(test_breadcrumb_keeps_last_name),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
