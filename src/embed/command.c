@@ -207,7 +207,13 @@ static int parse_vector(const embedder *e, const char *s, float *out, char **err
 				    e->command);
 				break;
 			}
-			out[i++] = (float)x->valuedouble;
+			if (!embed_to_float(x->valuedouble, &out[i++])) {
+				rc = embed_fail(err,
+				                "command: '%.80s' printed %g, beyond the range of a "
+				                "vector's floats",
+				                e->command, x->valuedouble);
+				break;
+			}
 		}
 		if (rc == 0)
 			embed_normalize(out, e->dim);

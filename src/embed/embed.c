@@ -1,6 +1,7 @@
 /* The embedder interface: picks a provider from the config and dispatches. */
 #include "embed/provider.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,14 @@ void embed_normalize(float *v, int dim)
 	float inv = (float)(1.0 / sqrt(norm));
 	for (int i = 0; i < dim; i++)
 		v[i] *= inv;
+}
+
+bool embed_to_float(double x, float *out)
+{
+	if (!isfinite(x) || fabs(x) > FLT_MAX)
+		return false;
+	*out = (float)x;
+	return true;
 }
 
 /* Fills the fields shared by every provider. */

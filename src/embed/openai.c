@@ -237,7 +237,13 @@ static int parse_embeddings(const embedder *e, const char *body, size_t n, float
 				    e->url);
 				goto out;
 			}
-			v[i++] = (float)x->valuedouble;
+			if (!embed_to_float(x->valuedouble, &v[i++])) {
+				rc = embed_fail(err,
+				                "openai: the response from %s has %g in an embedding, "
+				                "beyond the range of a vector's floats",
+				                e->url, x->valuedouble);
+				goto out;
+			}
 		}
 		embed_normalize(v, e->dim);
 	}

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum embed_kind { EMBED_HASH, EMBED_OPENAI, EMBED_COMMAND } embed_kind;
@@ -29,6 +30,10 @@ struct embedder {
 int embed_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Scales v (dim floats) to unit length; all-zero vectors stay zero. */
 void embed_normalize(float *v, int dim);
+/* Stores a number a provider sent as a float in *out; false when it is not
+ * one (infinite, or beyond float's range, e.g. 1e39), which would become an
+ * infinity and, normalized, NaNs that the database refuses. */
+bool embed_to_float(double x, float *out);
 
 int embed_openai_init(embedder *e, const embed_config *c, char **err);
 int embed_openai_batch(embedder *e, const char *const *texts, size_t n, float *out, char **err);

@@ -87,6 +87,17 @@ static void test_failures_are_one_line(void **state)
 	err = run("echo '[1, 2, \"3\", 4]'", 4, 0, "x", out);
 	assert_non_null(strstr(err, "non-number"));
 	free(err);
+	/* numbers a float cannot hold: named, not a NaN the database refuses later */
+	err = run("echo '[1, 1e39, 0, 0]'", 4, 0, "x", out);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "printed 1e+39, beyond the range of a vector's floats"));
+	free(err);
+	err = run("echo '[1, -1e400, 0, 0]'", 4, 0, "x", out);
+	assert_non_null(strstr(err, "beyond the range of a vector's floats"));
+	free(err);
+	err = run("echo '[3.4e38, 0, 0, 1]'", 4, 0, "x", out); /* FLT_MAX: still a float */
+	assert_null(err);
+	assert_true(fabsf(out[0] - 1.0f) < 1e-6f && isfinite(out[3]));
 	err = run("kill -9 $$", 4, 0, "x", out);
 	assert_non_null(strstr(err, "killed by signal 9"));
 	free(err);

@@ -411,6 +411,27 @@ static void test_malformed_json(void **state)
 	}
 }
 
+/* A number no float can hold is named with the endpoint (it became an
+ * infinity, then NaNs that the database refused without naming anyone). */
+static void test_number_beyond_float(void **state)
+{
+	(void)state;
+	server *sv = server_start(
+	    (step[]){{.kind = STEP_RAW, .body = "{\"data\":[{\"index\":0,\"embedding\":[1e39,1]}]}"}},
+	    1);
+	embedder *e = client(sv, 2, 0, 5000, 3);
+	float out[2];
+	char *err = NULL;
+	assert_int_equal(embed_batch(e, texts, 1, out, &err), -1);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "has 1e+39 in an embedding, beyond the range of a vector's "
+	                            "floats"));
+	assert_int_equal(sv->nreq, 1); /* not retried: asking again gives the same */
+	free(err);
+	embed_free(e);
+	server_stop(sv);
+}
+
 static void test_config_errors(void **state)
 {
 	(void)state;
@@ -447,6 +468,7 @@ int main(void)
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_wrong_dimension),
 	    cmocka_unit_test(test_malformed_json),
+	    cmocka_unit_test(test_number_beyond_float),
 	    cmocka_unit_test(test_config_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
