@@ -691,8 +691,9 @@ static void pf_draw_form(pf *s, WINDOW *w)
 	    s, w,
 	    s->mode == PF_EDIT
 	        ? "Enter apply  Esc cancel"
-	        : "Space toggle/pick  Enter edit  a add  x remove  J/K move  R raw  E $EDITOR  "
-	          "C-s save  u undo  H history  n new  d delete  M models  Esc");
+	        /* the keys one needs first come first: 80 columns cut the rest */
+	        : "C-s save  Esc back  Enter edit  Space toggle/pick  a add  x remove  u undo  "
+	          "R raw  E $EDITOR  J/K move  H history  M models  n new  d delete");
 }
 
 static void pf_draw_raw(pf *s, WINDOW *w)
@@ -807,8 +808,7 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 	pf_draw_help(
 	    s, w,
 	    s->per_key ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
-	               : "m keep mine (their other keys stay)  t take theirs  k merge key by key  "
-	                 "Esc back (edit kept)");
+	               : "m mine (their other keys stay)  t theirs  k key by key  Esc back (edit kept)");
 }
 
 /* Draws text word-wrapped on the pane's last lines (up to 4), bottom-aligned. */

@@ -215,6 +215,23 @@ static int reset(void **state)
 	return 0;
 }
 
+/* At 80x24 the form's key line starts with how to save and leave (it began
+ * with Space/Enter/a/x/J/K/R/E and cut "C-s save" off). */
+static void test_save_hint_at_80(void **state)
+{
+	(void)state;
+	const char *args[] = {"-d", conninfo, NULL};
+	const char *env[] = {state_env, editor_env, "VISUAL", NULL};
+	vt *v = vt_start(24, 80, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	vt_keys(v, ":goto ana@acme.example<Enter>");
+	assert_true(vt_wait(v, shown_twice, "Ana Alvarez", T));
+	vt_keys(v, "e");
+	assert_true(vt_wait_text(v, "\u00b7 metadata", T));
+	assert_true(vt_wait_row(v, 22, "C-s save  Esc back", T));
+	quit(v);
+}
+
 /* True when the cursor is shown just after the text ctx (read cell by cell). */
 static bool caret_after(vt *v, void *ctx)
 {
@@ -1096,6 +1113,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_unrepresentable_metadata_kept, reset),
 	    cmocka_unit_test_setup(test_list_new_and_delete, reset),
 	    cmocka_unit_test_setup(test_text_cursor_shown, reset),
+	    cmocka_unit_test_setup(test_save_hint_at_80, reset),
 	    cmocka_unit_test_setup(test_choices_scroll_and_shortcuts, reset),
 	};
 	if (getenv("TEST_FILTER"))
