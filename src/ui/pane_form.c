@@ -807,8 +807,9 @@ static void pf_draw_conflict(pf *s, WINDOW *w)
 	}
 	pf_draw_help(
 	    s, w,
-	    s->per_key ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
-	               : "m mine (their other keys stay)  t theirs  k key by key  Esc back (edit kept)");
+	    s->per_key
+	        ? "j/k move  Space mine/theirs  Enter save merged  Esc back"
+	        : "m mine (their other keys stay)  t theirs  k key by key  Esc back (edit kept)");
 }
 
 /* Draws text word-wrapped on the pane's last lines (up to 4), bottom-aligned. */
