@@ -1405,11 +1405,21 @@ static void app_draw_pane(app *a, pane *p, bool focused)
 static void app_draw_too_small(app *a)
 {
 	werase(stdscr);
-	char msg[80];
+	char msg[80], size[48], need[48];
 	snprintf(msg, sizeof msg, "too small: %dx%d, need %dx%d", a->cols, a->rows, APP_MIN_COLS,
 	         APP_MIN_ROWS);
 	int w = text_width(msg);
-	ui_put_safe(stdscr, a->rows / 2, w < a->cols ? (a->cols - w) / 2 : 0, a->cols, msg, A_BOLD);
+	if (w <= a->cols || a->rows < 2) {
+		ui_put_safe(stdscr, a->rows / 2, w < a->cols ? (a->cols - w) / 2 : 0, a->cols, msg,
+		            A_BOLD);
+	} else { /* two lines, so the size needed shows on a narrow terminal too */
+		snprintf(size, sizeof size, "too small: %dx%d", a->cols, a->rows);
+		snprintf(need, sizeof need, "need %dx%d", APP_MIN_COLS, APP_MIN_ROWS);
+		int y = (a->rows - 1) / 2, sw = text_width(size), nw = text_width(need);
+		ui_put_safe(stdscr, y, sw < a->cols ? (a->cols - sw) / 2 : 0, a->cols, size, A_BOLD);
+		ui_put_safe(stdscr, y + 1, nw < a->cols ? (a->cols - nw) / 2 : 0, a->cols, need,
+		            A_BOLD);
+	}
 	wnoutrefresh(stdscr);
 }
 

@@ -454,6 +454,9 @@ static void test_resize(void **state)
 	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
 	vt_resize(t, 8, 30);
 	assert_true(vt_wait_text(t, "too small", T_WAIT));
+	/* narrower than the notice: it takes two lines, the size needed whole */
+	vt_resize(t, 6, 20);
+	assert_true(vt_wait_all(t, T_WAIT, "too small: 20x6", "need 40x10", (char *)NULL));
 	vt_resize(t, 60, 200);
 	assert_true(vt_wait_text(t, "Companies", T_WAIT));
 	assert_true(vt_wait_text(t, "Acme Coach", T_WAIT));
