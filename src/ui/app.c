@@ -301,14 +301,16 @@ static void app_draw_status(app *a)
 		hint = "?:help  Esc:back";
 	const char *left = a->msg[0] ? a->msg : hint;
 	attr_t la = a->msg[0] && a->msg_level == UI_ERROR ? a->attrs[THEME_STATUS_ERROR] : base;
-	/* right: state flags always, then as much of the connection as fits */
+	/* right: state flags always, then as much of the connection as fits
+	 * beside the hint, or beside the whole of a message (a message is
+	 * news; the connection is on the line the rest of the time) */
 	char flags[64];
 	snprintf(flags, sizeof flags, "%s%s%s", app_slow(a) ? "loading… " : "",
 	         a->conn_lost ? "DISCONNECTED " : "",
 	         a->d && db_read_only(a->d) ? "[read-only] " : "");
 	int fw = text_width(flags);
 	int lw = text_width(left);
-	int room = a->cols - 2 - fw - (lw + 3 < a->cols / 2 ? lw + 3 : a->cols / 2);
+	int room = a->cols - 2 - fw - (a->msg[0] || lw + 3 < a->cols / 2 ? lw + 3 : a->cols / 2);
 	char desc[256] = "";
 	if (room > 12) {
 		char *sdesc = text_sanitize(a->desc, (size_t)-1);

@@ -748,6 +748,24 @@ static void test_breadcrumb_keeps_last_name(void **state)
 	db_close(d);
 }
 
+/* A message on the status line gets the room it needs; the connection
+ * shows beside it only when there is some left. It once kept half the line
+ * for the connection and cut messages at 40 columns. */
+static void test_status_message_whole(void **state)
+{
+	(void)state;
+	vt *t = start(24, 80, NULL);
+	vt_keys(t, ":goto nobody@nowhere.example<Enter>");
+	assert_true(vt_wait_row(
+	    t, 23, "no client, coach, company, organization or model \"nobody@nowhere.example\"",
+	    T_WAIT));
+	/* the hint, short, leaves room for the connection again */
+	vt_keys(t, "j");
+	assert_true(vt_wait_row(t, 23, "?:help", T_WAIT));
+	assert_true(vt_wait_row(t, 23, "@t_h7_browse", T_WAIT));
+	quit(t);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -789,6 +807,7 @@ int main(void)
 	    cmocka_unit_test(test_reload_after_selection_deleted),
 	    cmocka_unit_test(test_detail_scrolls_wrapped),
 	    cmocka_unit_test(test_breadcrumb_keeps_last_name),
+	    cmocka_unit_test(test_status_message_whole),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
