@@ -1496,6 +1496,16 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 static int pf_sub_close(pf *c);
 
 /* Ctrl-S / :w: validate, then show the diff. */
+/* In a --read-only session a write is refused before it starts (rather
+ * than after the diff preview or the delete question). */
+static bool pf_read_only(pf *s, const char *what)
+{
+	if (!db_read_only(app_db(s->a)))
+		return false;
+	pf_say(s, UI_ERROR, "read-only session (--read-only): %s is refused", what);
+	return true;
+}
+
 static int pf_save_start(pf *s)
 {
 	if (s->parent) { /* a nested value is saved with its record */
@@ -1506,6 +1516,8 @@ static int pf_save_start(pf *s)
 	if (s->mode == PF_EDIT && pf_edit_apply(s) && s->mode == PF_EDIT)
 		return UI_REDRAW;
 	if (s->mode == PF_RAW && pf_raw_apply(s) != 0)
+		return UI_REDRAW;
+	if (pf_read_only(s, "saving"))
 		return UI_REDRAW;
 	pf_changed(s);
 	const ms_issue *e = ms_report_first_error(s->rep);
@@ -1865,6 +1877,8 @@ static void pf_count(char *buf, size_t n, long long v, const char *one, const ch
 /* d: asks, naming what goes with the record and what holds it back. */
 static int pf_delete_begin(pf *s)
 {
+	if (pf_read_only(s, "deleting"))
+		return UI_REDRAW;
 	db *d = app_db_sync(s->a);
 	if (!d)
 		return UI_REDRAW;
@@ -2147,6 +2161,8 @@ static int pf_new_kind_done(pane *owner, int choice, void *ctx)
 /* n: what to create here (a sibling, or a child of this record). */
 static int pf_new(pf *s)
 {
+	if (pf_read_only(s, "creating"))
+		return UI_REDRAW;
 	size_t idx[8], n = pf_new_options(s, idx);
 	if (!n) {
 		pf_say(s, UI_ERROR, "data items are added with `rapport ingest`");
@@ -2202,6 +2218,8 @@ static int pf_assoc_model_done(pane *owner, int choice, void *ctx)
 /* M on a coach: pick one of the company's models, then use / primary / remove. */
 static int pf_assoc(pf *s)
 {
+	if (s->kind == DB_COACH && pf_read_only(s, "changing coaching models"))
+		return UI_REDRAW;
 	const char *company = pf_col_value(s, "coaching_company_id");
 	db *d = s->kind == DB_COACH && company ? app_db_sync(s->a) : NULL;
 	if (!d) {

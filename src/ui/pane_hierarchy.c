@@ -407,6 +407,11 @@ static int hier_action(pane *p, int action)
 {
 	hier *h = p->priv;
 	int i = h->fc;
+	if (db_read_only(app_db(h->a))) { /* said now, not after a form and a question */
+		app_status(h->a, UI_ERROR, "read-only session (--read-only): %s is refused",
+		           action == 'n' ? "creating" : "deleting");
+		return UI_REDRAW;
+	}
 	const db_row *r = ui_list_sel(&h->col[i]);
 	if (!r && action == 'n' && i > 0) {
 		i--; /* nothing here yet: create under the parent */

@@ -602,7 +602,9 @@ static void test_statement_timeout_saving(void **state)
 
 /* The database turns read-only (default_transaction_read_only, as on a
  * replica) while a form is open: the save is refused in words, the edit is
- * kept, nothing is written; --read-only does the same from the start. */
+ * kept, nothing is written. With --read-only rapport knows from the start:
+ * C-s, d and n say so at once, before a diff or a question (they once
+ * asked first and were refused after). */
 static void test_read_only_saving(void **state)
 {
 	(void)state;
@@ -628,10 +630,20 @@ static void test_read_only_saving(void **state)
 	v = start("--read-only");
 	edit_ana(v);
 	faults++;
-	save_keys(v);
-	assert_true(
-	    vt_wait_all(v, T, "write refused: this session is read-only", "55", (char *)NULL));
+	vt_keys(v, "<C-s>");
+	assert_true(vt_wait_all(v, T, "read-only session (--read-only): saving is refused", "55",
+	                        "(modified)", (char *)NULL));
+	assert_false(vt_has_text(v, "Save these changes?"));
+	vt_keys(v, "d");
+	assert_true(vt_wait_text(v, "deleting is refused", T));
+	assert_false(vt_has_text(v, "Delete coach"));
 	want_years("15", NULL);
+	/* in the list, before any form opens */
+	vt_keys(v, "<Esc>y"); /* discard */
+	assert_true(vt_wait_gone(v, "\u00b7 metadata", T));
+	vt_keys(v, "n");
+	assert_true(vt_wait_text(v, "read-only session (--read-only): creating is refused", T));
+	assert_false(vt_has_text(v, "\u00b7 metadata"));
 	quit(v);
 }
 
