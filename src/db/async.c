@@ -726,6 +726,13 @@ db_status dbi_status_from_result(db *d, const PGresult *res)
 		           primary ? primary : "undefined table");
 		return DB_NOSCHEMA;
 	}
+	if (strcmp(state, "42883") == 0 && primary && strstr(primary, "rapport_")) {
+		/* one of rapport's functions (rapport_knn): migrations not applied */
+		dbi_seterr(d, "rapport's schema is missing or not up to date (%s); run `rapport db "
+		              "migrate`",
+		           primary);
+		return DB_NOSCHEMA;
+	}
 	if (strcmp(state, "42501") == 0) {
 		dbi_seterr(d, "permission denied for %s: %s", db_user(d), primary ? primary : "");
 		return DB_DENIED;

@@ -342,6 +342,30 @@ static void test_output_write_error(void **state)
 	free(o);
 }
 
+/* A database without rapport's schema: what to do, not "function
+ * rapport_knn(...) does not exist". */
+static void test_schema_missing(void **state)
+{
+	(void)state;
+	db *d = testdb_open_empty("h6_search_cli_empty");
+	db_close(d);
+	char *saved = conninfo;
+	conninfo = testdb_conninfo("h6_search_cli_empty");
+	run_out *o = malloc(sizeof *o);
+	/* no mode asked: falls back to text (no pgvector here); and text asked */
+	const char *const *cases[] = {(const char *const[]){"budget", NULL},
+	                              (const char *const[]){"--mode", "text", "budget", NULL}};
+	for (size_t i = 0; i < 2; i++) {
+		run(o, false, cases[i]);
+		if (o->status != 1 || !strstr(o->err, "run `rapport db migrate`"))
+			fail_msg("case %zu: exit %d, %s", i, o->status, o->err);
+	}
+	free(o);
+	free(conninfo);
+	conninfo = saved;
+	testdb_drop("h6_search_cli_empty");
+}
+
 /* Runs the tests in order. */
 int main(void)
 {
@@ -353,6 +377,7 @@ int main(void)
 	    cmocka_unit_test(test_options_after_query),
 	    cmocka_unit_test(test_unreadable_config),
 	    cmocka_unit_test(test_output_write_error),
+	    cmocka_unit_test(test_schema_missing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
