@@ -1458,6 +1458,8 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 	}
 	char newtok[DB_TS_LEN] = "";
 	db_status st = db_update_metadata(d, s->kind, s->id, s->token, json, newtok);
+	char why[512]; /* the refusal's words: pf_token_moved's read replaces them */
+	snprintf(why, sizeof why, "%s", db_errmsg(d));
 	if (st == DB_DENIED && pf_token_moved(s, d))
 		st = DB_CONFLICT;
 	if (st == DB_OK) {
@@ -1489,13 +1491,12 @@ static int pf_write(pf *s, const char *json, bool is_undo)
 		       "this %s was deleted meanwhile: nothing saved, your edit is kept",
 		       db_kind_label(s->kind));
 	else
-		pf_say(s, UI_ERROR, "not saved (%s): your edit is kept, C-s retries", db_errmsg(d));
+		pf_say(s, UI_ERROR, "not saved (%s): your edit is kept, C-s retries", why);
 	return UI_REDRAW;
 }
 
 static int pf_sub_close(pf *c);
 
-/* Ctrl-S / :w: validate, then show the diff. */
 /* In a --read-only session a write is refused before it starts (rather
  * than after the diff preview or the delete question). */
 static bool pf_read_only(pf *s, const char *what)
@@ -1506,6 +1507,7 @@ static bool pf_read_only(pf *s, const char *what)
 	return true;
 }
 
+/* Ctrl-S / :w: validate, then show the diff. */
 static int pf_save_start(pf *s)
 {
 	if (s->parent) { /* a nested value is saved with its record */
@@ -1611,6 +1613,8 @@ static int pf_write_cols(pf *s, int *flags)
 		}
 	char newtok[DB_TS_LEN] = "";
 	db_status st = db_update_fields(d, s->kind, s->id, s->token, n, names, values, newtok);
+	char why[512]; /* the refusal's words: pf_token_moved's read replaces them */
+	snprintf(why, sizeof why, "%s", db_errmsg(d));
 	if (st == DB_DENIED && pf_token_moved(s, d))
 		st = DB_CONFLICT;
 	if (st == DB_CONFLICT) {
@@ -1618,7 +1622,7 @@ static int pf_write_cols(pf *s, int *flags)
 		return -1;
 	}
 	if (st != DB_OK) {
-		pf_say(s, UI_ERROR, "not saved: %s", db_errmsg(d));
+		pf_say(s, UI_ERROR, "not saved: %s", why);
 		*flags = UI_REDRAW;
 		return -1;
 	}
@@ -1798,13 +1802,15 @@ static int pf_undo_cols(pf *s)
 	char newtok[DB_TS_LEN] = "";
 	db_status st = db_update_fields(d, s->kind, s->id, s->token, s->undo_ncols, s->undo_names,
 	                                (const char *const *)s->undo_vals, newtok);
+	char why[512]; /* the refusal's words: pf_token_moved's read replaces them */
+	snprintf(why, sizeof why, "%s", db_errmsg(d));
 	if (st == DB_DENIED && pf_token_moved(s, d))
 		st = DB_CONFLICT;
 	if (st != DB_OK) {
 		pf_say(s, UI_ERROR,
 		       st == DB_CONFLICT ? "changed by someone else since your save: not undone"
 		                         : "not undone: %s",
-		       db_errmsg(d));
+		       why);
 		return -1;
 	}
 	pf_set_token(s->token, newtok);
