@@ -69,6 +69,16 @@ static void detail_clear_lines(detail *d)
 	d->top = 0;
 }
 
+/* Line breaks and tabs of a value as spaces: the pane shows each value as
+ * one wrapped paragraph (the pager shows the text itself), where they were
+ * "\x0a" escapes. Other control characters stay escaped by the sanitizer. */
+static void detail_flatten(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			*s = ' ';
+}
+
 /* A scalar JSON value as text ("yes", "15", "C-suite"). */
 static void detail_scalar(const cJSON *v, char *buf, size_t n)
 {
@@ -76,9 +86,10 @@ static void detail_scalar(const cJSON *v, char *buf, size_t n)
 		snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "yes" : "no");
 	else if (cJSON_IsNull(v))
 		snprintf(buf, n, "—");
-	else if (cJSON_IsString(v))
+	else if (cJSON_IsString(v)) {
 		snprintf(buf, n, "%s", v->valuestring);
-	else if (cJSON_IsNumber(v)) {
+		detail_flatten(buf);
+	} else if (cJSON_IsNumber(v)) {
 		char *s = cJSON_PrintUnformatted(v);
 		snprintf(buf, n, "%s", s ? s : "?");
 		free(s);
@@ -179,9 +190,11 @@ static void detail_fields(detail *d, const db_record *r)
 		const db_field *f = &r->fields[i];
 		if (!f->value || strcmp(f->name, "name") == 0 || strstr(f->name, "_id"))
 			continue;
-		char label[64];
+		char label[64], value[2048];
 		detail_label(f->name, label, sizeof label);
-		detail_add(d, THEME_NORMAL, 2, -1, "%s: %s", label, f->value);
+		snprintf(value, sizeof value, "%s", f->value);
+		detail_flatten(value);
+		detail_add(d, THEME_NORMAL, 2, -1, "%s: %s", label, value);
 	}
 	if (strncmp(r->created_at, r->updated_at, 19) == 0)
 		detail_add(d, THEME_MUTED, 2, -1, "Created %.19s", r->created_at);

@@ -766,6 +766,29 @@ static void test_status_message_whole(void **state)
 	quit(t);
 }
 
+/* The detail shows each value as one wrapped paragraph: a bio's or a
+ * metadata string's line breaks and tabs are spaces there (they were
+ * "\x0a" escapes in the middle of the text); other control characters stay
+ * escaped. */
+static void test_detail_newlines_flattened(void **state)
+{
+	(void)state;
+	db *d = testdb_connect("h7_browse");
+	testdb_exec(d, "UPDATE coaches SET bio = E'First line.\\nSecond\\tline.',"
+	               " metadata = jsonb_build_object('note', E'a\\r\\nb', 'bell', E'x\\u0007y')"
+	               " WHERE email = 'bob@acme.example'");
+	vt *t = start(24, 120, NULL);
+	vt_keys(t, ":goto bob@acme.example<Enter>");
+	assert_true(vt_wait_all(t, T_WAIT, "Bio: First line. Second line.", "Note: a  b",
+	                        "Bell: x\\x07y", (char *)NULL));
+	assert_false(vt_has_text(t, "\\x0a"));
+	assert_false(vt_has_text(t, "\\x09"));
+	quit(t);
+	testdb_exec(d, "UPDATE coaches SET bio = NULL, metadata = '{}'"
+	               " WHERE email = 'bob@acme.example'");
+	db_close(d);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -808,6 +831,7 @@ int main(void)
 	    cmocka_unit_test(test_detail_scrolls_wrapped),
 	    cmocka_unit_test(test_breadcrumb_keeps_last_name),
 	    cmocka_unit_test(test_status_message_whole),
+	    cmocka_unit_test(test_detail_newlines_flattened),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
