@@ -200,9 +200,15 @@ static char *connect_error(PGconn *pg)
 		snprintf(where, sizeof where, "socket %s/.s.PGSQL.%s", host, port);
 	else
 		snprintf(where, sizeof where, "host %s port %s", host, port);
-	snprintf(buf, sizeof buf, "%s (database \"%s\", user \"%s\"): %s; hint: %s", where,
-	         pg && PQdb(pg) ? PQdb(pg) : "?", pg && PQuser(pg) ? PQuser(pg) : "?", reason,
-	         connect_hint(reason));
+	if (pg && !PQdb(pg) && !PQuser(pg)) /* the options did not parse: no target to name */
+		snprintf(buf, sizeof buf,
+		         "invalid connection options: %s; hint: -d takes a database name, a "
+		         "conninfo string (key=value ...) or a postgresql:// URI",
+		         reason);
+	else
+		snprintf(buf, sizeof buf, "%s (database \"%s\", user \"%s\"): %s; hint: %s", where,
+		         pg && PQdb(pg) ? PQdb(pg) : "?", pg && PQuser(pg) ? PQuser(pg) : "?",
+		         reason, connect_hint(reason));
 	for (char *p = buf; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';

@@ -136,6 +136,17 @@ static void test_connection_failure(void **state)
 	assert_non_null(strstr(r->err, "hint:"));
 	assert_int_equal(strchr(r->err, '\n') - r->err, (long)strlen(r->err) - 1); /* one line */
 	free(r);
+	/* options that do not parse name no made-up target (it said "socket
+	 * /tmp/.s.PGSQL.5432 (database "?", user "?")") */
+	const char *bad[] = {"host=h bad", "postgresql://%zz", "port=5432 sslmode"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = rapport(NULL, "-d", bad[i], "db", "status", NULL);
+		want_code(r, 2);
+		if (!strstr(r->err, "rapport: cannot connect: invalid connection options: ") ||
+		    strstr(r->err, "socket") || strstr(r->err, "\"?\""))
+			fail_msg("-d '%s': %s", bad[i], r->err);
+		free(r);
+	}
 }
 
 static void test_migrate_status_grant(void **state)
