@@ -94,6 +94,8 @@ struct app {
 	long n_sent, n_stale, n_canceled; /* RAPPORT_STATS=1 prints them at exit */
 	long n_held;           /* finished inside app_db_sync(): asked again */
 	pane *deferred_close;  /* app_close_later() */
+	keys_cmd named_cmd; /* app_run_command_later(); what UI_KEY_NAMED_COMMAND means */
+	bool named_pending;
 	app_job *jobs;         /* background jobs, running or finished */
 	/* connection */
 	bool conn_lost;
@@ -262,6 +264,8 @@ struct config *app_config(app *a)
 /* The command a key means in the pane's context (user bindings). */
 keys_cmd app_command(app *a, const pane *p, int key)
 {
+	if (key == UI_KEY_NAMED_COMMAND)
+		return a->named_cmd;
 	keys_ctx ctx = p && p->ops ? p->ops->keys_ctx : KEYS_GLOBAL;
 	return keys_lookup(a->cfg->keys, ctx, key);
 }
@@ -1268,6 +1272,17 @@ static void app_flags(app *a, pane *p, int fl)
 	}
 	app_apply_pop_all(a);
 	a->dirty = true;
+	if (a->named_pending && !a->quit) { /* ":name": the pane now focused runs it */
+		a->named_pending = false;
+		app_key(a, UI_KEY_NAMED_COMMAND);
+	}
+}
+
+/* Runs cmd as if its key were pressed, once the current handler is done. */
+void app_run_command_later(app *a, keys_cmd cmd)
+{
+	a->named_cmd = cmd;
+	a->named_pending = true;
 }
 
 /* True when screen cell (y, x) is inside pane p's window. */

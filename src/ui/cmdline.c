@@ -147,6 +147,11 @@ static int cmd_run(cmdline *c, const char *line)
 		app_save_below(c->a);
 		return UI_CLOSE;
 	}
+	keys_cmd named = keys_command_by_name(cmd);
+	if (named != KEYS_CMD_NONE && named != KEYS_CMD_COMMAND) {
+		app_run_command_later(c->a, named); /* ":down", ":search-all", ":delete" */
+		return UI_CLOSE;
+	}
 	app_status(c->a, UI_ERROR, "unknown command :%s (try :help)", cmd);
 	return UI_CLOSE;
 }

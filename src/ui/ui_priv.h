@@ -87,6 +87,14 @@ void ui_list_draw(ui_list *l, app *a, WINDOW *w, int y, int x, int h, int cols, 
 /* ---- hooks between the base panes and the app (app.c / pane_*.c) ---------------- */
 /* Hierarchy → app: the selection changed (app tells the detail pane). */
 void app_selection_changed(app *a);
+/* The key that stands for a command run by name from the command line
+ * (":search-all", ":delete"): app_command() answers it with that command, so
+ * a pane handles it as it would the command's key, bound or not. No
+ * terminal sends it; text fields ignore it. */
+#define UI_KEY_NAMED_COMMAND (KEYS_SPECIAL_END - 1)
+/* Command line → app: run cmd in the focused pane once the command line has
+ * closed. */
+void app_run_command_later(app *a, keys_cmd cmd);
 /* Pane → app, from its draw: the text cursor belongs where w's cursor is now
  * (just after ui_line_draw). It is shown there when p is the focused pane;
  * a paint where nobody calls this hides it. */

@@ -789,6 +789,35 @@ static void test_detail_newlines_flattened(void **state)
 	db_close(d);
 }
 
+/* Every command runs by name from the command line, as keys.md and the
+ * help overlay (":name" for a command without a key) say; it once knew only
+ * q, w, goto, view, theme and help ("unknown command :edit"). */
+static void test_named_commands(void **state)
+{
+	(void)state;
+	char path[64];
+	vt *t = start_config(24, 120, "unbind list e\n", path, sizeof path);
+	assert_true(vt_wait_row(t, 0, "Evil Co", T_WAIT)); /* first by name */
+	vt_keys(t, ":down<Enter>");
+	assert_true(vt_wait_row(t, 0, "Acme Coaching", T_WAIT));
+	/* e is unbound: the help names the command, and :edit runs it */
+	vt_keys(t, "?");
+	assert_true(vt_wait_text(t, ":edit", T_WAIT));
+	vt_keys(t, "<Esc>:edit<Enter>");
+	assert_true(vt_wait_text(t, "Edit company \u00b7 Acme Coaching", T_WAIT));
+	/* in the form, the form's commands */
+	vt_keys(t, ":raw-json<Enter>");
+	assert_true(vt_wait_text(t, "\u00b7 raw JSON", T_WAIT));
+	vt_keys(t, "<Esc><Esc>");
+	assert_true(vt_wait_gone(t, "Edit company", T_WAIT));
+	vt_keys(t, ":search-all<Enter>");
+	assert_true(vt_wait_text(t, "search \u203a", T_WAIT));
+	vt_keys(t, "<Esc>:nonsense<Enter>");
+	assert_true(vt_wait_text(t, "unknown command :nonsense", T_WAIT));
+	quit(t);
+	unlink(path);
+}
+
 /* Group setup: the fixture database. */
 static int setup(void **state)
 {
@@ -832,6 +861,7 @@ int main(void)
 	    cmocka_unit_test(test_breadcrumb_keeps_last_name),
 	    cmocka_unit_test(test_status_message_whole),
 	    cmocka_unit_test(test_detail_newlines_flattened),
+	    cmocka_unit_test(test_named_commands),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
