@@ -348,8 +348,9 @@ static int make_embedder(db *d, const embed_config *ec, embedder **e)
 		return EXIT_OK;
 	}
 	if (caps.embedding_dim <= 0) {
-		say("note", "data_chunks.embedding is not a vector(N) column with a fixed dimension: "
-		            "chunks are stored without embeddings (text search only)");
+		say("note",
+		    "data_chunks.embedding is not a vector(N) column with a fixed dimension: "
+		    "chunks are stored without embeddings (text search only)");
 		return EXIT_OK;
 	}
 	char *err = NULL;

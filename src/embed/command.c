@@ -122,8 +122,8 @@ typedef struct io {
 /* Feeds text to the child and collects its output until both output pipes
  * close or the deadline passes. Returns false on timeout or interrupt
  * (*stop is looked at every 50 ms). */
-static bool child_talk(child *ch, const char *text, size_t len, long deadline,
-                       atomic_int *stop, io *o)
+static bool child_talk(child *ch, const char *text, size_t len, long deadline, atomic_int *stop,
+                       io *o)
 {
 	size_t off = 0;
 	if (len == 0)
@@ -208,10 +208,11 @@ static int parse_vector(const embedder *e, const char *s, float *out, char **err
 				break;
 			}
 			if (!embed_to_float(x->valuedouble, &out[i++])) {
-				rc = embed_fail(err,
-				                "command: '%.80s' printed %g, beyond the range of a "
-				                "vector's floats",
-				                e->command, x->valuedouble);
+				rc =
+				    embed_fail(err,
+				               "command: '%.80s' printed %g, beyond the range of a "
+				               "vector's floats",
+				               e->command, x->valuedouble);
 				break;
 			}
 		}

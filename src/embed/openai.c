@@ -238,10 +238,11 @@ static int parse_embeddings(const embedder *e, const char *body, size_t n, float
 				goto out;
 			}
 			if (!embed_to_float(x->valuedouble, &v[i++])) {
-				rc = embed_fail(err,
-				                "openai: the response from %s has %g in an embedding, "
-				                "beyond the range of a vector's floats",
-				                e->url, x->valuedouble);
+				rc = embed_fail(
+				    err,
+				    "openai: the response from %s has %g in an embedding, "
+				    "beyond the range of a vector's floats",
+				    e->url, x->valuedouble);
 				goto out;
 			}
 		}

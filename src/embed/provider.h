@@ -18,11 +18,11 @@ struct embedder {
 	int batch;
 	int retries;
 	char *model_id;
-	char *model;   /* openai */
-	char *url;     /* openai: base_url + "/embeddings" */
-	char *auth;    /* openai: "Authorization: Bearer KEY" or NULL */
-	char *key_env; /* openai: the variable named for the key, NULL none */
-	char *command; /* command */
+	char *model;     /* openai */
+	char *url;       /* openai: base_url + "/embeddings" */
+	char *auth;      /* openai: "Authorization: Bearer KEY" or NULL */
+	char *key_env;   /* openai: the variable named for the key, NULL none */
+	char *command;   /* command */
 	atomic_int stop; /* embed_interrupt() was called */
 };
 
