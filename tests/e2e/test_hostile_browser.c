@@ -185,7 +185,7 @@ static bool form_open(vt *t, void *ctx)
 {
 	(void)ctx;
 	return vt_has_text(t, "Edit company") &&
-	       (vt_has_text(t, "raw JSON: type freely") || vt_has_text(t, "C-s save  u undo"));
+	       (vt_has_text(t, "raw JSON: type freely") || vt_has_text(t, "C-s save  Esc back  Enter edit"));
 }
 
 /* Predicate: the form is open, or the browser is shown with the status line
