@@ -79,6 +79,7 @@ struct pf {
 	char *new_key;
 	/* raw JSON mode: the text exactly as typed */
 	char *raw;
+	char *raw_orig; /* the form as text when R opened it (NULL: other text) */
 	size_t raw_len, raw_cap, raw_cur;
 	int raw_top;
 	bool raw_failed;   /* the last apply failed on this text */
@@ -279,7 +280,10 @@ static bool pf_cols_dirty(const pf *s);
 
 static bool pf_unsaved(const pf *s)
 {
-	return form_dirty(s->f) || (s->mode == PF_RAW && s->raw) || pf_cols_dirty(s);
+	return form_dirty(s->f) ||
+	       (s->mode == PF_RAW && s->raw &&
+	        (!s->raw_orig || strcmp(s->raw, s->raw_orig) != 0)) ||
+	       pf_cols_dirty(s);
 }
 
 /* Writes the recovery file (0600) when there is something unsaved. */
@@ -355,6 +359,8 @@ static char *pf_slurp(const char *path, size_t *len)
 
 static void raw_set(pf *s, const char *text)
 {
+	free(s->raw_orig);
+	s->raw_orig = NULL;
 	free(s->raw);
 	s->raw_len = strlen(text);
 	s->raw_cap = s->raw_len + 64;
@@ -495,7 +501,7 @@ static void pf_raw_begin(pf *s)
 {
 	char *t = form_to_json(s->f, true);
 	raw_set(s, t);
-	free(t);
+	s->raw_orig = t; /* only a change to it is unsaved */
 	s->mode = PF_RAW;
 }
 
@@ -2600,6 +2606,7 @@ static void pf_free(pane *p)
 	form_json_free(s->theirs);
 	free(s->rows);
 	free(s->raw);
+	free(s->raw_orig);
 	free(s->name);
 	free(s->new_key);
 	pf_undo_clear(s);

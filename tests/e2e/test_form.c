@@ -232,6 +232,25 @@ static void test_save_hint_at_80(void **state)
 	quit(v);
 }
 
+/* R shows the metadata as text: only a change to that text is unsaved (the
+ * title said "(modified)" as soon as R was pressed). */
+static void test_raw_json_unchanged_not_modified(void **state)
+{
+	(void)state;
+	vt *v = open_form("ana@acme.example", "Ana Alvarez");
+	vt_keys(v, "R");
+	assert_true(vt_wait_text(v, "\u00b7 raw JSON", T));
+	assert_false(vt_has_text(v, "(modified)"));
+	vt_keys(v, "x");
+	assert_true(vt_wait_text(v, "raw JSON (modified)", T));
+	vt_keys(v, "<BS>");
+	assert_true(vt_wait_gone(v, "(modified)", T));
+	assert_true(vt_has_text(v, "\u00b7 raw JSON"));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "\u00b7 raw JSON", T));
+	quit(v);
+}
+
 /* True when the cursor is shown just after the text ctx (read cell by cell). */
 static bool caret_after(vt *v, void *ctx)
 {
@@ -1114,6 +1133,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_list_new_and_delete, reset),
 	    cmocka_unit_test_setup(test_text_cursor_shown, reset),
 	    cmocka_unit_test_setup(test_save_hint_at_80, reset),
+	    cmocka_unit_test_setup(test_raw_json_unchanged_not_modified, reset),
 	    cmocka_unit_test_setup(test_choices_scroll_and_shortcuts, reset),
 	};
 	if (getenv("TEST_FILTER"))
