@@ -2072,7 +2072,12 @@ static int pf_new_email_done(pane *owner, const char *answer, void *ctx)
 	if (!answer || !*answer)
 		return pf_action_over(s);
 	if (!ms_is_email(answer)) {
-		pf_say(s, UI_ERROR, "email: must be an email address (name@example.com)");
+		/* asked again with the text kept: closing here sent the retyped
+		 * address to the form as commands (x removed a key, Enter toggled) */
+		char q[120];
+		snprintf(q, sizeof q, "Email of the new %s (must be name@example.com):",
+		         db_kind_label(s->new_kind));
+		app_prompt(s->a, s->self, q, answer, pf_new_email_done, NULL);
 		return UI_REDRAW;
 	}
 	return pf_create(s, answer);
