@@ -1249,14 +1249,20 @@ static int pf_new_key_done(pane *owner, const char *answer, void *ctx)
 	pf *s = owner->priv;
 	if (!answer || !*answer)
 		return UI_REDRAW;
+	/* a refused name is asked again with the text kept: closing sent the
+	 * name typed again to the form as commands */
 	if (!ms_is_snake_case(answer)) {
 		pf_say(s, UI_ERROR, "%s: key must be snake_case (lowercase letters, digits, _)",
 		       answer);
+		app_prompt(s->a, s->self, "New key (snake_case: lowercase letters, digits, _):",
+		           answer, pf_new_key_done, NULL);
 		return UI_REDRAW;
 	}
 	long i = form_find(s->f, answer);
 	if (i >= 0 && form_value(s->f, (size_t)i)) {
 		pf_say(s, UI_ERROR, "%s: key already exists", answer);
+		app_prompt(s->a, s->self, "New key (that one exists):", answer, pf_new_key_done,
+		           NULL);
 		return UI_REDRAW;
 	}
 	free(s->new_key);
