@@ -1254,8 +1254,9 @@ static int pf_new_key_done(pane *owner, const char *answer, void *ctx)
 	if (!ms_is_snake_case(answer)) {
 		pf_say(s, UI_ERROR, "%s: key must be snake_case (lowercase letters, digits, _)",
 		       answer);
-		app_prompt(s->a, s->self, "New key (snake_case: lowercase letters, digits, _):",
-		           answer, pf_new_key_done, NULL);
+		app_prompt(s->a, s->self,
+		           "New key (snake_case: lowercase letters, digits, _):", answer,
+		           pf_new_key_done, NULL);
 		return UI_REDRAW;
 	}
 	long i = form_find(s->f, answer);
