@@ -119,8 +119,10 @@ typedef enum keys_ctx {
 	X(SEARCH_SCOPED, "search-scoped", KEYS_IN(KEYS_LIST), "s",                                 \
 	  "Search transcripts within the selection")                                               \
 	X(EDIT, "edit", KEYS_IN(KEYS_LIST), "e", "Edit the selected record")                       \
-	X(NEW, "new", KEYS_IN(KEYS_LIST), "n", "Create a record in the focused list")              \
-	X(DELETE, "delete", KEYS_IN(KEYS_LIST), "d", "Delete the selected record (asks first)")    \
+	X(NEW, "new", KEYS_IN(KEYS_LIST) | KEYS_IN(KEYS_FORM), "n",                                \
+	  "Create a record (beside or under this one)")                                            \
+	X(DELETE, "delete", KEYS_IN(KEYS_LIST) | KEYS_IN(KEYS_FORM), "d",                          \
+	  "Delete the record (asks first)")                                                        \
 	X(UNDO_SAVE, "undo-save", KEYS_IN(KEYS_LIST) | KEYS_IN(KEYS_FORM), "u",                    \
 	  "Undo the last save of this record")                                                     \
 	X(FIND, "find", KEYS_IN(KEYS_PAGER), "/", "Find text in the pager")                        \
@@ -137,6 +139,8 @@ typedef enum keys_ctx {
 	X(MOVE_ITEM_UP, "move-up", KEYS_IN(KEYS_FORM), "K", "Move the selected list item up")      \
 	X(MOVE_ITEM_DOWN, "move-down", KEYS_IN(KEYS_FORM), "J",                                    \
 	  "Move the selected list item down")                                                      \
+	X(HISTORY, "history", KEYS_IN(KEYS_FORM), "H", "Restore a past version of the metadata")   \
+	X(MODELS, "models", KEYS_IN(KEYS_FORM), "M", "Associate coaching models (a coach's form)") \
 	X(MORE_LIKE, "more-like-this", KEYS_IN(KEYS_SEARCH), "m",                                  \
 	  "Find passages like the selected result")                                                \
 	X(JUMP, "jump", KEYS_IN(KEYS_SEARCH), "o", "Jump to the result's client in the hierarchy") \

@@ -2532,8 +2532,8 @@ static int pf_key_form(pf *s, pane *p, int key)
 		keys_cmd c = app_command(s->a, p, key);
 		if (c == KEYS_CMD_SAVE || c == KEYS_CMD_BACK)
 			return pf_sub_close(s);
-		if (c == KEYS_CMD_UNDO_SAVE || key == 'n' || key == 'd' || key == 'M' ||
-		    key == 'H') {
+		if (c == KEYS_CMD_UNDO_SAVE || c == KEYS_CMD_NEW || c == KEYS_CMD_DELETE ||
+		    c == KEYS_CMD_MODELS || c == KEYS_CMD_HISTORY) {
 			pf_say(s, UI_INFO,
 			       "inside a nested value: Esc goes back to the record's form");
 			return UI_REDRAW;
@@ -2557,16 +2557,10 @@ static int pf_key_form(pf *s, pane *p, int key)
 	case KEYS_CMD_SAVE: return pf_save_start(s);
 	case KEYS_CMD_UNDO_SAVE: return pf_undo(s);
 	case KEYS_CMD_BACK: return pf_close(s, p);
-	case KEYS_CMD_NONE:
-		if (key == 'd')
-			return pf_delete_begin(s);
-		if (key == 'n')
-			return pf_new(s);
-		if (key == 'M')
-			return pf_assoc(s);
-		if (key == 'H')
-			return pf_history(s);
-		return UI_UNHANDLED;
+	case KEYS_CMD_DELETE: return pf_delete_begin(s);
+	case KEYS_CMD_NEW: return pf_new(s);
+	case KEYS_CMD_MODELS: return pf_assoc(s);
+	case KEYS_CMD_HISTORY: return pf_history(s);
 	case KEYS_CMD_QUIT:
 		if (pf_unsaved(s)) {
 			pf_say(s, UI_ERROR, "unsaved changes: C-s saves, Esc discards");

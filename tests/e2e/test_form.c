@@ -232,6 +232,35 @@ static void test_save_hint_at_80(void **state)
 	quit(v);
 }
 
+/* The form's n, d, H and M are commands of the key table like its other
+ * keys: the help lists them, and they can be rebound (they were hard-coded:
+ * missing from the help and keys.md, and `unbind form d` left d deleting). */
+static void test_form_keys_in_table(void **state)
+{
+	(void)state;
+	char cfg[64];
+	vt_temp_file(cfg, sizeof cfg, "unbind form d\nbind form C-y history\n");
+	const char *args[] = {"-d", conninfo, "--config", cfg, NULL};
+	const char *env[] = {state_env, editor_env, "VISUAL", NULL};
+	vt *v = vt_start(30, 120, args, env);
+	assert_true(vt_wait_text(v, "Acme", T));
+	vt_keys(v, ":goto ana@acme.example<Enter>");
+	assert_true(vt_wait(v, shown_twice, "Ana Alvarez", T));
+	vt_keys(v, "e");
+	assert_true(vt_wait_text(v, "\u00b7 metadata", T));
+	/* d is unbound here: no question, so the ? after it opens the help */
+	vt_keys(v, "d?");
+	assert_true(vt_wait_all(v, T, "Restore a past version of the metadata",
+	                        "Associate coaching models", (char *)NULL));
+	assert_false(vt_has_text(v, "Delete coach"));
+	vt_keys(v, "<Esc><C-y>");
+	assert_true(vt_wait_text(v, "Restore the metadata as it was after", T));
+	vt_keys(v, "<Esc>");
+	assert_true(vt_wait_gone(v, "Restore the metadata", T));
+	quit(v);
+	unlink(cfg);
+}
+
 /* R shows the metadata as text: only a change to that text is unsaved (the
  * title said "(modified)" as soon as R was pressed). */
 static void test_raw_json_unchanged_not_modified(void **state)
@@ -1144,6 +1173,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_text_cursor_shown, reset),
 	    cmocka_unit_test_setup(test_save_hint_at_80, reset),
 	    cmocka_unit_test_setup(test_raw_json_unchanged_not_modified, reset),
+	    cmocka_unit_test_setup(test_form_keys_in_table, reset),
 	    cmocka_unit_test_setup(test_choices_scroll_and_shortcuts, reset),
 	};
 	if (getenv("TEST_FILTER"))
