@@ -82,6 +82,23 @@ static const char knn_sql[] =
     " ORDER BY dist LIMIT $12::int) h"
     " ORDER BY h.dist, h.id";
 
+/* The text match of the text list. Scoped to a coach or a client, it is
+ * written so that the GIN index cannot serve it (IS TRUE hides the operator
+ * from the index matcher; the CASE folds away once the parameters are known):
+ * the chunks of that coach or client are then checked where they are (item
+ * index), so the cost follows the scope's size. Otherwise the planner may
+ * choose a GIN scan of every matching chunk in the whole corpus (one heap
+ * page each), on an estimate that multiplies word frequencies as if they
+ * were independent (38 rows expected, 2,463 read): a cost that grows with the
+ * corpus, not the scope. At 100,000 chunks (docs/performance.md) hybrid p95
+ * fell 34 -> 24 ms (typical coach), 49 -> 36 ms (largest), 36 -> 9 ms (a
+ * client); p50 rose 15 -> 17 and 21 -> 32 ms for the two coaches. Wider scopes
+ * and global searches keep the planner's choice. */
+#define TEXT_MATCH_SQL                                                                             \
+	"CASE WHEN $5::uuid IS NULL AND $6::uuid IS NULL"                                          \
+	" THEN c.content_tsv @@ websearch_to_tsquery('english', $13::text)"                        \
+	" ELSE (c.content_tsv @@ websearch_to_tsquery('english', $13::text)) IS TRUE END"
+
 /* Semantic list, text list, fusion, the page, and display columns (the
  * headline only for the rows of the page). */
 static const char search_sql[] =
@@ -97,7 +114,7 @@ static const char search_sql[] =
     " SELECT c.id, ts_rank_cd(c.content_tsv, websearch_to_tsquery('english', $13::text)) AS rank"
     " FROM data_chunks c JOIN data_items di ON di.id = c.data_item_id"
     " WHERE $14::text <> 'semantic'"
-    " AND c.content_tsv @@ websearch_to_tsquery('english', $13::text)" SCOPE_SQL
+    " AND " TEXT_MATCH_SQL SCOPE_SQL
     " ORDER BY rank DESC, c.id LIMIT $12::int) t),"
     " fused AS MATERIALIZED ("
     " SELECT COALESCE(s.id, t.id) AS id, s.distance, s.pos AS sem_pos, t.rank, t.pos AS text_pos,"

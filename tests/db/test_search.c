@@ -821,6 +821,41 @@ static void test_exact_and_settings(void **state)
 	free(vec);
 }
 
+/* Scoped to a coach or a client, the text list reads that scope's chunks
+ * through the item index and never scans the corpus-wide GIN index (a cost
+ * that would grow with the corpus, not the scope); unscoped, the GIN index
+ * stays available. Index scans are forced so that the choice shows on a
+ * small table. */
+static void test_text_scope_plan(void **state)
+{
+	(void)state;
+	char *cy = id_of("SELECT id FROM coaches WHERE email = 'cy@beta.test'");
+	char *eli = id_of("SELECT id FROM clients WHERE email = 'eli@globex.test'");
+	const struct {
+		const char *coach, *client;
+		bool gin;
+	} cases[] = {{cy, NULL, false}, {NULL, eli, false}, {NULL, NULL, true}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		search_req r = req(SEARCH_TEXT, "midnight", NULL);
+		r.coach_id = cases[i].coach;
+		r.client_id = cases[i].client;
+		testdb_exec(d, "ANALYZE data_chunks; ANALYZE data_items; BEGIN");
+		testdb_exec(d, "SET LOCAL enable_seqscan = off");
+		char *plan = NULL;
+		double pm = 0, em = 0;
+		db_status st = search_explain(d, &r, &plan, &pm, &em);
+		testdb_exec(d, "ROLLBACK");
+		assert_int_equal(st, DB_OK);
+		assert_non_null(plan);
+		if ((strstr(plan, "idx_data_chunks_content_tsv") != NULL) != cases[i].gin)
+			fail_msg("case %zu: GIN index %s in the plan:\n%s", i,
+			         cases[i].gin ? "missing" : "used", plan);
+		free(plan);
+	}
+	free(cy);
+	free(eli);
+}
+
 /* A corpus embedded by two models: each query vector only meets chunks of
  * its own model, and the result says the corpus is mixed. */
 static void test_mixed_models(void **state)
@@ -920,6 +955,7 @@ int main(void)
 	    cmocka_unit_test(test_snippet_markers),  cmocka_unit_test(test_without_vectors),
 	    cmocka_unit_test(test_iterative_scan),   cmocka_unit_test(test_async),
 	    cmocka_unit_test(test_exact_and_settings), cmocka_unit_test(test_mixed_models),
+	    cmocka_unit_test(test_text_scope_plan),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
