@@ -669,6 +669,16 @@ static char *relaxed_query(const char *q)
 	return out;
 }
 
+/* True when v has no non-zero coordinate (an embedder found nothing in the
+ * text; cosine distance to it is undefined). */
+static bool zero_vector(const float *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] != 0.0f)
+			return false;
+	return true;
+}
+
 /* Validates r against the cache and fills the NPARAMS parameters. own[0]
  * and own[1] receive the malloc'd vector text and highlight words (caller
  * frees). */
@@ -694,7 +704,21 @@ static db_status build(db *d, search_cache *c, const search_req *r, const char *
 		db_status st = check_vector(d, c, &rm, &model);
 		if (st != DB_OK)
 			return st;
-		*vec = embed_vector_text(r->qvec, r->qdim);
+		if (!zero_vector(r->qvec, r->qdim)) {
+			*vec = embed_vector_text(r->qvec, r->qdim);
+		} else if (mode == SEARCH_SEMANTIC) {
+			dbi_seterr(d, "nothing in the query to compare by meaning (%s found no words in "
+			              "it): try other words, or text mode",
+			           r->model_id);
+			return DB_INVALID;
+		} else {
+			/* A cosine distance to the zero vector is NaN for every chunk:
+			 * a "semantic" list in no order at all. Text alone, said. */
+			mode = SEARCH_TEXT;
+			set_note(c, "nothing in the query to compare by meaning (no words the %s "
+			            "embedder can use): text matches only",
+			         r->model_id);
+		}
 	}
 	int limit = r->limit ? r->limit : 20;
 	int cand = r->offset + limit + 1;
