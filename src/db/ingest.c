@@ -5,6 +5,7 @@
 #include "rapport/ingest.h"
 
 #include "db/internal.h"
+#include "rapport/metaschema.h"
 #include "rapport/sha256.h"
 #include "rapport/text.h"
 
@@ -79,18 +80,6 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
-/* True for YYYY-MM-DD with a plausible month and day. */
-static bool date_ok(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 /* Checks the options; DB_INVALID with a message when one is wrong. */
 static db_status check_opts(db *d, const ingest_opts *o)
 {
@@ -108,8 +97,8 @@ static db_status check_opts(db *d, const ingest_opts *o)
 		           o->visibility);
 		return DB_INVALID;
 	}
-	if (o->session_date && !date_ok(o->session_date)) {
-		dbi_seterr(d, "session date '%.40s' is not YYYY-MM-DD", o->session_date);
+	if (o->session_date && !ms_is_date(o->session_date)) {
+		dbi_seterr(d, "session date '%.40s' is not a day written YYYY-MM-DD", o->session_date);
 		return DB_INVALID;
 	}
 	if (!o->client && !o->org && !o->coach) {

@@ -399,6 +399,11 @@ static void test_bad_input(void **state)
 	assert_non_null(strstr(db_errmsg(g_db), "unknown data type 'diary'"));
 	o = (ingest_opts){.client = "dana@acme.example", .session_date = "14/03/2025"};
 	assert_int_equal(ingest_text(g_db, g_hash, "COACH: hi", 9, &o, &r), DB_INVALID);
+	o.session_date = "2025-02-30"; /* shaped right, not a day (the items' schema says date) */
+	assert_int_equal(ingest_text(g_db, g_hash, "COACH: hi", 9, &o, &r), DB_INVALID);
+	assert_non_null(strstr(db_errmsg(g_db), "2025-02-30"));
+	o.session_date = "2024-02-29"; /* a leap day is one */
+	assert_int_equal(ingest_text(g_db, g_hash, "COACH: leap day", 15, &o, &r), DB_OK);
 	o = (ingest_opts){0};
 	assert_int_equal(ingest_text(g_db, g_hash, "COACH: hi", 9, &o, &r), DB_INVALID);
 	assert_non_null(strstr(db_errmsg(g_db), "whose text"));
