@@ -82,6 +82,33 @@ static char *user_options(const char *dbname)
 	return env_set("PGOPTIONS") ? strdup(getenv("PGOPTIONS")) : NULL;
 }
 
+/* Makes s one line in place: a run of blanks holding a line break or a tab
+ * (libpq ends a line and indents the next: "unexpectedly\n\tThis") becomes
+ * one space; trailing blanks go. Runs of plain spaces are left alone. */
+static void fold_line(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (*r != ' ' && *r != '\n' && *r != '\r' && *r != '\t') {
+			*w++ = *r++;
+			continue;
+		}
+		const char *run = r;
+		bool control = false;
+		for (; *r == ' ' || *r == '\n' || *r == '\r' || *r == '\t'; r++)
+			control |= *r != ' ';
+		if (!*r) /* trailing */
+			break;
+		if (control) {
+			*w++ = ' ';
+		} else {
+			memmove(w, run, (size_t)(r - run));
+			w += r - run;
+		}
+	}
+	*w = '\0';
+}
+
 /* Queues a server notice as one line (newlines become spaces). */
 static void notice_receiver(void *arg, const PGresult *res)
 {
@@ -95,12 +122,7 @@ static void notice_receiver(void *arg, const PGresult *res)
 	if (!line)
 		return;
 	snprintf(line, len, "%s%s%s", sev ? sev : "", sev ? ": " : "", msg);
-	for (char *p = line; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	size_t n = strlen(line);
-	while (n && line[n - 1] == ' ')
-		line[--n] = '\0';
+	fold_line(line);
 	if (d->ncount == DBI_NOTICE_MAX) { /* full: drop the oldest */
 		free(d->notices[d->nhead]);
 		d->nhead = (d->nhead + 1) % DBI_NOTICE_MAX;
@@ -209,9 +231,7 @@ static char *connect_error(PGconn *pg)
 		snprintf(buf, sizeof buf, "%s (database \"%s\", user \"%s\"): %s; hint: %s", where,
 		         pg && PQdb(pg) ? PQdb(pg) : "?", pg && PQuser(pg) ? PQuser(pg) : "?",
 		         reason, connect_hint(reason));
-	for (char *p = buf; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
+	fold_line(buf);
 	return strdup(buf);
 }
 
@@ -371,9 +391,7 @@ void dbi_seterr(db *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(d->errmsg, sizeof d->errmsg, fmt, ap);
 	va_end(ap);
-	for (char *p = d->errmsg; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
+	fold_line(d->errmsg);
 }
 
 const char *db_status_name(db_status s)

@@ -71,11 +71,27 @@ static void test_index_row_too_long_worded(void **state)
 	assert_int_equal(companies(), before);
 }
 
+/* A server message that spans lines (libpq ends a line and indents the
+ * next) reads as one line with single spaces where the breaks were; plain
+ * double spaces in the text stay. */
+static void test_multiline_message_folded(void **state)
+{
+	(void)state;
+	db_status st = db_exec_script(D, "DO $$BEGIN RAISE EXCEPTION E'first line\\n\\tsecond  "
+	                                 "line\\n'; END$$");
+	assert_int_not_equal(st, DB_OK);
+	const char *m = db_errmsg(D);
+	if (!strstr(m, "first line second  line") || strchr(m, '\n') || strchr(m, '\t') ||
+	    m[strlen(m) - 1] == ' ')
+		fail_msg("not folded to one line: '%s'", m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_invalid_utf8_worded),
 	    cmocka_unit_test(test_index_row_too_long_worded),
+	    cmocka_unit_test(test_multiline_message_folded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
