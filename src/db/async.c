@@ -734,7 +734,11 @@ db_status dbi_status_from_result(db *d, const PGresult *res)
 		return DB_NOSCHEMA;
 	}
 	if (strcmp(state, "42501") == 0) {
-		dbi_seterr(d, "permission denied for %s: %s", db_user(d), primary ? primary : "");
+		/* the server's words name what was refused; say who asked, once */
+		const char *what = primary && *primary ? primary : "permission denied";
+		dbi_seterr(d, "%s%s (role %s)",
+		           strncmp(what, "permission denied", 17) ? "permission denied: " : "", what,
+		           db_user(d));
 		return DB_DENIED;
 	}
 	if (strcmp(state, "22021") == 0) {

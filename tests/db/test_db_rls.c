@@ -193,6 +193,11 @@ static void test_writes_limited(void **state)
 	const char *vals[] = {"transcript", K_ID, "public"};
 	char id[DB_UUID_LEN];
 	assert_int_equal(db_record_insert(m, DB_ITEM, 3, names, vals, "{}", id), DB_DENIED);
+	{ /* the server's words once, then who asked */
+		const char *msg = db_errmsg(m), *first = strstr(msg, "permission denied");
+		if (!first || strstr(first + 1, "permission denied") || !strstr(msg, "(role "))
+			fail_msg("refusal worded as '%s'", msg);
+	}
 	const char *own[] = {"transcript", M_ID, "private"};
 	/* a private item without a creator is nobody's: the insert cannot return it */
 	assert_int_equal(db_record_insert(m, DB_ITEM, 3, names, own, "{}", id), DB_DENIED);
