@@ -16,6 +16,7 @@
  * float in a fixed order, so the output is identical across runs and
  * machines. */
 #include "rapport/embed.h"
+#include "rapport/text.h"
 
 #include <libstemmer.h>
 #include <math.h>
@@ -116,34 +117,14 @@ static void ftable_add(ftable *t, uint64_t h, float w)
 	t->v[j].tf++;
 }
 
-/* Decodes one code point at p; *adv gets the bytes used. Invalid -> -1. */
+/* Decodes one code point at p (core's strict decoder); *adv gets the bytes
+ * used (1 for an invalid byte, which gives -1). */
 static int32_t decode(const unsigned char *p, size_t avail, size_t *adv)
 {
-	unsigned char c = p[0];
-	*adv = 1;
-	if (c < 0x80)
-		return c;
-	size_t n;
-	int32_t cp, min;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, cp = c & 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, cp = c & 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return -1;
-	if (avail < n)
-		return -1;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	*adv = n;
-	return cp;
+	uint32_t cp;
+	int n = text_utf8_decode((const char *)p, avail, &cp);
+	*adv = n ? (size_t)n : 1;
+	return n ? (int32_t)cp : -1;
 }
 
 /* Fixed-table lowercase for the scripts coaching text mostly uses. */
