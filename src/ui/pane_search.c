@@ -415,10 +415,12 @@ static void sp_draw_title(searchp *s, WINDOW *w)
 	attr_t t = app_attr(s->a, THEME_TITLE), muted = app_attr(s->a, THEME_MUTED);
 	ui_fill(w, 0, 0, s->w, t);
 	int x = ui_put_safe(w, 0, 1, s->w - 2, "Search ", t) + 1;
+	/* more like this is always semantic, whatever the query line's mode */
+	int on = s->like[0] ? SEARCH_SEMANTIC : (int)s->mode;
 	for (int m = 0; m < SEARCH_MODE_COUNT; m++) {
 		char tab[32];
-		snprintf(tab, sizeof tab, m == (int)s->mode ? "[%s]" : " %s ", search_mode_name(m));
-		attr_t at = m == (int)s->mode ? app_attr(s->a, THEME_KEY) : muted;
+		snprintf(tab, sizeof tab, m == on ? "[%s]" : " %s ", search_mode_name(m));
+		attr_t at = m == on ? app_attr(s->a, THEME_KEY) : muted;
 		x += ui_put_safe(w, 0, x, s->w - x - 1, tab, at);
 	}
 	x += ui_put_safe(w, 0, x, s->w - x - 1, "  ", t);

@@ -254,6 +254,7 @@ static void test_scoped_pager_like_jump(void **state)
 	assert_true(vt_wait_text(t, "like: ", T_WAIT));
 	/* the similar passages' own results (the scoped query's were hybrid) */
 	assert_true(vt_wait_row(t, 2, "results · semantic", T_WAIT));
+	assert_true(vt_wait_row(t, 0, "[semantic]", T_WAIT)); /* the tab says so too */
 	/* jump to the client: the hierarchy's path ends at her (the results
 	 * named her too, and may still be on screen while the pane closes) */
 	vt_keys(t, "o");
